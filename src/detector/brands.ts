@@ -1,0 +1,59 @@
+// Which organisation does the message claim to be? Read from the sender's display name first, then
+// the 【…】 tag or subject, then the words of the text.
+import type { Compiled, CompiledBrand } from './compile.ts';
+import type { MailHeaders } from './extract.ts';
+
+interface Mention {
+  brand: CompiledBrand;
+  start: number;
+  end: number;
+}
+
+/** All brand mentions in a text, a longer alias winning over a shorter one at the same place (楽天カード over 楽天). */
+export function findMentions(c: Compiled, text: string): Mention[] {
+  const lower = text.toLowerCase();
+  const all: Mention[] = [];
+  for (const brand of c.brands) {
+    for (const alias of brand.aliases) {
+      let from = 0;
+      for (let n = 0; n < 50; n++) {
+        const at = lower.indexOf(alias.text, from);
+        if (at < 0) break;
+        from = at + alias.text.length;
+        if (alias.ascii) {
+          // ASCII names stand as words: "au" must not match "auth" or "Paul".
+          const before = lower[at - 1] ?? ' ';
+          const after = lower[at + alias.text.length] ?? ' ';
+          if (/[a-z0-9]/.test(before) || /[a-z0-9]/.test(after)) continue;
+        }
+        all.push({ brand, start: at, end: at + alias.text.length });
+      }
+    }
+  }
+  all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const kept: Mention[] = [];
+  for (const m of all) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/** The brand the message claims to be, or null. */
+export function claimedBrand(c: Compiled, prose: string, headers: MailHeaders | null): CompiledBrand | null {
+  if (headers?.from?.name) {
+    const m = findMentions(c, headers.from.name)[0];
+    if (m) return m.brand;
+  }
+  if (headers?.subject) {
+    const m = findMentions(c, headers.subject)[0];
+    if (m) return m.brand;
+  }
+  const mentions = findMentions(c, prose);
+  if (mentions.length === 0) return null;
+  // A name in 【】 or 「」 brackets at the start is how SMS phishing signs itself: 【佐川急便】.
+  const tagged = mentions.find((m) => /[【[「<〔(]/.test(prose.slice(Math.max(0, m.start - 3), m.start)));
+  if (tagged && tagged.start < 40) return tagged.brand;
+  const counts = new Map<CompiledBrand, number>();
+  for (const m of mentions) counts.set(m.brand, (counts.get(m.brand) ?? 0) + 1);
+  let best = mentions[0]!.brand;
+  for (const [brand, n] of counts) if (n > (counts.get(best) ?? 0)) best = brand;
+  return best;
+}

@@ -1,0 +1,278 @@
+// Turns the validated rule files into lookup structures, once at start-up: host indexes, alias lists,
+// a phrase trie over dictionary forms, compiled regular expressions. Nothing here runs per message.
+import type { RuleSet, BrandRule } from '../rules/schema.ts';
+import type { Token, Tokenizer } from './tokenizer.ts';
+import { makeSkeletons, asciiSkeleton, type Skeletons } from './lookalike.ts';
+
+export interface CompiledBrand {
+  id: string;
+  name: string;
+  rule: BrandRule;
+  /** Aliases in lower case; ascii ones need word boundaries. */
+  aliases: { text: string; ascii: boolean }[];
+  keywords: { text: string; compact: string; skeleton: string }[];
+  /** Official domains for links and for senders, most important first (for messages). */
+  webDomains: string[];
+  mailDomains: string[];
+  senderDigits: Set<string>;
+  senderNames: Set<string>;
+}
+
+export interface PhraseMatch {
+  group: number;
+  evidence: string;
+}
+
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  groups: number[];
+}
+
+export interface Compiled {
+  rules: RuleSet;
+  tokenizer: Tokenizer;
+  brands: CompiledBrand[];
+  brandById: Map<string, CompiledBrand>;
+  /** host or domain → ids of brands that officially use it for links. */
+  webIndex: Map<string, string[]>;
+  mailIndex: Map<string, string[]>;
+  /** Official domains written inside another host: "amazon.co.jp" and "amazon-co-jp". */
+  embeddable: { text: string; brandId: string; domain: string }[];
+  sets: {
+    tldHigh: Set<string>;
+    tldMedium: Set<string>;
+    shorteners: Set<string>;
+    dynamicDns: Set<string>;
+    freeHosting: Set<string>;
+    sharedPaths: Set<string>;
+    translateProxies: Set<string>;
+    commonLabels: Set<string>;
+  };
+  loginWords: Set<string>;
+  kitWords: string[];
+  skeletons: Skeletons;
+  lexicon: { trie: TrieNode; raw: { text: string; group: number }[]; sameAs: Map<string, string> };
+  language: {
+    simplified: Set<string>;
+    brokenPhrases: { re: RegExp; note: string }[];
+    katakanaHyphen: RegExp;
+    chineseFonts: string[];
+    oddPunctuation: string[];
+  };
+}
+
+const ASCII_WORD = /^[\x20-\x7e]+$/;
+const CASE_PARTICLES = new Set(['を', 'が', 'の', 'に', 'へ']);
+
+export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
+  const skeletons = makeSkeletons(rules.language.confusables, rules.language.ascii_lookalikes);
+  const webIndex = new Map<string, string[]>();
+  const mailIndex = new Map<string, string[]>();
+  const add = (index: Map<string, string[]>, domain: string, id: string) => {
+    const list = index.get(domain) ?? [];
+    if (!list.includes(id)) list.push(id);
+    index.set(domain, list);
+  };
+  const embeddable: Compiled['embeddable'] = [];
+  const brands = rules.brands.map((b): CompiledBrand => {
+    const webDomains: string[] = [];
+    const mailDomains: string[] = [];
+    for (const d of b.domains) {
+      if (d.use.includes('web') || d.use.includes('short')) {
+        add(webIndex, d.domain, b.id);
+        webDomains.push(d.domain);
+        // Only names long enough to be unmistakable: "amazon.co.jp" yes, "au.com" no.
+        if (d.domain.length >= 8 && !d.use.includes('short')) {
+          embeddable.push({ text: d.domain, brandId: b.id, domain: d.domain });
+          embeddable.push({ text: d.domain.replaceAll('.', '-'), brandId: b.id, domain: d.domain });
+        }
+      }
+      if (d.use.includes('mail')) {
+        add(mailIndex, d.domain, b.id);
+        mailDomains.push(d.domain);
+      }
+    }
+    const senderDigits = new Set<string>();
+    const senderNames = new Set<string>();
+    for (const s of b.sms_senders) {
+      const digits = s.sender.replace(/^\+81\s*/, '0').replace(/\D/g, '');
+      if (digits.length >= 3 && /^[\d\s+()-]+$/.test(s.sender)) senderDigits.add(digits);
+      else senderNames.add(s.sender.toLowerCase());
+    }
+    return {
+      id: b.id,
+      name: b.name,
+      rule: b,
+      aliases: [...new Set(b.aliases.map((a) => a.normalize('NFKC').toLowerCase()))].map((text) => ({
+        text,
+        ascii: ASCII_WORD.test(text),
+      })),
+      keywords: b.host_keywords.map((k) => ({
+        text: k,
+        compact: k.replaceAll('-', ''),
+        skeleton: asciiSkeleton(k.replaceAll('-', ''), skeletons),
+      })),
+      webDomains,
+      mailDomains,
+      senderDigits,
+      senderNames,
+    };
+  });
+
+  const d = rules.domains;
+  const lang = rules.language;
+  return {
+    rules,
+    tokenizer,
+    brands,
+    brandById: new Map(brands.map((b) => [b.id, b])),
+    webIndex,
+    mailIndex,
+    embeddable,
+    sets: {
+      tldHigh: new Set(d.risky_tlds.high),
+      tldMedium: new Set(d.risky_tlds.medium),
+      shorteners: new Set(d.shorteners),
+      dynamicDns: new Set(d.dynamic_dns),
+      freeHosting: new Set(d.free_hosting),
+      sharedPaths: new Set(d.shared_paths),
+      translateProxies: new Set(d.translate_proxies),
+      commonLabels: new Set(d.common_labels),
+    },
+    loginWords: new Set(d.login_path_words),
+    kitWords: d.kit_path_words,
+    skeletons,
+    lexicon: compileLexicon(rules, tokenizer),
+    language: {
+      simplified: new Set(rules.simplifiedHan),
+      brokenPhrases: lang.broken_phrases.map((p) => ({ re: new RegExp(p.pattern, 'gu'), note: p.note })),
+      katakanaHyphen: new RegExp(lang.katakana_hyphen, 'gu'),
+      chineseFonts: lang.chinese_fonts.map((f) => f.toLowerCase()),
+      oddPunctuation: lang.odd_punctuation,
+    },
+  };
+}
+
+/** The form of a token used for matching: dictionary form, lower case, numbers as <num>, same_as applied. */
+export function matchKey(t: Token, sameAs: Map<string, string>): { base: string; surface: string } | null {
+  const surface = t.surface.toLowerCase();
+  if (surface.trim() === '') return null;
+  // Honorific prefixes (ご確認, お支払い) are skipped so that phrases match with or without them.
+  if (t.pos === '接頭詞' && (surface === 'お' || surface === 'ご' || surface === '御')) return null;
+  // Case particles too (カード情報を更新 = カード情報の更新 = カード情報更新); は, も, より… carry meaning and stay.
+  if (t.pos === '助詞' && CASE_PARTICLES.has(surface)) return null;
+  if (/^\d+$/.test(surface)) return { base: '<num>', surface: '<num>' };
+  let base = (t.base === '*' ? t.surface : t.base).toLowerCase();
+  if (/^[a-z]+$/.test(base)) base = stemEnglish(base);
+  base = sameAs.get(base) ?? base;
+  return { base, surface: /^[a-z]+$/.test(surface) ? stemEnglish(surface) : surface };
+}
+
+/** A deliberately crude English stemmer: enough for suspend/suspended/suspending. */
+function stemEnglish(w: string): string {
+  if (w.length > 5 && w.endsWith('ing')) return w.slice(0, -3);
+  if (w.length > 4 && w.endsWith('ed')) return w.slice(0, -2);
+  if (w.length > 4 && w.endsWith('es')) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+
+function compileLexicon(rules: RuleSet, tokenizer: Tokenizer): Compiled['lexicon'] {
+  const sameAs = new Map(Object.entries(rules.lexicon.same_as));
+  const trie: TrieNode = { next: new Map(), groups: [] };
+  const raw: { text: string; group: number }[] = [];
+  rules.lexicon.groups.forEach((g, group) => {
+    for (const phrase of [...g.ja, ...g.en]) {
+      const text = phrase.normalize('NFKC').toLowerCase();
+      raw.push({ text, group });
+      // Each word of the phrase may be matched by its dictionary form or by its written form.
+      let nodes = [trie];
+      for (const t of tokenizer.tokenize(text)) {
+        const key = matchKey(t, sameAs);
+        if (!key) continue;
+        const nextNodes: TrieNode[] = [];
+        for (const node of nodes) {
+          for (const k of new Set([key.base, key.surface])) {
+            let child = node.next.get(k);
+            if (!child) node.next.set(k, (child = { next: new Map(), groups: [] }));
+            nextNodes.push(child);
+          }
+        }
+        nodes = nextNodes;
+      }
+      for (const node of nodes) if (node !== trie && !node.groups.includes(group)) node.groups.push(group);
+    }
+  });
+  return { trie, raw, sameAs };
+}
+
+/** Finds lexicon phrases in a text: on dictionary forms via the trie, and as plain substrings. */
+export function matchPhrases(c: Compiled, text: string, tokens: Token[]): PhraseMatch[] {
+  const { trie, raw, sameAs } = c.lexicon;
+  const found: PhraseMatch[] = [];
+  const keys = tokens.map((t) => matchKey(t, sameAs));
+  const seen = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    if (!keys[i]) continue;
+    let frontier: TrieNode[] = [trie];
+    for (let j = i; j < tokens.length && frontier.length > 0; j++) {
+      const key = keys[j];
+      if (!key) continue;
+      const next: TrieNode[] = [];
+      for (const node of frontier) {
+        for (const k of key.base === key.surface ? [key.base] : [key.base, key.surface]) {
+          const child = node.next.get(k);
+          if (child && !next.includes(child)) next.push(child);
+        }
+      }
+      for (const node of next) {
+        for (const group of node.groups) {
+          const last = tokens[j]!;
+          const evidence = text.slice(tokens[i]!.start, last.start + last.surface.length);
+          const id = `${group}:${evidence}`;
+          if (!seen.has(id)) {
+            seen.add(id);
+            found.push({ group, evidence });
+          }
+        }
+      }
+      frontier = next;
+    }
+  }
+  const lower = text.toLowerCase();
+  for (const { text: phrase, group } of raw) {
+    const at = lower.indexOf(phrase);
+    if (at < 0) continue;
+    // ASCII phrases must stand as words: "login" not inside "loginess".
+    if (/^[a-z]/.test(phrase) && at > 0 && /[a-z]/.test(lower[at - 1]!)) continue;
+    const evidence = text.slice(at, at + phrase.length);
+    if (!seen.has(`${group}:${evidence}`) && !found.some((f) => f.group === group && f.evidence.includes(evidence))) {
+      seen.add(`${group}:${evidence}`);
+      found.push({ group, evidence });
+    }
+  }
+  return found;
+}
+
+/** Brands whose official domain list covers `host` (the host itself or a parent domain). */
+export function officialBrandsFor(index: Map<string, string[]>, host: string): string[] {
+  let h = host;
+  for (;;) {
+    const ids = index.get(h);
+    if (ids) return ids;
+    const dot = h.indexOf('.');
+    if (dot < 0) return [];
+    h = h.slice(dot + 1);
+  }
+}
+
+/** Whether `host` is `entry` or a subdomain of it, for any entry of the set; returns the entry. */
+export function underAny(set: Set<string>, host: string): string | null {
+  let h = host;
+  for (;;) {
+    if (set.has(h)) return h;
+    const dot = h.indexOf('.');
+    if (dot < 0) return null;
+    h = h.slice(dot + 1);
+  }
+}

@@ -1,0 +1,314 @@
+// Finds links, email addresses, phone numbers and pasted mail headers in normalised text.
+// Works on ASCII runs and anchored patterns only, so input size never causes regex blow-ups.
+import { parse as parseDomain } from 'tldts';
+
+export interface FoundUrl {
+  /** The link as written (after refanging and line joining). */
+  raw: string;
+  url: URL;
+  /** The link was written without a scheme (amazon-co-jp.xyz/login). */
+  schemeless: boolean;
+  /** The link continued on the next line and was joined. */
+  joined: boolean;
+}
+
+/** A link the source hid (https://~, https://●●●): never analysed as a URL. */
+export interface MaskedLink {
+  raw: string;
+  /** The readable end of the host, if any (e.g. "duckdns.org" in http://○○○○.duckdns.org). */
+  visibleHost: string | null;
+}
+
+export interface FoundEmail {
+  address: string;
+  domain: string;
+}
+
+export interface FoundPhone {
+  raw: string;
+  /** Digits only, with +81 turned into a leading 0. */
+  digits: string;
+  international: boolean;
+  /** Some digits were hidden by the source (050xxxxxxxx). */
+  masked: boolean;
+}
+
+export interface MailAddress {
+  name: string;
+  address: string | null;
+  domain: string | null;
+}
+
+export interface MailHeaders {
+  from?: MailAddress;
+  replyTo?: MailAddress;
+  returnPath?: MailAddress;
+  to?: MailAddress;
+  subject?: string;
+  messageIdDomain?: string;
+  auth?: { spf?: string; dkim?: string; dmarc?: string };
+}
+
+export interface Extracted {
+  urls: FoundUrl[];
+  masked: MaskedLink[];
+  emails: FoundEmail[];
+  phones: FoundPhone[];
+  headers: MailHeaders | null;
+  /** Text with links and addresses blanked out, for the language analysis. */
+  prose: string;
+  /** More links were present than we analyse. */
+  tooManyLinks: boolean;
+}
+
+const LIMITS = { urls: 100, emails: 50, phones: 50 };
+/** Characters that may appear in a written link (printable ASCII) plus the marks sources use to hide parts. */
+const URL_CHAR = /[\x21-\x7e●○〇◯◎■□×…]/;
+const MASK_CHAR = /[~*●○〇◯◎■□×…]|\.{3,}|^x{3,}$|^\W+$/i;
+const TRAILING_PUNCT = /[.,;:!?'"`>]+$/;
+const SCHEME = /(?<![a-z0-9])(h?ttps?|ftp):\/\//gi;
+const CONTINUES = /[-._/?=&%#~:+]$/;
+
+/** Extensions that make "readme.md" or "main.py" look like a domain. */
+const FILE_LIKE_TLD = new Set(['md', 'py', 'sh', 'js', 'ts', 'zip', 'mov', 'exe', 'json', 'txt', 'yml', 'css', 'rb']);
+
+/** Header lines full of relay host names that are not links the reader would follow. */
+const TRACE_HEADER = /^(?:authentication-results|received|arc-[a-z-]+|dkim-signature|x-[a-z-]+|message-id)[ \t]*:/i;
+
+export function extract(original: string): Extracted {
+  let text = original;
+  const chars = text.split('');
+  // Hide trace headers (and their folded lines) from link extraction; parseHeaders reads the original text.
+  let offset = 0;
+  let inTrace = false;
+  for (const line of text.split('\n')) {
+    inTrace = TRACE_HEADER.test(line) || (inTrace && /^[ \t]+\S/.test(line));
+    if (inTrace) for (let i = offset; i < offset + line.length; i++) chars[i] = ' ';
+    offset += line.length + 1;
+  }
+  text = chars.join('');
+  const blank = (start: number, end: number) => {
+    for (let i = start; i < end; i++) if (chars[i] !== '\n') chars[i] = ' ';
+  };
+  const urls: FoundUrl[] = [];
+  const masked: MaskedLink[] = [];
+  let tooManyLinks = false;
+
+  // 1. Links with a scheme. They may continue on the next line (screenshots, quoted mail).
+  for (const m of text.matchAll(SCHEME)) {
+    const start = m.index;
+    let end = start + m[0].length;
+    while (end < text.length && URL_CHAR.test(text[end]!)) end++;
+    let raw = text.slice(start, end);
+    let joined = false;
+    // Join a continuation line: "https://example.com/lo\ngin" or "> https://a.example/x-\n> y".
+    for (let hops = 0; hops < 3; hops++) {
+      const next = continuation(text, end);
+      if (!next || !shouldJoin(raw, next.token)) break;
+      raw += next.token;
+      end = next.end;
+      joined = true;
+    }
+    raw = trimUrl(raw.replace(/^h?ttp/i, (s) => (s.toLowerCase().startsWith('h') ? s : 'h' + s)));
+    blank(start, end);
+    const parsed = parseUrl(raw);
+    if (parsed === 'masked') masked.push({ raw, visibleHost: visibleHostOf(raw) });
+    else if (parsed && urls.length < LIMITS.urls) urls.push({ raw, url: parsed, schemeless: false, joined });
+    else if (parsed) tooManyLinks = true;
+  }
+
+  // A scheme followed directly by the marks a source used to hide the link: "http:〇〇〇(URL)".
+  for (const m of chars.join('').matchAll(/(?<![a-z])h?ttps?:\/{0,2}[〇○●◯*~…]+(?:\(URL\))?/gi)) {
+    masked.push({ raw: m[0], visibleHost: null });
+    blank(m.index, m.index + m[0].length);
+  }
+
+  // 2. Email addresses (before scheme-less links, so "user@amazon.co.jp" is not read as a link).
+  const emails: FoundEmail[] = [];
+  const emailRe = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]{1,64})@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
+  for (const m of chars.join('').matchAll(emailRe)) {
+    const domain = m[2]!.toLowerCase().replace(/\.+$/, '');
+    const address = `${m[1]}@${domain}`;
+    blank(m.index, m.index + m[0].length);
+    if (!parseDomain(domain).isIcann && !parseDomain(domain).domain) continue;
+    if (emails.length < LIMITS.emails && !emails.some((e) => e.address === address))
+      emails.push({ address, domain });
+  }
+
+  // 3. Links without a scheme: a run of ASCII that starts with a valid host name.
+  const rest = chars.join('');
+  for (const m of rest.matchAll(/[\x21-\x7e]+/g)) {
+    const token = trimUrl(m[0].replace(/^[^a-z0-9]+/i, ''));
+    const hostMatch = /^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(:\d{1,5})?(?:[/?#]|$)/i.exec(token);
+    if (!hostMatch) continue;
+    const host = hostMatch[1]!.toLowerCase();
+    const info = parseDomain(host);
+    if (!info.domain || !info.isIcann || !info.publicSuffix) continue;
+    const hasPath = token.length > hostMatch[0].length || /[/?#]$/.test(hostMatch[0]);
+    if (FILE_LIKE_TLD.has(info.publicSuffix) && !hasPath && !host.startsWith('www.')) continue;
+    const parsed = parseUrl('http://' + token);
+    if (!parsed || parsed === 'masked') continue;
+    blank(m.index, m.index + m[0].length);
+    if (urls.length < LIMITS.urls) urls.push({ raw: token, url: parsed, schemeless: true, joined: false });
+    else tooManyLinks = true;
+  }
+
+  // 4. Phone numbers, Japanese and international. Dash-like characters vary a lot in forwarded text.
+  const phones: FoundPhone[] = [];
+  const phoneText = chars.join('');
+  const phoneRe =
+    /(?<![\dA-Za-z+])(\+\d{1,3}[ \-‐−–ー(]{0,2}(?:\(0\))?(?:[\d]{1,4}[ \-‐−–ー)(]{0,2}){2,5}\d{0,4}|0\d{1,4}[\-‐−–ー()（） ]{0,2}[\dxX×*]{1,4}[\-‐−–ー()（） ]{0,2}[\dxX×*]{2,5})(?![\d])/g;
+  for (const m of phoneText.matchAll(phoneRe)) {
+    const raw = m[1]!.trim();
+    const isIntl = raw.startsWith('+');
+    const maskedDigits = /[xX×*]/.test(raw);
+    let digits = raw.replace(/[^\dxX×*]/g, '').replace(/[X×*]/g, 'x');
+    if (isIntl && digits.startsWith('81')) digits = '0' + digits.slice(2).replace(/^0/, '');
+    const count = digits.length;
+    if (isIntl ? count < 8 || count > 15 : count < 10 || count > 11) continue;
+    if (!isIntl && /^0[1-9]\d{0,3}$/.test(raw)) continue;
+    if (phones.length < LIMITS.phones && !phones.some((p) => p.digits === digits))
+      phones.push({ raw, digits, international: isIntl && !raw.startsWith('+81'), masked: maskedDigits });
+    blank(m.index, m.index + m[0].length);
+  }
+
+  return { urls, masked, emails, phones, headers: parseHeaders(original), prose: chars.join(''), tooManyLinks };
+}
+
+/** The token on the next line, if the line is a single ASCII token (quote marks allowed before it). */
+function continuation(text: string, end: number): { token: string; end: number } | null {
+  let i = end;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  if (text[i] !== '\n') return null;
+  i++;
+  while (i < text.length && (text[i] === ' ' || text[i] === '>' || text[i] === '\t')) i++;
+  let j = i;
+  while (j < text.length && URL_CHAR.test(text[j]!)) j++;
+  if (j === i) return null;
+  let k = j;
+  while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k++;
+  if (k < text.length && text[k] !== '\n') return null; // more words follow: an ordinary line
+  return { token: text.slice(i, j), end: j };
+}
+
+function shouldJoin(raw: string, next: string): boolean {
+  if (/^[a-z]+:\/\//i.test(next)) return false;
+  if (CONTINUES.test(raw) || /^[/?&=#.-]/.test(next)) return true;
+  const afterScheme = raw.replace(/^[a-z]+:\/\//i, '');
+  const hostPart = afterScheme.split(/[/?#]/)[0] ?? '';
+  // Cut inside the host: the first part has no valid public suffix yet.
+  if (!afterScheme.includes('/') && !parseDomain(hostPart).isIcann) return true;
+  // Cut inside a path or query: joining cannot change the host.
+  return afterScheme.includes('/') && !/[.]\w{2,4}$/.test(afterScheme) && !next.includes('.');
+}
+
+function trimUrl(raw: string): string {
+  let s = raw.replace(TRAILING_PUNCT, '');
+  // Drop closing brackets that were not opened inside the link: "(https://a.example/x)".
+  for (const [open, close] of [
+    ['(', ')'],
+    ['[', ']'],
+    ['{', '}'],
+  ] as const) {
+    while (s.endsWith(close) && count(s, open) < count(s, close)) s = s.slice(0, -1).replace(TRAILING_PUNCT, '');
+  }
+  return s;
+}
+
+function count(s: string, ch: string): number {
+  let n = 0;
+  for (const c of s) if (c === ch) n++;
+  return n;
+}
+
+/** Parses a link; 'masked' when the source hid the host, null when it is not a link at all. */
+function parseUrl(raw: string): URL | 'masked' | null {
+  const hostPart = raw.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const hostOnly = hostPart.replace(/^.*@/, '').replace(/:\d*$/, '');
+  if (hostOnly === '' || hostOnly.split('.').some((label) => MASK_CHAR.test(label))) return 'masked';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return /[~*●○〇]/.test(raw) ? 'masked' : null;
+  }
+  if (!/^(https?|ftp):$/.test(url.protocol) || url.hostname === '') return null;
+  const host = url.hostname;
+  if (!host.includes('.') && !host.startsWith('[')) return null;
+  return url;
+}
+
+function visibleHostOf(raw: string): string | null {
+  const hostPart = raw.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const labels = hostPart.toLowerCase().split('.');
+  const tail: string[] = [];
+  for (let i = labels.length - 1; i >= 0 && /^[a-z0-9-]+$/.test(labels[i]!); i--) tail.unshift(labels[i]!);
+  if (tail.length < 2) return null;
+  const host = tail.join('.');
+  return parseDomain(host, { allowPrivateDomains: true }).publicSuffix ? host : null;
+}
+
+// Mail headers as pasted from English and Japanese mail clients.
+const HEADER_NAMES: Record<string, keyof MailHeaders | 'auth'> = {
+  from: 'from',
+  差出人: 'from',
+  送信者: 'from',
+  送信元: 'from',
+  sender: 'from',
+  'reply-to': 'replyTo',
+  返信先: 'replyTo',
+  'return-path': 'returnPath',
+  subject: 'subject',
+  件名: 'subject',
+  to: 'to',
+  宛先: 'to',
+  'authentication-results': 'auth',
+  'message-id': 'messageIdDomain',
+};
+const HEADER_LINE = /^[ \t>]*([A-Za-z-]{2,24}|差出人|送信者|送信元|返信先|件名|宛先)[ \t]*:[ \t]*(.*)$/;
+
+function parseHeaders(text: string): MailHeaders | null {
+  const headers: MailHeaders = {};
+  let found = 0;
+  const lines = text.split('\n', 400);
+  for (let i = 0; i < lines.length; i++) {
+    const m = HEADER_LINE.exec(lines[i]!);
+    if (!m) continue;
+    const key = HEADER_NAMES[m[1]!.toLowerCase()];
+    if (!key) continue;
+    let value = m[2]!.trim();
+    // Folded header lines start with white space.
+    while (i + 1 < lines.length && /^[ \t]+\S/.test(lines[i + 1]!) && !HEADER_LINE.test(lines[i + 1]!))
+      value += ' ' + lines[++i]!.trim();
+    found++;
+    if (key === 'subject') headers.subject ??= value;
+    else if (key === 'auth') headers.auth = parseAuthResults(value, headers.auth);
+    else if (key === 'messageIdDomain') {
+      const d = /@([a-z0-9.-]+)>?/i.exec(value)?.[1];
+      if (d) headers.messageIdDomain = d.toLowerCase();
+    } else if (key === 'from' || key === 'replyTo' || key === 'returnPath' || key === 'to')
+      headers[key] ??= parseAddress(value);
+  }
+  return found > 0 && (headers.from || headers.subject || headers.auth || headers.replyTo) ? headers : null;
+}
+
+function parseAuthResults(
+  value: string,
+  prev: MailHeaders['auth'],
+): NonNullable<MailHeaders['auth']> {
+  const auth = { ...prev };
+  for (const m of value.matchAll(/\b(spf|dkim|dmarc)=([a-z]+)/gi)) {
+    const key = m[1]!.toLowerCase() as 'spf' | 'dkim' | 'dmarc';
+    auth[key] ??= m[2]!.toLowerCase();
+  }
+  return auth;
+}
+
+export function parseAddress(value: string): MailAddress {
+  const m = /^(.*?)[<[(]\s*([^<>[\]()\s]+@[^<>[\]()\s]+)\s*[>\])]\s*$/.exec(value);
+  const bare = /^\s*([^\s<>]+@[^\s<>]+)\s*$/.exec(value);
+  const address = (m?.[2] ?? bare?.[1] ?? null)?.toLowerCase() ?? null;
+  const name = (m ? m[1]! : bare ? '' : value).trim().replace(/^"(.*)"$/, '$1');
+  const domain = address ? (address.split('@')[1] ?? null) : null;
+  return { name, address, domain };
+}

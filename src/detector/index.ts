@@ -1,0 +1,212 @@
+// The detector: text in, verdict out. Pure — no I/O, no network; the dictionary and the rules are
+// loaded once by load.ts and handed in.
+import { parse as parseDomain } from 'tldts';
+import type { Compiled, CompiledBrand } from './compile.ts';
+import { officialBrandsFor, underAny } from './compile.ts';
+import { normalize, refang } from './normalize.ts';
+import { extract, type Extracted, type MailAddress } from './extract.ts';
+import { analyzeLink, keywordHit, type LinkAnalysis } from './links.ts';
+import { analyzeLanguage } from './language.ts';
+import { claimedBrand } from './brands.ts';
+import { score } from './score.ts';
+import type { Signal, Verdict, VerdictEmail, VerdictPhone, VerdictUrl } from './types.ts';
+
+export type { Verdict } from './types.ts';
+
+/** Longer input is cut: phishing messages are short, and the cut keeps every message fast. */
+export const MAX_CHARS = 30_000;
+/** Language analysis reads at most this much (a 20 KB mail body fits). */
+const MAX_PROSE = 20_000;
+
+/** Signs that a message asks the reader to do something (see brand statements below). */
+const ASKS = new Set(['credential_request', 'card_request', 'personal_data_request', 'callback_request', 'app_install']);
+
+export interface Detector {
+  analyze(text: string): Verdict;
+}
+
+export function createDetector(c: Compiled): Detector {
+  return { analyze: (text) => analyze(c, text) };
+}
+
+function analyze(c: Compiled, raw: string): Verdict {
+  const norm = normalize(typeof raw === 'string' ? raw : '', MAX_CHARS);
+  const ex = extract(refang(norm.text));
+  const signals: Signal[] = [];
+
+  const links = ex.urls.map((u) => analyzeLink(c, u.url, u.schemeless));
+  let brand = claimedBrand(c, ex.prose, ex.headers);
+  /** The text itself names the brand (not only a link that imitates it). */
+  const claimedInText = brand !== null;
+  const sender = ex.headers?.from ?? null;
+  const senderImitation = sender?.domain ? imitatedBy(c, sender.domain) : null;
+  // No name in the text: the brand a link or the sender imitates is the brand claimed.
+  brand ??= firstBrand(c, [...links.map((l) => l.imitates), senderImitation?.brandId ?? null]);
+
+  // --- links ---
+  const urls: VerdictUrl[] = links.map((l) => {
+    const official = l.officialBrands.length > 0 && l.signals.length === 0;
+    if (official) signals.push({ code: 'official_link', vars: { host: l.hostUnicode, brandOf: l.officialBrands[0]! } });
+    else if (brand && claimedInText) {
+      const hidden = l.signals.some((s) => s.code === 'shortener');
+      signals.push({
+        code: hidden ? 'brand_hidden_link' : 'brand_domain_mismatch',
+        vars: { domain: l.domain, host: l.host, official: officialList(brand.webDomains) },
+      });
+    }
+    signals.push(...l.signals);
+    const v: VerdictUrl = {
+      url: l.url,
+      host: l.host,
+      domain: l.domain,
+      official,
+      codes: official ? ['official_link'] : [...new Set(l.signals.map((s) => s.code))],
+    };
+    if (l.hostUnicode !== l.host) v.hostUnicode = l.hostUnicode;
+    return v;
+  });
+  if (ex.tooManyLinks) signals.push({ code: 'too_many_links', vars: { evidence: String(ex.urls.length) } });
+  for (const m of ex.masked.slice(0, 1)) {
+    signals.push({ code: 'masked_link', vars: { evidence: m.raw } });
+    const dyn = m.visibleHost ? underAny(c.sets.dynamicDns, m.visibleHost) : null;
+    if (dyn) signals.push({ code: 'dynamic_dns', vars: { host: m.raw, domain: dyn } });
+  }
+
+  // --- senders and headers ---
+  const emails = emailFindings(c, ex, brand, senderImitation, signals);
+
+  // --- phone numbers ---
+  const phones: VerdictPhone[] = ex.phones.map((p) => {
+    const codes: string[] = [];
+    const owner = c.brands.find((b) => b.senderDigits.has(p.digits));
+    if (owner) {
+      codes.push('official_sender_number');
+      signals.push({ code: 'official_sender_number', vars: { number: p.raw, brandOf: owner.id } });
+    } else if (p.international) codes.push('international_phone');
+    else if (p.digits.startsWith('050')) codes.push('ip_phone_contact');
+    else if (/^0[789]0/.test(p.digits)) codes.push('mobile_contact');
+    if (p.masked) codes.push('masked_number');
+    for (const code of codes) if (code !== 'masked_number' && code !== 'official_sender_number')
+      signals.push({ code, vars: { number: p.raw } });
+    return { number: p.raw, codes };
+  });
+
+  // --- the words ---
+  const lang = analyzeLanguage(c, ex.prose.slice(0, MAX_PROSE), norm.text.slice(0, MAX_PROSE));
+  signals.push(...lang.signals);
+  if (brand) {
+    signals.push({ code: 'brand_claim', vars: {} });
+    // A brand's "we never …" statement is about what a message asks you to do: it applies when the message
+    // asks for data, or points to a link or number that is not the brand's.
+    const asksToAct =
+      lang.signals.some((s) => ASKS.has(s.code)) || urls.some((u) => !u.official) || ex.masked.length > 0;
+    const channel = ex.headers || norm.text.length > 400 ? 'mail' : 'sms';
+    const statement = brand.rule.never_does.find(
+      (s) =>
+        asksToAct &&
+        lang.scenario !== null &&
+        s.scenarios.includes(lang.scenario) &&
+        (s.channels.includes('any') || s.channels.includes(channel)),
+    );
+    if (statement) signals.push({ code: 'brand_never_does', vars: { evidence: statement.text } });
+  }
+  // The classic build of a phishing message: a known name or a link, plus something that makes you anxious.
+  const pressure = new Set(c.rules.scoring.pressure);
+  if (lang.signals.some((s) => pressure.has(s.code))) {
+    if (brand && claimedInText) signals.push({ code: 'brand_pressure', vars: {} });
+    if (urls.some((u) => !u.official) || ex.masked.length > 0) signals.push({ code: 'pressure_with_link', vars: {} });
+  }
+  if (norm.hadBidi) signals.push({ code: 'bidi_control', vars: {} });
+  if (norm.hadZeroWidth) signals.push({ code: 'hidden_characters', vars: {} });
+  if (norm.truncated) signals.push({ code: 'truncated', vars: { evidence: MAX_CHARS.toLocaleString('ja-JP') } });
+
+  const hasContent = /[\p{L}\p{N}]{2,}/u.test(ex.prose.replace(/[xX○●〇*~]+/g, ' ')) || links.length > 0;
+  const checkable = links.length + ex.emails.length + ex.phones.length > 0;
+  if (!checkable && hasContent) signals.push({ code: 'text_only', vars: {} });
+
+  const allOfficial =
+    (links.length > 0 || emails.some((e) => e.official)) &&
+    urls.every((u) => u.official) &&
+    emails.every((e) => e.official) &&
+    !senderImitation;
+  return score(c, {
+    signals,
+    brand,
+    scenario: lang.scenario,
+    urls,
+    emails,
+    phones,
+    hasContent: hasContent || checkable,
+    allOfficial,
+    otpNotice: lang.otpNotice,
+    namedRecipient: lang.namedRecipient,
+    isMail: ex.headers !== null,
+  });
+}
+
+function officialList(domains: string[]): string {
+  return domains.slice(0, 2).join('、') || '公式サイト';
+}
+
+function firstBrand(c: Compiled, ids: (string | null)[]): CompiledBrand | null {
+  for (const id of ids) if (id && c.brandById.has(id)) return c.brandById.get(id)!;
+  return null;
+}
+
+/** Does a sender domain imitate a brand (amazon.co.jp.evil.top, arnazon.co.jp)? */
+function imitatedBy(c: Compiled, domain: string): { brandId: string; name: string } | null {
+  if (officialBrandsFor(c.mailIndex, domain).length || officialBrandsFor(c.webIndex, domain).length) return null;
+  for (const e of c.embeddable) {
+    if (domain.startsWith(e.text + '.') || domain.includes('.' + e.text + '.') || domain.includes(e.text + '-')) {
+      const b = c.brandById.get(e.brandId)!;
+      return { brandId: b.id, name: b.name };
+    }
+  }
+  const suffix = parseDomain(domain).publicSuffix ?? '';
+  const own = suffix ? domain.slice(0, -(suffix.length + 1)) : domain;
+  const hit = keywordHit(c, own.split('.').filter(Boolean));
+  return hit ? { brandId: hit.brandId, name: hit.name } : null;
+}
+
+function emailFindings(
+  c: Compiled,
+  ex: Extracted,
+  brand: CompiledBrand | null,
+  senderImitation: { brandId: string; name: string } | null,
+  signals: Signal[],
+): VerdictEmail[] {
+  const isOfficial = (domain: string) => {
+    const owners = [...officialBrandsFor(c.mailIndex, domain), ...officialBrandsFor(c.webIndex, domain)];
+    return brand ? owners.includes(brand.id) : owners.length > 0;
+  };
+  const h = ex.headers;
+  const from = h?.from;
+  if (from?.address && from.domain) {
+    if (senderImitation) {
+      signals.push({ code: 'sender_lookalike', vars: { address: from.address, target: senderImitation.name } });
+    } else if (brand && !isOfficial(from.domain)) {
+      const free = underAny(new Set(c.rules.domains.free_mail), from.domain);
+      signals.push({
+        code: free ? 'free_mail_sender' : 'sender_not_official',
+        vars: { address: from.address, official: officialList(brand.mailDomains.length ? brand.mailDomains : brand.webDomains) },
+      });
+    }
+    const fromDomain = registrable(from.domain);
+    const other = (a: MailAddress | undefined) => a?.domain && registrable(a.domain) !== fromDomain;
+    if (other(h.replyTo)) signals.push({ code: 'reply_to_mismatch', vars: { address: h.replyTo!.address! } });
+    if (other(h.returnPath)) signals.push({ code: 'return_path_mismatch', vars: { address: h.returnPath!.address! } });
+  }
+  const failed = Object.entries(h?.auth ?? {}).filter(([, v]) => v === 'fail' || v === 'softfail' || v === 'permerror');
+  if (failed.length) signals.push({ code: 'auth_fail', vars: { evidence: failed.map(([k, v]) => `${k}=${v}`).join(', ') } });
+
+  const addresses = new Map<string, string>();
+  for (const a of [from, h?.replyTo, h?.returnPath]) if (a?.address && a.domain) addresses.set(a.address, a.domain);
+  for (const e of ex.emails) addresses.set(e.address, e.domain);
+  return [...addresses].map(([address, domain]) => ({ address, domain, official: isOfficial(domain) }));
+}
+
+function registrable(domain: string): string {
+  return parseDomain(domain).domain ?? domain;
+}
+
+export type { LinkAnalysis };

@@ -1,0 +1,115 @@
+// What the words of a message say (urgency, threats, requests for data, the story it tells) and how
+// they are written (simplified Chinese characters, broken Japanese, look-alike letters).
+import type { Compiled } from './compile.ts';
+import { matchPhrases } from './compile.ts';
+import type { Signal } from './types.ts';
+import { scriptsOf, unconfuse } from './lookalike.ts';
+
+export interface LanguageFindings {
+  signals: Signal[];
+  scenario: string | null;
+  /** Addressed by a name (「山田 太郎 様」) rather than 「お客様」. */
+  namedRecipient: boolean;
+  /** A one-time-code notice: "コードは123456です。共有しないでください". */
+  otpNotice: boolean;
+}
+
+/** Phrases that contain alarming words but are harmless ("配信停止" is unsubscribing). */
+const HARMLESS = /配信停止|配信の停止|配信を停止|停止をご希望|配信不要|メール配信の解除|unsubscribe/gi;
+
+export function analyzeLanguage(c: Compiled, prose: string, original: string): LanguageFindings {
+  const signals: Signal[] = [];
+  const text = prose.replace(HARMLESS, (m) => ' '.repeat(m.length));
+  const tokens = c.tokenizer.tokenize(text);
+  const groups = c.rules.lexicon.groups;
+  const byGroup = new Map<number, string[]>();
+  for (const m of matchPhrases(c, text, tokens)) {
+    const list = byGroup.get(m.group) ?? [];
+    if (!list.some((e) => e.includes(m.evidence) || m.evidence.includes(e))) list.push(m.evidence);
+    byGroup.set(m.group, list);
+  }
+
+  let scenario: string | null = null;
+  let scenarioWeight = 0;
+  for (const [group, evidence] of [...byGroup].sort((a, b) => a[0] - b[0])) {
+    const g = groups[group]!;
+    const shown = evidence
+      .sort((a, b) => b.length - a.length)
+      .slice(0, 2)
+      .join('」「');
+    signals.push({ code: g.signal, vars: { evidence: shown }, count: evidence.length });
+    const weight = c.rules.scoring.signals[g.signal]?.weight ?? 0;
+    if (g.scenario && weight * evidence.length > scenarioWeight) {
+      scenario = g.scenario;
+      scenarioWeight = weight * evidence.length;
+    }
+  }
+  // Tax talk plus money coming back is the "tax refund" story.
+  if (scenario === 'refund' && signals.some((s) => s.code === 'tax_topic')) scenario = 'tax_refund';
+
+  // Addressee: an email address or nothing in front of 様 gives the template away.
+  const emailName = /([a-z0-9._%+*-]+@[a-z0-9.-]+\.[a-z]{2,})\s*(?:様|さま|殿)/i.exec(original);
+  if (emailName) signals.push({ code: 'email_as_name', vars: { evidence: emailName[1]! } });
+  else if (/(?:^|\n)[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(original))
+    signals.push({ code: 'empty_name', vars: {} });
+  const namedRecipient =
+    !emailName &&
+    /(?:^|\n)[ \t\u3000]*(?!お客|会員|ご利用者|利用者|契約者|ユーザー)[^\s\n○●*×]{1,10}[ \t\u3000]?[^\s\n○●*×]{0,10}[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(
+      original,
+    );
+  const otpNotice =
+    /(?:コード|code|暗証番号|認証番号)[^\n]{0,20}(?:共有しない|教えない|伝えない|don't share|do not share)/i.test(text) &&
+    !signals.some((s) => ['card_request', 'personal_data_request', 'unpaid_bill', 'payment_problem'].includes(s.code));
+
+  signals.push(...writingSigns(c, text, original));
+  return { signals, scenario, namedRecipient, otpNotice };
+}
+
+function writingSigns(c: Compiled, text: string, original: string): Signal[] {
+  const signals: Signal[] = [];
+  const lang = c.language;
+  const chinese = new Set<string>();
+  for (const ch of text) if (lang.simplified.has(ch)) chinese.add(ch);
+  if (chinese.size >= c.rules.language.simplified_min_chars)
+    signals.push({ code: 'simplified_chinese', vars: { evidence: [...chinese].slice(0, 5).join(' ') } });
+
+  const lower = text.toLowerCase();
+  const font = lang.chineseFonts.find((f) => lower.includes(f));
+  if (font) signals.push({ code: 'chinese_font', vars: { evidence: font } });
+
+  for (const { re } of lang.brokenPhrases) {
+    re.lastIndex = 0;
+    const m = re.exec(text);
+    if (m) {
+      signals.push({ code: 'broken_japanese', vars: { evidence: m[0] } });
+      break;
+    }
+  }
+  lang.katakanaHyphen.lastIndex = 0;
+  const hyphen = lang.katakanaHyphen.exec(text);
+  if (hyphen) {
+    const at = hyphen.index;
+    signals.push({ code: 'katakana_hyphen', vars: { evidence: text.slice(Math.max(0, at - 4), at + 3).trim() } });
+  }
+
+  // Greek or Cyrillic letters posing as Latin ones (ΑΝΑ in Greek capitals, Аmazon with a Cyrillic А).
+  for (const m of text.matchAll(/[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]{2,}/gu)) {
+    const scripts = scriptsOf(m[0]);
+    if (scripts.size === 1 && scripts.has('Latin')) continue;
+    if (/^[a-z]+$/.test(unconfuse(m[0], c.skeletons))) {
+      signals.push({ code: 'homoglyph_text', vars: { evidence: m[0] } });
+      break;
+    }
+  }
+
+  // Full-width comma and period inside Japanese sentences (checked before NFKC turned them into , and .).
+  const japaneseAround = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
+  for (const p of lang.oddPunctuation) {
+    const at = original.indexOf(p);
+    if (at > 0 && japaneseAround.test(original[at - 1] ?? '')) {
+      signals.push({ code: 'odd_punctuation', vars: { evidence: p } });
+      break;
+    }
+  }
+  return signals;
+}

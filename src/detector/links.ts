@@ -1,0 +1,320 @@
+// Judges one link on its own: where it really goes, whether that is an official domain, and every sign
+// that it imitates a brand or lives on throw-away infrastructure. Pure: never opens the link.
+import { domainToUnicode } from 'node:url';
+import { parse as parseDomain } from 'tldts';
+import type { Compiled } from './compile.ts';
+import { officialBrandsFor, underAny } from './compile.ts';
+import type { Signal } from './types.ts';
+import { asciiSkeleton, osaDistance, scriptsOf, unconfuse } from './lookalike.ts';
+
+export interface LinkAnalysis {
+  url: string;
+  host: string;
+  /** The host as a person reads it (IDN hosts decoded). */
+  hostUnicode: string;
+  /** Registrable domain (a free-hosting subdomain counts as its own domain). */
+  domain: string;
+  /** Brands whose official domains cover this host. */
+  officialBrands: string[];
+  signals: Signal[];
+  /** The brand this host imitates, if any (from its name, not from the message text). */
+  imitates: string | null;
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 0): LinkAnalysis {
+  const host = url.hostname.toLowerCase();
+  const hostUnicode = host.startsWith('[') ? host : domainToUnicode(host) || host;
+  const signals: Signal[] = [];
+  const result = (domain: string, imitates: string | null, officialBrands: string[] = []): LinkAnalysis => ({
+    url: url.href,
+    host,
+    hostUnicode,
+    domain,
+    officialBrands,
+    signals,
+    imitates,
+  });
+
+  if (url.username || url.password) {
+    let shown = url.username;
+    try {
+      shown = decodeURIComponent(url.username);
+    } catch {
+      /* keep the raw form */
+    }
+    signals.push({ code: 'userinfo_trick', vars: { evidence: shown, host } });
+  }
+  if (IPV4.test(host) || host.startsWith('[')) {
+    signals.push({ code: 'ip_host', vars: { host } });
+    pathSignals(c, url, host, signals, null);
+    if (url.protocol === 'http:' && !schemeless) signals.push({ code: 'http_link', vars: { host } });
+    return result(host, null);
+  }
+
+  const info = parseDomain(host, { allowPrivateDomains: true });
+  const icann = parseDomain(host);
+  const domain = info.domain ?? icann.domain ?? host;
+
+  const official = officialBrandsFor(c.webIndex, host);
+  if (official.length > 0 && signals.length === 0) {
+    return result(icann.domain ?? domain, null, official);
+  }
+
+  // Google Translate's proxy: www-amazon-co-jp.translate.goog is www.amazon.co.jp in disguise.
+  const proxy = underAny(c.sets.translateProxies, host);
+  if (proxy && depth === 0 && host !== proxy) {
+    const wrapped = host
+      .slice(0, -(proxy.length + 1))
+      .split('.')
+      .pop()!
+      .replaceAll('--', '\u0000')
+      .replaceAll('-', '.')
+      .replaceAll('\u0000', '-');
+    signals.push({ code: 'translate_proxy', vars: { host, target: wrapped } });
+    try {
+      const inner = analyzeLink(c, new URL(`https://${wrapped}${url.pathname}`), false, 1);
+      signals.push(...inner.signals);
+      return result(domain, inner.imitates ?? inner.officialBrands[0] ?? null);
+    } catch {
+      return result(domain, null);
+    }
+  }
+
+  const shortener = underAny(c.sets.shorteners, host);
+  if (shortener) signals.push({ code: 'shortener', vars: { host } });
+
+  const dyn = underAny(c.sets.dynamicDns, host);
+  const hosting = underAny(c.sets.freeHosting, host);
+  const shared = underAny(c.sets.sharedPaths, host);
+  if (dyn && host !== dyn) signals.push({ code: 'dynamic_dns', vars: { host, domain: dyn } });
+  else if (hosting && host !== hosting) signals.push({ code: 'free_hosting', vars: { host, domain: hosting } });
+  else if (info.isPrivate && info.domain && info.publicSuffix)
+    signals.push({ code: 'free_hosting', vars: { host, domain: info.publicSuffix } });
+  else if (shared && url.pathname.length > 1) signals.push({ code: 'free_hosting', vars: { host, domain: shared } });
+
+  const suffix = icann.publicSuffix ?? '';
+  const risky = riskyTldOf(c, host);
+  if (risky) signals.push({ code: risky, vars: { domain: icann.domain ?? host, evidence: suffix } });
+
+  // Labels a person or a phisher chose: everything left of the public suffix.
+  const ownPart = suffix && host.endsWith('.' + suffix) ? host.slice(0, -(suffix.length + 1)) : host;
+  const labels = ownPart.split('.').filter(Boolean);
+  const imitation = shortener ? null : brandImitation(c, host, hostUnicode, labels, domain);
+  if (imitation) signals.push(imitation.signal);
+
+  if (!shortener) {
+    const userLabels = labels.filter((l) => !c.sets.commonLabels.has(l));
+    const random = userLabels.find((l) => looksRandom(l));
+    if (random && !imitation?.brandId) signals.push({ code: 'random_host', vars: { host, evidence: random } });
+    const subCount = labels.length - 1 - (labels[0] === 'www' ? 1 : 0);
+    if (subCount >= 3 || host.length >= 50)
+      signals.push({ code: 'many_subdomains', vars: { host, domain: icann.domain ?? host } });
+  }
+
+  pathSignals(c, url, host, signals, imitation?.brandId ?? null);
+  if (url.protocol === 'http:' && !schemeless) signals.push({ code: 'http_link', vars: { host } });
+  if (url.port && url.port !== '80' && url.port !== '443')
+    signals.push({ code: 'unusual_port', vars: { host, evidence: url.port } });
+
+  return result(domain, imitation?.brandId ?? null, official);
+}
+
+/** Risky top-level domain: the whole public suffix first (com.cn), then its last label (cn). */
+function riskyTldOf(c: Compiled, host: string): 'risky_tld_high' | 'risky_tld' | null {
+  const suffix = parseDomain(host).publicSuffix ?? '';
+  const tld = suffix.split('.').pop() ?? '';
+  if (c.sets.tldHigh.has(suffix) || c.sets.tldHigh.has(tld)) return 'risky_tld_high';
+  if (c.sets.tldMedium.has(suffix) || c.sets.tldMedium.has(tld)) return 'risky_tld';
+  return null;
+}
+
+function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imitated: string | null): void {
+  const rest = (url.pathname + url.search + url.hash).toLowerCase();
+  if (rest.length <= 1) return;
+  let decoded = rest;
+  try {
+    decoded = decodeURIComponent(rest);
+  } catch {
+    /* keep the raw form */
+  }
+  const words = decoded.split(/[^a-z0-9_=-]+/).filter(Boolean);
+  const login = words.find((w) => c.loginWords.has(w) || c.loginWords.has(w.replace(/[-_]/g, '')));
+  if (login) signals.push({ code: 'login_path', vars: { host, evidence: login } });
+  const kit = c.kitWords.find((k) => decoded.includes(k));
+  if (kit) signals.push({ code: 'kit_path', vars: { host, evidence: kit } });
+  if (/[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/.test(decoded))
+    signals.push({ code: 'email_in_url', vars: { host } });
+  if (!imitated) {
+    for (const b of c.brands) {
+      const k = b.keywords.find((kw) => kw.compact.length >= 5 && decoded.replaceAll('-', '').includes(kw.compact));
+      if (k) {
+        signals.push({ code: 'brand_in_path', vars: { host, evidence: k.text, target: b.name } });
+        break;
+      }
+    }
+  }
+}
+
+interface Imitation {
+  /** null: the host is suspicious in itself but imitates no known brand. */
+  brandId: string | null;
+  signal: Signal;
+}
+
+/** Does this (non-official) host imitate a brand? Strongest evidence first. */
+function brandImitation(
+  c: Compiled,
+  host: string,
+  hostUnicode: string,
+  labels: string[],
+  domain: string,
+): Imitation | null {
+  // 1. An official domain written inside another host: amazon.co.jp.verify-xx.top, www-amazon-co-jp.example.
+  const registrableStart = host.length - domain.length;
+  for (const e of c.embeddable) {
+    const at = host.indexOf(e.text);
+    if (at < 0) continue;
+    const before = at === 0 ? '.' : host[at - 1];
+    const after = host[at + e.text.length];
+    // "amazon.co.jp" must sit in the sub-domain part (amazon.com.br is Amazon's own, amazon.com.evil.top is not);
+    // the hyphenated "amazon-co-jp" is never used by the brand itself.
+    const inSubdomain = at + e.text.length < registrableStart;
+    if ((inSubdomain || e.text.includes('-')) && (before === '.' || before === '-') && (after === '.' || after === '-')) {
+      const b = c.brandById.get(e.brandId)!;
+      return {
+        brandId: b.id,
+        signal: { code: 'official_domain_embedded', vars: { host, domain, target: b.name, official: e.domain } },
+      };
+    }
+  }
+
+  // 2. Letters from other alphabets (IDN): аmazon.com with a Cyrillic а.
+  if (hostUnicode !== host) {
+    const uLabels = hostUnicode.split('.');
+    const mixed = uLabels.find((l) => scriptsOf(l).size > 1);
+    const plain = unconfuse(hostUnicode, c.skeletons);
+    const hit = plain !== hostUnicode.toLowerCase() ? keywordHit(c, plain.split('.').slice(0, -1)) : null;
+    if (hit)
+      return { brandId: hit.brandId, signal: { code: 'homoglyph_domain', vars: { host: hostUnicode, target: hit.name } } };
+    if (mixed) return { brandId: null, signal: { code: 'mixed_script_domain', vars: { host: hostUnicode } } };
+  }
+
+  // 3. Brand names and look-alikes in the labels. A brand's exact name registered under a mainstream
+  // top-level domain (google.de, amazon.in, rakuten.com) is almost always the brand's own site abroad.
+  const label = labels[labels.length - 1] ?? '';
+  const riskyTld = riskyTldOf(c, host);
+  if (!riskyTld && labels.length <= 2 && (labels.length === 1 || c.sets.commonLabels.has(labels[0]!))) {
+    const own = c.brands.some((b) => b.keywords.some((k) => k.text === label || k.compact === label));
+    if (own) return null;
+  }
+  const hit = keywordHit(c, labels);
+  if (!hit) {
+    if (hostUnicode !== host)
+      return { brandId: null, signal: { code: 'punycode_domain', vars: { host: hostUnicode, evidence: host } } };
+    return null;
+  }
+  return {
+    brandId: hit.brandId,
+    signal: {
+      code: hit.exact ? 'brand_in_host' : 'lookalike_domain',
+      vars: { host, domain, target: hit.name, evidence: hit.token },
+    },
+  };
+}
+
+interface KeywordHit {
+  brandId: string;
+  name: string;
+  token: string;
+  exact: boolean;
+}
+
+/** Finds a brand keyword, exactly or as a look-alike, among host labels and their hyphen-separated parts. */
+export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
+  const parts = new Set<string>();
+  for (const l of labels) {
+    parts.add(l);
+    parts.add(l.replaceAll('-', ''));
+    for (const p of l.split('-')) if (p) parts.add(p);
+  }
+  let fuzzy: KeywordHit | null = null;
+  for (const b of c.brands) {
+    for (const k of b.keywords) {
+      for (const p of parts) {
+        // Exact, or contained in a longer label when the keyword is distinctive enough.
+        if (
+          p === k.text ||
+          p === k.compact ||
+          (k.compact.length >= 6 && p.includes(k.compact)) ||
+          (k.compact.length === 5 && (p.startsWith(k.compact) || p.endsWith(k.compact)))
+        )
+          return { brandId: b.id, name: b.name, token: p, exact: true };
+        if (fuzzy || k.compact.length < 5 || p.length < 4) continue;
+        // Look-alikes: amaz0n, arnazon (same skeleton); amazom, rakuien (one or two letters off).
+        const skeleton = asciiSkeleton(p, c.skeletons);
+        if (skeleton === k.skeleton && p !== k.compact) fuzzy = { brandId: b.id, name: b.name, token: p, exact: false };
+        else if (k.compact.length >= 6) {
+          // One letter off (two for long names), same length for short names: amazom, rakuien. A letter
+          // added in front of a short name is usually another word (hicloud), so lengths must match.
+          const max = k.compact.length >= 8 ? 2 : 1;
+          const sameLength = p.length === k.compact.length || k.compact.length >= 8;
+          if ((sameLength && osaDistance(p, k.compact, max) <= max) || (k.compact.length >= 7 && containsNear(skeleton, k.skeleton)))
+            fuzzy = { brandId: b.id, name: b.name, token: p, exact: false };
+        }
+      }
+    }
+  }
+  return fuzzy;
+}
+
+/** A window of `s` within one edit of `k` (amaizonnow contains amaizon ≈ amazon). */
+function containsNear(s: string, k: string): boolean {
+  if (s.length < k.length + 2) return false;
+  for (let len = k.length - 1; len <= k.length + 1; len++) {
+    for (let i = 0; i + len <= s.length; i++) {
+      if (s[i] !== k[0] && s[i + len - 1] !== k[k.length - 1]) continue;
+      if (osaDistance(s.slice(i, i + len), k, 1) <= 1) return true;
+    }
+  }
+  return false;
+}
+
+const VOWELS = /[aeiouy]/;
+
+/** Random-looking labels: machine-made names such as "kcjsy", "w67uyi15" or "quisnvbcuebiap". */
+export function looksRandom(label: string): boolean {
+  const s = label.replaceAll('-', '');
+  if (s.length < 5 || label.startsWith('xn--')) return false;
+  let transitions = 0;
+  let maxConsonants = 0;
+  let run = 0;
+  let vowels = 0;
+  let letters = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    const isDigit = ch >= '0' && ch <= '9';
+    if (i > 0) {
+      const prevDigit = s[i - 1]! >= '0' && s[i - 1]! <= '9';
+      if (prevDigit !== isDigit) transitions++;
+    }
+    if (isDigit) {
+      digits++;
+      run = 0;
+      continue;
+    }
+    letters++;
+    if (VOWELS.test(ch)) {
+      vowels++;
+      run = 0;
+    } else if (++run > maxConsonants) maxConsonants = run;
+  }
+  if (transitions >= 3 && letters >= 2 && digits >= 2) return true;
+  if (letters >= 4 && /\d{5,}/.test(s)) return true;
+  if (maxConsonants >= 5 && s.length >= 7) return true;
+  if (letters >= 5 && vowels / letters < 0.2) return true;
+  if (letters >= 10 && vowels / letters < 0.28 && maxConsonants >= 4) return true;
+  return false;
+}
