@@ -1,0 +1,511 @@
+// Japanese morphological analysis with kuromoji 0.1.2's IPADIC dictionary, loaded lean.
+//
+// Why not kuromoji's own builder: on Node 24 it takes ~0.9 s and leaves ~356 MB RSS after GC. It keeps
+// the dictionary files' zero padding (tid.dat is 10 MB for 3.9 MB of data, unk*.dat 22 MB for 2 KB), a
+// 36 MB buffer of feature strings of which we need three fields, and a 326k-key object of arrays for
+// tid_map; its lattice builder also re-encodes the rest of the sentence to UTF-8 at every character.
+// Here the same files are read into compact typed arrays (~22 MB) and the same lattice and Viterbi
+// search run over them. test/tokenizer.test.ts checks the output against stock kuromoji.
+//
+// Dictionary formats (see kuromoji/src/dict/*.js and kuromoji/src/loader/DictionaryLoader.js):
+//   base.dat, check.dat  double-array trie (Int32) over UTF-8 bytes; a word's bytes plus a 0 byte lead
+//                        to a leaf whose base is -(id + 1)
+//   tid_map.dat          Int32: count, then count × (id, n, n × byte offset into tid.dat)
+//   tid.dat              10-byte entries: Int16 left id, right id, word cost, Int32 offset into tid_pos
+//   tid_pos.dat          NUL-terminated "surface,pos,pos1,pos2,pos3,ctype,cform,base,reading,pron"
+//   cc.dat               Int16: forward size, backward size, then costs[right id][left id]
+//   unk*.dat             the same for unknown words, keyed by character class; unk_char.dat maps each
+//                        UTF-16 code unit to a class; unk_invoke.dat lists the classes
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+export interface Token {
+  /** As in the text. */
+  surface: string;
+  /** Basic (dictionary) form, or the surface when kuromoji has none ('*', e.g. unknown words). */
+  base: string;
+  /** Part of speech, e.g. '名詞', '動詞', '助動詞'. */
+  pos: string;
+  /** pos_detail_1, e.g. 'サ変接続', '固有名詞'. */
+  posDetail: string;
+  /** UTF-16 offset in the input string. */
+  start: number;
+  /** The word is in the dictionary (kuromoji's word_type 'KNOWN'). */
+  known: boolean;
+}
+
+export interface Tokenizer {
+  tokenize(text: string): Token[];
+}
+
+const DICT_DIR = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('kuromoji/package.json')),
+  'dict',
+);
+
+interface Dict {
+  base: Int32Array;
+  check: Int32Array;
+  /** Entries of trie id v: entryIds[entryStart[v] .. entryStart[v + 1]). */
+  entryStart: Int32Array;
+  entryIds: Int32Array;
+  /** Per entry (known words first, then unknown-word entries): left id, right id, word cost. */
+  costs: Int16Array;
+  /** Per entry: index into posTable. */
+  entryPos: Uint8Array;
+  /** Per entry: 0 when the basic form is the surface (or '*'), else 1 + index into bases. */
+  entryBase: Uint16Array;
+  bases: string[];
+  posTable: { pos: string; detail: string }[];
+  knownCount: number;
+  conn: Int16Array;
+  connStride: number;
+  /** Character class of each UTF-16 code unit. */
+  charClass: Uint8Array;
+  classes: { invoke: boolean; group: boolean }[];
+  defaultClass: number;
+  /** Unknown-word entries per character class. */
+  unknownEntries: number[][];
+}
+
+let loading: Promise<Tokenizer> | undefined;
+
+/**
+ * Loads the dictionary once; concurrent and repeated calls share one promise. Building it is
+ * synchronous work (~0.45 s) run from a microtask, so call this at start-up rather than per request.
+ */
+export function loadTokenizer(): Promise<Tokenizer> {
+  loading ??= Promise.resolve()
+    .then(loadDict)
+    .then(
+      (dict) => {
+        // Collect the loader's garbage (~16k-entry Maps, strings) now. Only with --expose-gc.
+        globalThis.gc?.();
+        return { tokenize: (text: string) => tokenize(dict, text) };
+      },
+      (err: unknown) => {
+        loading = undefined; // let a later call retry
+        throw err;
+      },
+    );
+  return loading;
+}
+
+/**
+ * Reads and decompresses one dictionary file into a single allocation of the exact size. (By default
+ * zlib inflates into 16 KiB chunks and concatenates them: thousands of mallocs plus a copy.)
+ */
+function readDat(name: string): Buffer {
+  const gz = readFileSync(path.join(DICT_DIR, name));
+  const size = gz.readUInt32LE(gz.length - 4); // gzip trailer: uncompressed size (mod 2^32)
+  // One spare byte, or zlib allocates a second (unused) chunk when the first is exactly full.
+  const out = gunzipSync(gz, { chunkSize: Math.max(64, size + 1) });
+  release(gz);
+  // Typed-array views need aligned offsets and release() needs a buffer of our own; both hold for any
+  // allocation above 4 KiB, smaller ones may share Node's pool.
+  return ownsMemory(out) ? out : Buffer.from(new Uint8Array(out).buffer);
+}
+
+function ownsMemory(buf: Buffer): boolean {
+  return buf.byteOffset === 0 && buf.buffer.byteLength <= buf.byteLength + 1;
+}
+
+/**
+ * Frees a decompressed file now: detaching its ArrayBuffer releases the memory at once, where garbage
+ * collection would leave ~100 MB of spent buffers around for a while and fragment the malloc heap.
+ */
+function release(buf: Buffer): void {
+  if (ownsMemory(buf) && buf.buffer instanceof ArrayBuffer) buf.buffer.transfer(0);
+}
+
+function int32s(buf: Buffer): Int32Array {
+  return new Int32Array(buf.buffer, buf.byteOffset, buf.byteLength >> 2);
+}
+
+function loadDict(): Dict {
+  const trie = loadTrie();
+  const known = readIdMap('tid_map.dat.gz');
+  const unknown = readIdMap('unk_map.dat.gz');
+  // Known and unknown entries share the per-entry tables; unknown ones come after knownCount.
+  const knownCount = known.entryCount;
+  const entries = newEntryTables(knownCount + unknown.entryCount);
+  const seen: Interning = { pos: new Map(), base: new Map() };
+  readEntries(entries, seen, 'tid.dat.gz', 'tid_pos.dat.gz', 0, knownCount);
+  readEntries(entries, seen, 'unk.dat.gz', 'unk_pos.dat.gz', knownCount, unknown.entryCount);
+  if (entries.posTable.length > 0xff || entries.bases.length > 0xffff) {
+    throw new Error('kuromoji dictionary: too many distinct forms');
+  }
+  const invoke = readDat('unk_invoke.dat.gz');
+  const classes = readClasses(invoke);
+  release(invoke);
+  const defaultClass = classes.findIndex((c) => c.name === 'DEFAULT');
+  if (defaultClass < 0) throw new Error('kuromoji dictionary: no DEFAULT character class');
+  const cc = readDat('cc.dat.gz');
+  const conn = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1); // used as is
+  return {
+    ...trie,
+    entryStart: known.entryStart,
+    entryIds: known.entryIds,
+    ...entries,
+    knownCount,
+    conn,
+    connStride: conn[1]!,
+    charClass: readDat('unk_char.dat.gz'),
+    classes,
+    defaultClass,
+    unknownEntries: classes.map((_, cls) => {
+      const ids: number[] = [];
+      for (let j = unknown.entryStart[cls] ?? 0; j < (unknown.entryStart[cls + 1] ?? 0); j++) {
+        ids.push(knownCount + unknown.entryIds[j]!);
+      }
+      return ids;
+    }),
+  };
+}
+
+/** The double array, trimmed like doublearray's shrink() but copied so the 8 MB files can go. */
+function loadTrie(): { base: Int32Array; check: Int32Array } {
+  const checkBuf = readDat('check.dat.gz');
+  const checkAll = int32s(checkBuf);
+  let last = checkAll.length - 1;
+  while (last > 0 && checkAll[last]! < 0) last--;
+  const size = Math.min(last + 2, checkAll.length);
+  const check = checkAll.slice(0, size);
+  release(checkBuf);
+  const baseBuf = readDat('base.dat.gz');
+  const base = int32s(baseBuf).slice(0, size);
+  release(baseBuf);
+  return { base, check };
+}
+
+/** tid_map/unk_map as compressed rows; entry ids are byte offsets into tid.dat divided by 10. */
+function readIdMap(name: string): { entryStart: Int32Array; entryIds: Int32Array; entryCount: number } {
+  const buf = readDat(name);
+  const ints = int32s(buf);
+  const count = ints[0]!;
+  let maxKey = -1;
+  let maxEntry = -1;
+  let values = 0;
+  for (let p = 1, k = 0; k < count; k++) {
+    const n = ints[p + 1]!;
+    maxKey = Math.max(maxKey, ints[p]!);
+    for (let j = 0; j < n; j++) maxEntry = Math.max(maxEntry, ints[p + 2 + j]! / 10);
+    values += n;
+    p += 2 + n;
+  }
+  const entryStart = new Int32Array(maxKey + 2);
+  for (let p = 1, k = 0; k < count; k++) {
+    entryStart[ints[p]! + 1]! += ints[p + 1]!;
+    p += 2 + ints[p + 1]!;
+  }
+  for (let k = 1; k < entryStart.length; k++) entryStart[k]! += entryStart[k - 1]!;
+  const fill = entryStart.slice(0, -1);
+  const entryIds = new Int32Array(values);
+  for (let p = 1, k = 0; k < count; k++) {
+    const key = ints[p]!;
+    const n = ints[p + 1]!;
+    for (let j = 0; j < n; j++) entryIds[fill[key]!++] = ints[p + 2 + j]! / 10;
+    p += 2 + n;
+  }
+  release(buf);
+  return { entryStart, entryIds, entryCount: maxEntry + 1 };
+}
+
+type EntryTables = Pick<Dict, 'costs' | 'entryPos' | 'entryBase' | 'bases' | 'posTable'>;
+/** Lookups used while loading only: distinct pos/pos_detail_1 and basic forms to their index. */
+type Interning = { pos: Map<string, number>; base: Map<string, number> };
+
+function newEntryTables(count: number): EntryTables {
+  return {
+    costs: new Int16Array(3 * count),
+    entryPos: new Uint8Array(count),
+    entryBase: new Uint16Array(count),
+    bases: [],
+    posTable: [],
+  };
+}
+
+/**
+ * Fills the tables for `count` entries from tid.dat-style records and their feature lines, keeping
+ * only pos, pos_detail_1 and the basic form (as indexes into small tables of distinct values).
+ */
+function readEntries(
+  t: EntryTables,
+  seen: Interning,
+  tidName: string,
+  posName: string,
+  first: number,
+  count: number,
+): void {
+  const tid = readDat(tidName);
+  const features = readDat(posName);
+  const view = new DataView(tid.buffer, tid.byteOffset, tid.byteLength);
+  const commas = new Int32Array(8);
+  let lastPos = { start: 0, end: 0, id: -1 };
+  let lastBase = { start: 0, end: 0, id: -1 };
+  for (let i = 0; i < count; i++) {
+    const e = first + i;
+    const at = i * 10;
+    t.costs[3 * e] = view.getInt16(at, true);
+    t.costs[3 * e + 1] = view.getInt16(at + 2, true);
+    t.costs[3 * e + 2] = view.getInt16(at + 4, true);
+    // Find where fields 0..7 end, skipping whole UTF-8 characters (a comma is never inside one).
+    // Unknown-word lines have only 8 fields.
+    const lineStart = view.getInt32(at + 6, true);
+    let n = 0;
+    let p = lineStart;
+    while (n < 8) {
+      const b = features[p];
+      if (b === 0x2c) commas[n++] = p++;
+      else if (b === 0 || b === undefined) break;
+      else p += b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+    }
+    if (n === 7) commas[n++] = p;
+    if (n < 8) throw new Error(`kuromoji dictionary: malformed features at ${lineStart}`);
+    // pos + pos_detail_1 take only ~50 values, and neighbouring entries mostly share them.
+    const posStart = commas[0]! + 1;
+    const posEnd = commas[2]!;
+    if (lastPos.id < 0 || !sameBytes(features, posStart, posEnd, lastPos.start, lastPos.end)) {
+      const key = features.toString('utf8', posStart, posEnd);
+      let id = seen.pos.get(key);
+      if (id === undefined) {
+        const [pos = '', detail = ''] = key.split(',');
+        seen.pos.set(key, (id = t.posTable.push({ pos, detail }) - 1));
+      }
+      lastPos = { start: posStart, end: posEnd, id };
+    }
+    t.entryPos[e] = lastPos.id;
+    // Most basic forms equal the surface (or are '*'); the rest take only ~16k distinct values.
+    const baseStart = commas[6]! + 1;
+    const baseEnd = commas[7]!;
+    const star = baseEnd - baseStart === 1 && features[baseStart] === 0x2a;
+    if (!star && !sameBytes(features, lineStart, commas[0]!, baseStart, baseEnd)) {
+      // Inflected forms of one word are neighbours: skip decoding when the base repeats.
+      if (lastBase.id < 0 || !sameBytes(features, baseStart, baseEnd, lastBase.start, lastBase.end)) {
+        const base = features.toString('utf8', baseStart, baseEnd);
+        let id = seen.base.get(base);
+        if (id === undefined) seen.base.set(base, (id = t.bases.push(base)));
+        lastBase = { start: baseStart, end: baseEnd, id };
+      }
+      t.entryBase[e] = lastBase.id;
+    }
+  }
+  release(tid);
+  release(features);
+}
+
+function sameBytes(buf: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  while (a < aEnd) if (buf[a++] !== buf[b++]) return false;
+  return true;
+}
+
+/** unk_invoke.dat: per class u8 invoke, u8 group, i32 max length, NUL-terminated name. */
+function readClasses(buf: Buffer): { name: string; invoke: boolean; group: boolean }[] {
+  const classes = [];
+  // The file is padded with zeros to 1 MiB; kuromoji parses the padding as nameless classes that
+  // nothing refers to, so stopping at the first empty name changes nothing.
+  for (let p = 0; p + 6 < buf.length;) {
+    const end = buf.indexOf(0, p + 6);
+    if (end <= p + 6) break;
+    classes.push({ name: buf.toString('utf8', p + 6, end), invoke: buf[p] === 1, group: buf[p + 1] === 1 });
+    p = end + 1;
+  }
+  return classes;
+}
+
+// ---- Tokenizing ---------------------------------------------------------------------------------
+// Mirrors kuromoji's Tokenizer, ViterbiBuilder and ViterbiSearcher, with one deliberate difference:
+// lattice positions are UTF-16 offsets. kuromoji counts code points but measures grouped unknown words
+// in UTF-16 units, so two adjacent astral characters (🎉🎉, 🇯🇵, 👍🏻) overshoot and it silently drops
+// the rest of the sentence. For all other text the lattice is the same node for node.
+
+/**
+ * Lattice of one sentence in struct-of-arrays form. The arrays are reused between calls (tokenize is
+ * synchronous), so a call allocates little besides its tokens.
+ */
+const lat = {
+  size: 0,
+  entry: [] as number[], // -1 for BOS/EOS
+  start: [] as number[], // relative to the sentence
+  end: [] as number[],
+  left: [] as number[],
+  right: [] as number[],
+  wordCost: [] as number[],
+  /** Next node with the same end, in insertion order (kuromoji's nodes_end_at arrays). */
+  nextSameEnd: [] as number[],
+  prev: [] as number[],
+  cost: [] as number[],
+  /** First and last node ending at each position. */
+  endHead: [] as number[],
+  endTail: [] as number[],
+};
+
+function addNode(
+  entry: number,
+  start: number,
+  end: number,
+  left: number,
+  right: number,
+  cost: number,
+): number {
+  const n = lat.size++;
+  lat.entry[n] = entry;
+  lat.start[n] = start;
+  lat.end[n] = end;
+  lat.left[n] = left;
+  lat.right[n] = right;
+  lat.wordCost[n] = cost;
+  lat.nextSameEnd[n] = -1;
+  lat.prev[n] = -1;
+  lat.cost[n] = Number.MAX_VALUE;
+  if (lat.endHead[end] === -1) lat.endHead[end] = n;
+  else lat.nextSameEnd[lat.endTail[end]!] = n;
+  lat.endTail[end] = n;
+  return n;
+}
+
+function tokenize(dict: Dict, input: string): Token[] {
+  // kuromoji throws on lone surrogates; normalize() already removes them, so this is a safety net.
+  const text = input.isWellFormed() ? input : input.toWellFormed();
+  const tokens: Token[] = [];
+  // Like kuromoji, analyse each sentence separately, ending after every 、 and 。.
+  for (let from = 0; from < text.length;) {
+    let to = from;
+    while (to < text.length && text[to] !== '、' && text[to] !== '。') to++;
+    to = Math.min(to + 1, text.length);
+    tokenizeSentence(dict, text, from, to, tokens);
+    from = to;
+  }
+  return tokens;
+}
+
+function tokenizeSentence(dict: Dict, text: string, from: number, to: number, out: Token[]): void {
+  const length = to - from;
+  const { costs, entryStart, entryIds } = dict;
+  lat.size = 0;
+  for (let i = 0; i <= length + 1; i++) lat.endHead[i] = -1;
+  lat.cost[addNode(-1, 0, 0, 0, 0, 0)] = 0; // BOS
+
+  let runClass = -1;
+  let runEnd = 0;
+  for (let pos = 0; pos < length; pos += charUnits(text, from + pos, to)) {
+    // Known words: walk the trie along the UTF-8 bytes of the text from pos.
+    let found = false;
+    for (let i = pos, node = 0; i < length;) {
+      const cp = text.codePointAt(from + i)!;
+      // A 0 byte marks word ends in the trie, so U+0000 would walk into garbage (kuromoji then throws).
+      // No word contains it: stop, and it becomes an unknown word.
+      if (cp === 0) break;
+      node = trieStepChar(dict, node, cp);
+      if (node < 0) break;
+      i += charUnits(text, from + i, to);
+      const leaf = trieStep(dict, node, 0);
+      if (leaf >= 0 && dict.base[leaf]! <= 0) {
+        found = true;
+        const id = -dict.base[leaf]! - 1;
+        for (let j = entryStart[id] ?? 0; j < (entryStart[id + 1] ?? 0); j++) {
+          const e = entryIds[j]!;
+          addNode(e, pos, i, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
+        }
+      }
+    }
+    // Unknown words: when nothing matched or the character class always asks for them.
+    const cls = classAt(dict, text, from + pos);
+    const info = dict.classes[cls];
+    if (!found || info?.invoke) {
+      let end = pos + charUnits(text, from + pos, to);
+      if (info?.group) {
+        // Groups run to the end of the class run; remember it so long runs stay linear.
+        if (cls !== runClass || pos >= runEnd) {
+          while (end < length && classAt(dict, text, from + end) === cls)
+            end += charUnits(text, from + end, to);
+          runClass = cls;
+          runEnd = end;
+        }
+        end = runEnd;
+      }
+      for (const e of dict.unknownEntries[cls] ?? []) {
+        addNode(e, pos, end, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
+      }
+    }
+  }
+  const eos = addNode(-1, length, length + 1, 0, 0, 0);
+
+  // Forward pass. kuromoji declares its best-previous-node variable with `var` inside the loop, so a
+  // node none of whose predecessors is reachable inherits the previous node's choice; kept for parity.
+  const { conn, connStride } = dict;
+  let bestPrev = -1;
+  for (let end = 1; end <= length + 1; end++) {
+    for (let n = lat.endHead[end]!; n !== -1; n = lat.nextSameEnd[n]!) {
+      let p = lat.endHead[lat.start[n]!]!;
+      if (p === -1) continue;
+      let cost = Number.MAX_VALUE;
+      const left = lat.left[n]!;
+      const wordCost = lat.wordCost[n]!;
+      for (; p !== -1; p = lat.nextSameEnd[p]!) {
+        const c = lat.cost[p]! + conn[lat.right[p]! * connStride + left + 2]! + wordCost;
+        if (c < cost) {
+          cost = c;
+          bestPrev = p;
+        }
+      }
+      lat.prev[n] = bestPrev;
+      lat.cost[n] = cost;
+    }
+  }
+
+  // Backward pass; like kuromoji, a broken path yields no tokens for the sentence.
+  const best: number[] = [];
+  for (let n = lat.prev[eos]!; n !== 0; n = lat.prev[n]!) {
+    if (n === -1) return;
+    best.push(n);
+  }
+  for (let k = best.length - 1; k >= 0; k--) {
+    const n = best[k]!;
+    const e = lat.entry[n]!;
+    const start = from + lat.start[n]!;
+    const surface = text.slice(start, from + lat.end[n]!);
+    const { pos, detail } = dict.posTable[dict.entryPos[e]!]!;
+    const baseId = dict.entryBase[e]!;
+    out.push({
+      surface,
+      base: baseId === 0 ? surface : dict.bases[baseId - 1]!,
+      pos,
+      posDetail: detail,
+      start,
+      known: e < dict.knownCount,
+    });
+  }
+}
+
+/** Double-array step; out-of-range or foreign cells mean "no such child", as in doublearray. */
+function trieStep(dict: Dict, node: number, byte: number): number {
+  const c = dict.base[node]! + byte;
+  return c >= 0 && c < dict.check.length && dict.check[c] === node ? c : -1;
+}
+
+/** Steps through the UTF-8 bytes of one code point (the trie is over UTF-8); -1 when absent. */
+function trieStepChar(dict: Dict, node: number, cp: number): number {
+  if (cp < 0x80) return trieStep(dict, node, cp);
+  let shift = cp < 0x800 ? 6 : cp < 0x10000 ? 12 : 18;
+  const lead = cp < 0x800 ? 0xc0 : cp < 0x10000 ? 0xe0 : 0xf0;
+  node = trieStep(dict, node, lead | (cp >> shift));
+  for (shift -= 6; shift >= 0 && node >= 0; shift -= 6)
+    node = trieStep(dict, node, 0x80 | ((cp >> shift) & 0x3f));
+  return node;
+}
+
+/** 2 for a surrogate pair (astral character), else 1. */
+function charUnits(text: string, i: number, to: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && i + 1 < to ? 2 : 1;
+}
+
+/** kuromoji's CharacterDefinition.lookup: astral characters are DEFAULT. */
+function classAt(dict: Dict, text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff ? dict.defaultClass : dict.charClass[c]!;
+}
