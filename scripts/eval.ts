@@ -48,7 +48,16 @@ export async function evaluate(
       n++;
       const flagged = v.risk === 'high' || v.risk === 'medium';
       if (onMiss && flagged !== set.phishing)
-        onMiss(JSON.stringify({ set: set.file, id: item.id, risk: v.risk, score: v.score, codes: v.reasons.map((r) => r.code), text: item.text.slice(0, 160) }));
+        onMiss(
+          JSON.stringify({
+            set: set.file,
+            id: item.id,
+            risk: v.risk,
+            score: v.score,
+            codes: v.reasons.map((r) => r.code),
+            text: item.text.slice(0, 160),
+          }),
+        );
     }
     results.push({ file: set.file, phishing: set.phishing, n, counts, flagged: counts.high + counts.medium });
   }

@@ -20,13 +20,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (command !== 'check') throw new UsageError(command ? `不明なコマンドです: ${command}` : 'コマンドがありません');
+  if (command !== 'check')
+    throw new UsageError(command ? `不明なコマンドです: ${command}` : 'コマンドがありません');
   const flags = new Set<string>();
   const words: string[] = [];
   for (const arg of rest) {
     if (arg === '--') continue;
     if (arg.startsWith('--')) {
-      if (!['--json', '--jsonl', '--help'].includes(arg)) throw new UsageError(`不明なオプションです: ${arg}`);
+      if (!['--json', '--jsonl', '--help'].includes(arg))
+        throw new UsageError(`不明なオプションです: ${arg}`);
       flags.add(arg);
     } else words.push(arg);
   }
@@ -34,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (flags.has('--json') && flags.has('--jsonl')) throw new UsageError('--json と --jsonl は同時に使えません');
+  if (flags.has('--json') && flags.has('--jsonl'))
+    throw new UsageError('--json と --jsonl は同時に使えません');
   if (flags.has('--jsonl') && words.length) throw new UsageError('--jsonl は標準入力だけを読みます');
 
   const detector = await loadDetector();
@@ -55,7 +58,10 @@ async function batch(detector: Detector): Promise<number> {
       const item: unknown = JSON.parse(line);
       const id = item && typeof item === 'object' && 'id' in item ? (item as { id: unknown }).id : null;
       const text = item && typeof item === 'object' ? (item as { text?: unknown }).text : undefined;
-      out = typeof text === 'string' ? { id, ...detector.analyze(text) } : { id, error: '"text" must be a string' };
+      out =
+        typeof text === 'string'
+          ? { id, ...detector.analyze(text) }
+          : { id, error: '"text" must be a string' };
     } catch {
       out = { id: null, error: 'invalid JSON' };
     }

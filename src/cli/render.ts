@@ -13,20 +13,27 @@ const COLOR: Record<Risk, string> = { high: '31', medium: '33', low: '32', unkno
 export function renderTerminal(v: Verdict, color: boolean): string {
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
-  lines.push(paint(`1;${COLOR[v.risk]}`, RISK_LABEL[v.risk]) + (v.risk === 'unknown' ? '' : `  スコア ${v.score}/100`));
+  lines.push(
+    paint(`1;${COLOR[v.risk]}`, RISK_LABEL[v.risk]) + (v.risk === 'unknown' ? '' : `  スコア ${v.score}/100`),
+  );
   if (v.brand) lines.push(`名乗っている相手: ${v.brand.name}`);
   if (v.reasons.length) {
     lines.push('', paint('1', '理由'));
     for (const r of v.reasons) {
-      const mark = r.severity === 'high' ? '!!' : r.severity === 'medium' ? '! ' : r.severity === 'low' ? '・' : 'i ';
-      lines.push(`  ${paint(r.severity === 'high' ? '31' : r.severity === 'medium' ? '33' : '90', mark)} ${r.message}`);
+      const mark =
+        r.severity === 'high' ? '!!' : r.severity === 'medium' ? '! ' : r.severity === 'low' ? '・' : 'i ';
+      lines.push(
+        `  ${paint(r.severity === 'high' ? '31' : r.severity === 'medium' ? '33' : '90', mark)} ${r.message}`,
+      );
     }
   }
   if (v.urls.length) {
     lines.push('', paint('1', 'リンク'));
     for (const u of v.urls) {
       const shown = u.hostUnicode ? `${u.hostUnicode} (${u.host})` : u.host;
-      lines.push(`  ${u.official ? paint('32', '公式') : paint('31', '公式ではない')}  ${shown}  ドメイン: ${u.domain}`);
+      lines.push(
+        `  ${u.official ? paint('32', '公式') : paint('31', '公式ではない')}  ${shown}  ドメイン: ${u.domain}`,
+      );
     }
   }
   if (v.emails.length) {

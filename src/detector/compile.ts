@@ -3,6 +3,7 @@
 import type { RuleSet, BrandRule } from '../rules/schema.ts';
 import type { Token, Tokenizer } from './tokenizer.ts';
 import { makeSkeletons, asciiSkeleton, type Skeletons } from './lookalike.ts';
+import { HostLetterModel } from './host-model.ts';
 
 export interface CompiledBrand {
   id: string;
@@ -48,6 +49,9 @@ export interface Compiled {
     translateProxies: Set<string>;
     commonLabels: Set<string>;
   };
+  hostModel: { model: HostLetterModel; threshold: number; strictThreshold: number; minLength: number };
+  /** Abbreviations removed before judging whether a host name looks random, longest first. */
+  wordPieces: string[];
   loginWords: Set<string>;
   kitWords: string[];
   skeletons: Skeletons;
@@ -139,6 +143,13 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       translateProxies: new Set(d.translate_proxies),
       commonLabels: new Set(d.common_labels),
     },
+    hostModel: {
+      model: HostLetterModel.fromJSON(rules.hostModel),
+      threshold: rules.hostModel.threshold,
+      strictThreshold: rules.hostModel.strictThreshold,
+      minLength: rules.hostModel.minLength,
+    },
+    wordPieces: [...d.word_pieces].sort((a, b) => b.length - a.length),
     loginWords: new Set(d.login_path_words),
     kitWords: d.kit_path_words,
     skeletons,
@@ -246,7 +257,10 @@ export function matchPhrases(c: Compiled, text: string, tokens: Token[]): Phrase
     // ASCII phrases must stand as words: "login" not inside "loginess".
     if (/^[a-z]/.test(phrase) && at > 0 && /[a-z]/.test(lower[at - 1]!)) continue;
     const evidence = text.slice(at, at + phrase.length);
-    if (!seen.has(`${group}:${evidence}`) && !found.some((f) => f.group === group && f.evidence.includes(evidence))) {
+    if (
+      !seen.has(`${group}:${evidence}`) &&
+      !found.some((f) => f.group === group && f.evidence.includes(evidence))
+    ) {
       seen.add(`${group}:${evidence}`);
       found.push({ group, evidence });
     }

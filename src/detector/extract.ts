@@ -70,10 +70,25 @@ const SCHEME = /(?<![a-z0-9])(h?ttps?|ftp):\/\//gi;
 const CONTINUES = /[-._/?=&%#~:+]$/;
 
 /** Extensions that make "readme.md" or "main.py" look like a domain. */
-const FILE_LIKE_TLD = new Set(['md', 'py', 'sh', 'js', 'ts', 'zip', 'mov', 'exe', 'json', 'txt', 'yml', 'css', 'rb']);
+const FILE_LIKE_TLD = new Set([
+  'md',
+  'py',
+  'sh',
+  'js',
+  'ts',
+  'zip',
+  'mov',
+  'exe',
+  'json',
+  'txt',
+  'yml',
+  'css',
+  'rb',
+]);
 
 /** Header lines full of relay host names that are not links the reader would follow. */
-const TRACE_HEADER = /^(?:authentication-results|received|arc-[a-z-]+|dkim-signature|x-[a-z-]+|message-id)[ \t]*:/i;
+const TRACE_HEADER =
+  /^(?:authentication-results|received|arc-[a-z-]+|dkim-signature|x-[a-z-]+|message-id)[ \t]*:/i;
 
 export function extract(original: string): Extracted {
   let text = original;
@@ -157,7 +172,7 @@ export function extract(original: string): Extracted {
   const phones: FoundPhone[] = [];
   const phoneText = chars.join('');
   const phoneRe =
-    /(?<![\dA-Za-z+])(\+\d{1,3}[ \-‐−–ー(]{0,2}(?:\(0\))?(?:[\d]{1,4}[ \-‐−–ー)(]{0,2}){2,5}\d{0,4}|0\d{1,4}[\-‐−–ー()（） ]{0,2}[\dxX×*]{1,4}[\-‐−–ー()（） ]{0,2}[\dxX×*]{2,5})(?![\d])/g;
+    /(?<![\dA-Za-z+])(\+\d{1,3}[ \-‐−–ー(]{0,2}(?:\(0\))?(?:[\d]{1,4}[ \-‐−–ー)(]{0,2}){2,5}\d{0,4}|0\d{1,4}[-‐−–ー()（） ]{0,2}[\dxX×*]{1,4}[-‐−–ー()（） ]{0,2}[\dxX×*]{2,5})(?![\d])/g;
   for (const m of phoneText.matchAll(phoneRe)) {
     const raw = m[1]!.trim();
     const isIntl = raw.startsWith('+');
@@ -172,7 +187,15 @@ export function extract(original: string): Extracted {
     blank(m.index, m.index + m[0].length);
   }
 
-  return { urls, masked, emails, phones, headers: parseHeaders(original), prose: chars.join(''), tooManyLinks };
+  return {
+    urls,
+    masked,
+    emails,
+    phones,
+    headers: parseHeaders(original),
+    prose: chars.join(''),
+    tooManyLinks,
+  };
 }
 
 /** The token on the next line, if the line is a single ASCII token (quote marks allowed before it). */
@@ -210,7 +233,8 @@ function trimUrl(raw: string): string {
     ['[', ']'],
     ['{', '}'],
   ] as const) {
-    while (s.endsWith(close) && count(s, open) < count(s, close)) s = s.slice(0, -1).replace(TRAILING_PUNCT, '');
+    while (s.endsWith(close) && count(s, open) < count(s, close))
+      s = s.slice(0, -1).replace(TRAILING_PUNCT, '');
   }
   return s;
 }
@@ -225,7 +249,15 @@ function count(s: string, ch: string): number {
 function parseUrl(raw: string): URL | 'masked' | null {
   const hostPart = raw.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
   const hostOnly = hostPart.replace(/^.*@/, '').replace(/:\d*$/, '');
-  if (hostOnly === '' || hostOnly.split('.').some((label) => MASK_CHAR.test(label))) return 'masked';
+  const labels = hostOnly.split('.');
+  // "xxxx" stands for a hidden label, but .xxx is a real top-level domain and xxx.com a real site.
+  if (
+    hostOnly === '' ||
+    labels.some(
+      (l, i) => MASK_CHAR.test(l) && !(/^x{3}$/i.test(l) || (i === labels.length - 1 && /^x+$/i.test(l))),
+    )
+  )
+    return 'masked';
   let url: URL;
   try {
     url = new URL(raw);
@@ -292,10 +324,7 @@ function parseHeaders(text: string): MailHeaders | null {
   return found > 0 && (headers.from || headers.subject || headers.auth || headers.replyTo) ? headers : null;
 }
 
-function parseAuthResults(
-  value: string,
-  prev: MailHeaders['auth'],
-): NonNullable<MailHeaders['auth']> {
+function parseAuthResults(value: string, prev: MailHeaders['auth']): NonNullable<MailHeaders['auth']> {
   const auth = { ...prev };
   for (const m of value.matchAll(/\b(spf|dkim|dmarc)=([a-z]+)/gi)) {
     const key = m[1]!.toLowerCase() as 'spf' | 'dkim' | 'dmarc';

@@ -19,7 +19,13 @@ export const MAX_CHARS = 30_000;
 const MAX_PROSE = 20_000;
 
 /** Signs that a message asks the reader to do something (see brand statements below). */
-const ASKS = new Set(['credential_request', 'card_request', 'personal_data_request', 'callback_request', 'app_install']);
+const ASKS = new Set([
+  'credential_request',
+  'card_request',
+  'personal_data_request',
+  'callback_request',
+  'app_install',
+]);
 
 export interface Detector {
   analyze(text: string): Verdict;
@@ -46,7 +52,8 @@ function analyze(c: Compiled, raw: string): Verdict {
   // --- links ---
   const urls: VerdictUrl[] = links.map((l) => {
     const official = l.officialBrands.length > 0 && l.signals.length === 0;
-    if (official) signals.push({ code: 'official_link', vars: { host: l.hostUnicode, brandOf: l.officialBrands[0]! } });
+    if (official)
+      signals.push({ code: 'official_link', vars: { host: l.hostUnicode, brandOf: l.officialBrands[0]! } });
     else if (brand && claimedInText) {
       const hidden = l.signals.some((s) => s.code === 'shortener');
       signals.push({
@@ -86,8 +93,9 @@ function analyze(c: Compiled, raw: string): Verdict {
     else if (p.digits.startsWith('050')) codes.push('ip_phone_contact');
     else if (/^0[789]0/.test(p.digits)) codes.push('mobile_contact');
     if (p.masked) codes.push('masked_number');
-    for (const code of codes) if (code !== 'masked_number' && code !== 'official_sender_number')
-      signals.push({ code, vars: { number: p.raw } });
+    for (const code of codes)
+      if (code !== 'masked_number' && code !== 'official_sender_number')
+        signals.push({ code, vars: { number: p.raw } });
     return { number: p.raw, codes };
   });
 
@@ -114,11 +122,13 @@ function analyze(c: Compiled, raw: string): Verdict {
   const pressure = new Set(c.rules.scoring.pressure);
   if (lang.signals.some((s) => pressure.has(s.code))) {
     if (brand && claimedInText) signals.push({ code: 'brand_pressure', vars: {} });
-    if (urls.some((u) => !u.official) || ex.masked.length > 0) signals.push({ code: 'pressure_with_link', vars: {} });
+    if (urls.some((u) => !u.official) || ex.masked.length > 0)
+      signals.push({ code: 'pressure_with_link', vars: {} });
   }
   if (norm.hadBidi) signals.push({ code: 'bidi_control', vars: {} });
   if (norm.hadZeroWidth) signals.push({ code: 'hidden_characters', vars: {} });
-  if (norm.truncated) signals.push({ code: 'truncated', vars: { evidence: MAX_CHARS.toLocaleString('ja-JP') } });
+  if (norm.truncated)
+    signals.push({ code: 'truncated', vars: { evidence: MAX_CHARS.toLocaleString('ja-JP') } });
 
   const hasContent = /[\p{L}\p{N}]{2,}/u.test(ex.prose.replace(/[xX○●〇*~]+/g, ' ')) || links.length > 0;
   const checkable = links.length + ex.emails.length + ex.phones.length > 0;
@@ -155,9 +165,14 @@ function firstBrand(c: Compiled, ids: (string | null)[]): CompiledBrand | null {
 
 /** Does a sender domain imitate a brand (amazon.co.jp.evil.top, arnazon.co.jp)? */
 function imitatedBy(c: Compiled, domain: string): { brandId: string; name: string } | null {
-  if (officialBrandsFor(c.mailIndex, domain).length || officialBrandsFor(c.webIndex, domain).length) return null;
+  if (officialBrandsFor(c.mailIndex, domain).length || officialBrandsFor(c.webIndex, domain).length)
+    return null;
   for (const e of c.embeddable) {
-    if (domain.startsWith(e.text + '.') || domain.includes('.' + e.text + '.') || domain.includes(e.text + '-')) {
+    if (
+      domain.startsWith(e.text + '.') ||
+      domain.includes('.' + e.text + '.') ||
+      domain.includes(e.text + '-')
+    ) {
       const b = c.brandById.get(e.brandId)!;
       return { brandId: b.id, name: b.name };
     }
@@ -183,24 +198,37 @@ function emailFindings(
   const from = h?.from;
   if (from?.address && from.domain) {
     if (senderImitation) {
-      signals.push({ code: 'sender_lookalike', vars: { address: from.address, target: senderImitation.name } });
+      signals.push({
+        code: 'sender_lookalike',
+        vars: { address: from.address, target: senderImitation.name },
+      });
     } else if (brand && !isOfficial(from.domain)) {
       const free = underAny(new Set(c.rules.domains.free_mail), from.domain);
       signals.push({
         code: free ? 'free_mail_sender' : 'sender_not_official',
-        vars: { address: from.address, official: officialList(brand.mailDomains.length ? brand.mailDomains : brand.webDomains) },
+        vars: {
+          address: from.address,
+          official: officialList(brand.mailDomains.length ? brand.mailDomains : brand.webDomains),
+        },
       });
     }
     const fromDomain = registrable(from.domain);
-    const other = (a: MailAddress | undefined) => a?.domain && registrable(a.domain) !== fromDomain;
-    if (other(h.replyTo)) signals.push({ code: 'reply_to_mismatch', vars: { address: h.replyTo!.address! } });
-    if (other(h.returnPath)) signals.push({ code: 'return_path_mismatch', vars: { address: h.returnPath!.address! } });
+    const other = (a: MailAddress | undefined) =>
+      a?.address && a.domain && registrable(a.domain) !== fromDomain ? a.address : null;
+    const replyTo = other(h?.replyTo);
+    const returnPath = other(h?.returnPath);
+    if (replyTo) signals.push({ code: 'reply_to_mismatch', vars: { address: replyTo } });
+    if (returnPath) signals.push({ code: 'return_path_mismatch', vars: { address: returnPath } });
   }
-  const failed = Object.entries(h?.auth ?? {}).filter(([, v]) => v === 'fail' || v === 'softfail' || v === 'permerror');
-  if (failed.length) signals.push({ code: 'auth_fail', vars: { evidence: failed.map(([k, v]) => `${k}=${v}`).join(', ') } });
+  const failed = Object.entries(h?.auth ?? {}).filter(
+    ([, v]) => v === 'fail' || v === 'softfail' || v === 'permerror',
+  );
+  if (failed.length)
+    signals.push({ code: 'auth_fail', vars: { evidence: failed.map(([k, v]) => `${k}=${v}`).join(', ') } });
 
   const addresses = new Map<string, string>();
-  for (const a of [from, h?.replyTo, h?.returnPath]) if (a?.address && a.domain) addresses.set(a.address, a.domain);
+  for (const a of [from, h?.replyTo, h?.returnPath])
+    if (a?.address && a.domain) addresses.set(a.address, a.domain);
   for (const e of ex.emails) addresses.set(e.address, e.domain);
   return [...addresses].map(([address, domain]) => ({ address, domain, official: isOfficial(domain) }));
 }

@@ -58,8 +58,12 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string): L
       original,
     );
   const otpNotice =
-    /(?:コード|code|暗証番号|認証番号)[^\n]{0,20}(?:共有しない|教えない|伝えない|don't share|do not share)/i.test(text) &&
-    !signals.some((s) => ['card_request', 'personal_data_request', 'unpaid_bill', 'payment_problem'].includes(s.code));
+    /(?:コード|code|暗証番号|認証番号)[^\n]{0,20}(?:共有しない|教えない|伝えない|don't share|do not share)/i.test(
+      text,
+    ) &&
+    !signals.some((s) =>
+      ['card_request', 'personal_data_request', 'unpaid_bill', 'payment_problem'].includes(s.code),
+    );
 
   signals.push(...writingSigns(c, text, original));
   return { signals, scenario, namedRecipient, otpNotice };
@@ -89,7 +93,10 @@ function writingSigns(c: Compiled, text: string, original: string): Signal[] {
   const hyphen = lang.katakanaHyphen.exec(text);
   if (hyphen) {
     const at = hyphen.index;
-    signals.push({ code: 'katakana_hyphen', vars: { evidence: text.slice(Math.max(0, at - 4), at + 3).trim() } });
+    signals.push({
+      code: 'katakana_hyphen',
+      vars: { evidence: text.slice(Math.max(0, at - 4), at + 3).trim() },
+    });
   }
 
   // Greek or Cyrillic letters posing as Latin ones (ΑΝΑ in Greek capitals, Аmazon with a Cyrillic А).

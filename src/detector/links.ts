@@ -89,10 +89,12 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   const hosting = underAny(c.sets.freeHosting, host);
   const shared = underAny(c.sets.sharedPaths, host);
   if (dyn && host !== dyn) signals.push({ code: 'dynamic_dns', vars: { host, domain: dyn } });
-  else if (hosting && host !== hosting) signals.push({ code: 'free_hosting', vars: { host, domain: hosting } });
+  else if (hosting && host !== hosting)
+    signals.push({ code: 'free_hosting', vars: { host, domain: hosting } });
   else if (info.isPrivate && info.domain && info.publicSuffix)
     signals.push({ code: 'free_hosting', vars: { host, domain: info.publicSuffix } });
-  else if (shared && url.pathname.length > 1) signals.push({ code: 'free_hosting', vars: { host, domain: shared } });
+  else if (shared && url.pathname.length > 1)
+    signals.push({ code: 'free_hosting', vars: { host, domain: shared } });
 
   const suffix = icann.publicSuffix ?? '';
   const risky = riskyTldOf(c, host);
@@ -106,8 +108,9 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
 
   if (!shortener) {
     const userLabels = labels.filter((l) => !c.sets.commonLabels.has(l));
-    const random = userLabels.find((l) => looksRandom(l));
-    if (random && !imitation?.brandId) signals.push({ code: 'random_host', vars: { host, evidence: random } });
+    const random = userLabels.find((l) => looksRandom(c, l));
+    if (random && !imitation?.brandId)
+      signals.push({ code: 'random_host', vars: { host, evidence: random } });
     const subCount = labels.length - 1 - (labels[0] === 'www' ? 1 : 0);
     if (subCount >= 3 || host.length >= 50)
       signals.push({ code: 'many_subdomains', vars: { host, domain: icann.domain ?? host } });
@@ -148,7 +151,9 @@ function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imi
     signals.push({ code: 'email_in_url', vars: { host } });
   if (!imitated) {
     for (const b of c.brands) {
-      const k = b.keywords.find((kw) => kw.compact.length >= 5 && decoded.replaceAll('-', '').includes(kw.compact));
+      const k = b.keywords.find(
+        (kw) => kw.compact.length >= 5 && decoded.replaceAll('-', '').includes(kw.compact),
+      );
       if (k) {
         signals.push({ code: 'brand_in_path', vars: { host, evidence: k.text, target: b.name } });
         break;
@@ -181,11 +186,18 @@ function brandImitation(
     // "amazon.co.jp" must sit in the sub-domain part (amazon.com.br is Amazon's own, amazon.com.evil.top is not);
     // the hyphenated "amazon-co-jp" is never used by the brand itself.
     const inSubdomain = at + e.text.length < registrableStart;
-    if ((inSubdomain || e.text.includes('-')) && (before === '.' || before === '-') && (after === '.' || after === '-')) {
+    if (
+      (inSubdomain || e.text.includes('-')) &&
+      (before === '.' || before === '-') &&
+      (after === '.' || after === '-')
+    ) {
       const b = c.brandById.get(e.brandId)!;
       return {
         brandId: b.id,
-        signal: { code: 'official_domain_embedded', vars: { host, domain, target: b.name, official: e.domain } },
+        signal: {
+          code: 'official_domain_embedded',
+          vars: { host, domain, target: b.name, official: e.domain },
+        },
       };
     }
   }
@@ -197,7 +209,10 @@ function brandImitation(
     const plain = unconfuse(hostUnicode, c.skeletons);
     const hit = plain !== hostUnicode.toLowerCase() ? keywordHit(c, plain.split('.').slice(0, -1)) : null;
     if (hit)
-      return { brandId: hit.brandId, signal: { code: 'homoglyph_domain', vars: { host: hostUnicode, target: hit.name } } };
+      return {
+        brandId: hit.brandId,
+        signal: { code: 'homoglyph_domain', vars: { host: hostUnicode, target: hit.name } },
+      };
     if (mixed) return { brandId: null, signal: { code: 'mixed_script_domain', vars: { host: hostUnicode } } };
   }
 
@@ -212,7 +227,10 @@ function brandImitation(
   const hit = keywordHit(c, labels);
   if (!hit) {
     if (hostUnicode !== host)
-      return { brandId: null, signal: { code: 'punycode_domain', vars: { host: hostUnicode, evidence: host } } };
+      return {
+        brandId: null,
+        signal: { code: 'punycode_domain', vars: { host: hostUnicode, evidence: host } },
+      };
     return null;
   }
   return {
@@ -254,13 +272,17 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
         if (fuzzy || k.compact.length < 5 || p.length < 4) continue;
         // Look-alikes: amaz0n, arnazon (same skeleton); amazom, rakuien (one or two letters off).
         const skeleton = asciiSkeleton(p, c.skeletons);
-        if (skeleton === k.skeleton && p !== k.compact) fuzzy = { brandId: b.id, name: b.name, token: p, exact: false };
+        if (skeleton === k.skeleton && p !== k.compact)
+          fuzzy = { brandId: b.id, name: b.name, token: p, exact: false };
         else if (k.compact.length >= 6) {
           // One letter off (two for long names), same length for short names: amazom, rakuien. A letter
           // added in front of a short name is usually another word (hicloud), so lengths must match.
           const max = k.compact.length >= 8 ? 2 : 1;
           const sameLength = p.length === k.compact.length || k.compact.length >= 8;
-          if ((sameLength && osaDistance(p, k.compact, max) <= max) || (k.compact.length >= 7 && containsNear(skeleton, k.skeleton)))
+          if (
+            (sameLength && osaDistance(p, k.compact, max) <= max) ||
+            (k.compact.length >= 7 && containsNear(skeleton, k.skeleton))
+          )
             fuzzy = { brandId: b.id, name: b.name, token: p, exact: false };
         }
       }
@@ -284,37 +306,63 @@ function containsNear(s: string, k: string): boolean {
 const VOWELS = /[aeiouy]/;
 
 /** Random-looking labels: machine-made names such as "kcjsy", "w67uyi15" or "quisnvbcuebiap". */
-export function looksRandom(label: string): boolean {
-  const s = label.replaceAll('-', '');
-  if (s.length < 5 || label.startsWith('xn--')) return false;
+export function looksRandom(c: Compiled, label: string): boolean {
+  if (label.startsWith('xn--')) return false;
+  const { model, threshold, strictThreshold, minLength } = c.hostModel;
+  for (const token of label.split('-')) {
+    const t = stripPieces(token, c.wordPieces);
+    if (t.length < 5) continue;
+    if (mixesDigits(t)) return true;
+    for (const run of t.split(/[0-9]+/)) {
+      if (run.length < minLength) continue;
+      // Spelled unlike any English or Japanese word, or unlike words and also built like no word.
+      const score = model.score(run);
+      if (score < strictThreshold || (score < threshold && oddShape(run))) return true;
+    }
+  }
+  return false;
+}
+
+/** Removes known abbreviations from both ends: "tiktokcdn" → "tiktok", "cdngslb" → "". */
+function stripPieces(token: string, pieces: string[]): string {
+  let t = token;
+  for (let changed = true; changed && t.length > 0;) {
+    changed = false;
+    for (const p of pieces) {
+      if (t.length > p.length && t.startsWith(p)) t = t.slice(p.length);
+      else if (t.length > p.length && t.endsWith(p)) t = t.slice(0, -p.length);
+      else if (t === p) t = '';
+      else continue;
+      changed = true;
+      break;
+    }
+  }
+  return t;
+}
+
+/** Letters and digits interleaved (w67uyi15, 2mn85o) or a long digit run inside a name. */
+function mixesDigits(s: string): boolean {
   let transitions = 0;
-  let maxConsonants = 0;
-  let run = 0;
-  let vowels = 0;
-  let letters = 0;
   let digits = 0;
   for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    const isDigit = ch >= '0' && ch <= '9';
-    if (i > 0) {
-      const prevDigit = s[i - 1]! >= '0' && s[i - 1]! <= '9';
-      if (prevDigit !== isDigit) transitions++;
-    }
-    if (isDigit) {
-      digits++;
-      run = 0;
-      continue;
-    }
-    letters++;
+    const isDigit = s[i]! >= '0' && s[i]! <= '9';
+    if (isDigit) digits++;
+    if (i > 0 && isDigit !== (s[i - 1]! >= '0' && s[i - 1]! <= '9')) transitions++;
+  }
+  const letters = s.length - digits;
+  return (transitions >= 3 && letters >= 2 && digits >= 2) || (letters >= 4 && /\d{5,}/.test(s));
+}
+
+/** Built like no word: long consonant runs or almost no vowels. */
+function oddShape(run: string): boolean {
+  let maxConsonants = 0;
+  let current = 0;
+  let vowels = 0;
+  for (const ch of run) {
     if (VOWELS.test(ch)) {
       vowels++;
-      run = 0;
-    } else if (++run > maxConsonants) maxConsonants = run;
+      current = 0;
+    } else if (++current > maxConsonants) maxConsonants = current;
   }
-  if (transitions >= 3 && letters >= 2 && digits >= 2) return true;
-  if (letters >= 4 && /\d{5,}/.test(s)) return true;
-  if (maxConsonants >= 5 && s.length >= 7) return true;
-  if (letters >= 5 && vowels / letters < 0.2) return true;
-  if (letters >= 10 && vowels / letters < 0.28 && maxConsonants >= 4) return true;
-  return false;
+  return maxConsonants >= 4 || vowels / run.length < 0.25;
 }

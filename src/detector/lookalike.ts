@@ -18,7 +18,8 @@ export function makeSkeletons(confusables: Record<string, string>, ascii: Record
 /** Replaces letters from other scripts with the Latin letter they imitate. */
 export function unconfuse(s: string, sk: Skeletons): string {
   let out = '';
-  for (const ch of s) out += sk.confusables.get(ch) ?? sk.confusables.get(ch.toLowerCase()) ?? ch.toLowerCase();
+  for (const ch of s)
+    out += sk.confusables.get(ch) ?? sk.confusables.get(ch.toLowerCase()) ?? ch.toLowerCase();
   return out;
 }
 
@@ -52,7 +53,11 @@ export function osaDistance(a: string, b: string, max: number): number {
     let rowMin = Infinity;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
+      let v = Math.min(
+        d[(i - 1) * cols + j]! + 1,
+        d[i * cols + j - 1]! + 1,
+        d[(i - 1) * cols + j - 1]! + cost,
+      );
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
         v = Math.min(v, d[(i - 2) * cols + j - 2]! + 1);
       d[i * cols + j] = v;

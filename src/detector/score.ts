@@ -46,7 +46,11 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
   const reasons: Reason[] = signals
     .map((s) => ({ s, rule: rules.signals[s.code]! }))
     .sort((a, b) => b.rule.weight - a.rule.weight || order.indexOf(a.s.code) - order.indexOf(b.s.code))
-    .map(({ s, rule }) => ({ code: s.code, severity: rule.severity, message: render(c, rule.message, s, input.brand) }));
+    .map(({ s, rule }) => ({
+      code: s.code,
+      severity: rule.severity,
+      message: render(c, rule.message, s, input.brand),
+    }));
 
   return {
     risk,

@@ -10,6 +10,7 @@ import {
   BrandsFile,
   DomainsFile,
   LanguageFile,
+  HostModelFile,
   LexiconFile,
   ScoringFile,
   type RuleSet,
@@ -33,7 +34,8 @@ function readRuleFile<S extends z.ZodType>(dir: string, name: string, schema: S)
   const shown = `rules/${name}`;
   let data: unknown;
   try {
-    data = parseYaml(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    data = name.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw new RuleFileError(shown, [(err as Error).message.split('\n')[0] ?? 'cannot read']);
   }
@@ -53,7 +55,8 @@ export function loadRules(dir = DEFAULT_RULES_DIR): RuleSet {
   const brands = readRuleFile(dir, 'brands.yaml', BrandsFile).brands;
   const ids = new Set<string>();
   for (const [i, b] of brands.entries()) {
-    if (ids.has(b.id)) throw new RuleFileError('rules/brands.yaml', [`brands.${i}.id: duplicate id "${b.id}"`]);
+    if (ids.has(b.id))
+      throw new RuleFileError('rules/brands.yaml', [`brands.${i}.id: duplicate id "${b.id}"`]);
     ids.add(b.id);
   }
   const scoring = readRuleFile(dir, 'scoring.yaml', ScoringFile);
@@ -80,5 +83,6 @@ export function loadRules(dir = DEFAULT_RULES_DIR): RuleSet {
     language: readRuleFile(dir, 'language.yaml', LanguageFile),
     advice: readRuleFile(dir, 'advice.yaml', AdviceFile),
     simplifiedHan: simplified,
+    hostModel: readRuleFile(dir, 'data/host-letter-model.json', HostModelFile),
   };
 }

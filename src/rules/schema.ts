@@ -85,6 +85,16 @@ export const DomainsFile = z.strictObject({
   login_path_words: z.array(z.string().min(2)),
   kit_path_words: z.array(z.string().min(2)),
   free_mail: hostList,
+  word_pieces: z.array(z.string().regex(/^[a-z0-9]+$/)),
+});
+
+// ---- data/host-letter-model.json (built by scripts/build-host-model.ts) ----
+export const HostModelFile = z.strictObject({
+  alphabet: z.string(),
+  logprobs: z.string().min(100),
+  threshold: z.number(),
+  strictThreshold: z.number(),
+  minLength: z.number().int().min(3),
 });
 
 // ---- lexicon.yaml ----
@@ -170,4 +180,5 @@ export interface RuleSet {
   advice: AdviceRules;
   /** Han characters only used in simplified Chinese (rules/data/simplified-only-han.txt). */
   simplifiedHan: string;
+  hostModel: z.infer<typeof HostModelFile>;
 }
