@@ -53,6 +53,8 @@ export interface Compiled {
   /** Abbreviations removed before judging whether a host name looks random, longest first. */
   wordPieces: string[];
   loginWords: Set<string>;
+  /** Log-in words that give a host away when they are part of its name (secure-login-update.example). */
+  hostLoginWords: Set<string>;
   kitWords: string[];
   skeletons: Skeletons;
   lexicon: { trie: TrieNode; raw: { text: string; group: number }[]; sameAs: Map<string, string> };
@@ -151,6 +153,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
     },
     wordPieces: [...d.word_pieces].sort((a, b) => b.length - a.length),
     loginWords: new Set(d.login_path_words),
+    hostLoginWords: new Set(d.login_host_words),
     kitWords: d.kit_path_words,
     skeletons,
     lexicon: compileLexicon(rules, tokenizer),

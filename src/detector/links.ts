@@ -5,7 +5,7 @@ import { parse as parseDomain } from 'tldts';
 import type { Compiled } from './compile.ts';
 import { officialBrandsFor, underAny } from './compile.ts';
 import type { Signal } from './types.ts';
-import { asciiSkeleton, osaDistance, scriptsOf, unconfuse } from './lookalike.ts';
+import { asciiSkeleton, scriptsOf, unconfuse } from './lookalike.ts';
 
 export interface LinkAnalysis {
   url: string;
@@ -108,13 +108,22 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
 
   if (!shortener) {
     const userLabels = labels.filter((l) => !c.sets.commonLabels.has(l));
-    const random = userLabels.find((l) => looksRandom(c, l));
+    // Machine-made names: in a sub-domain (wildcard phishing kits) they weigh more than in the registered name.
+    const registered = labels[labels.length - 1] ?? '';
+    // Registered names are often brandable abbreviations (tiktokcdn, ggpht): judge them strictly.
+    const random = userLabels.find((l) => looksRandom(c, l, l === registered));
     if (random && !imitation?.brandId)
-      signals.push({ code: 'random_host', vars: { host, evidence: random } });
+      signals.push({
+        code: random === registered ? 'random_host' : 'random_subdomain',
+        vars: { host, evidence: random },
+      });
     const subCount = labels.length - 1 - (labels[0] === 'www' ? 1 : 0);
     if (subCount >= 3 || host.length >= 50)
       signals.push({ code: 'many_subdomains', vars: { host, domain: icann.domain ?? host } });
   }
+
+  const loginWord = shortener ? null : loginWordIn(c, labels);
+  if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
 
   pathSignals(c, url, host, signals, imitation?.brandId ?? null);
   if (url.protocol === 'http:' && !schemeless) signals.push({ code: 'http_link', vars: { host } });
@@ -127,9 +136,23 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
 /** Risky top-level domain: the whole public suffix first (com.cn), then its last label (cn). */
 function riskyTldOf(c: Compiled, host: string): 'risky_tld_high' | 'risky_tld' | null {
   const suffix = parseDomain(host).publicSuffix ?? '';
+  // Government and academic zones (gov.cn, go.id, ac.uk) are not open to anyone.
+  if (/^(gov|go|govt|gob|gouv|mil|edu|ac|lg)\./.test(suffix)) return null;
   const tld = suffix.split('.').pop() ?? '';
   if (c.sets.tldHigh.has(suffix) || c.sets.tldHigh.has(tld)) return 'risky_tld_high';
   if (c.sets.tldMedium.has(suffix) || c.sets.tldMedium.has(tld)) return 'risky_tld';
+  return null;
+}
+
+/** Log-in words, or slips of them, in the name of a site that is not the brand's: connecct-login, sekure. */
+function loginWordIn(c: Compiled, labels: string[]): string | null {
+  for (const label of labels) {
+    if (c.sets.commonLabels.has(label)) continue;
+    for (const token of label.split('-')) {
+      if (c.hostLoginWords.has(token)) return token;
+      if (token.length >= 5) for (const w of c.hostLoginWords) if (w.length >= 6 && typoOf(token, w)) return token;
+    }
+  }
   return null;
 }
 
@@ -233,10 +256,13 @@ function brandImitation(
       };
     return null;
   }
+  // In a sub-domain of an unrelated site (amazon.evil.example) the name is there only to deceive; in the
+  // registered name itself (amazonvideo.com) it may be the brand's own side site.
+  const inSubdomain = hit.label < labels.length - 1;
   return {
     brandId: hit.brandId,
     signal: {
-      code: hit.exact ? 'brand_in_host' : 'lookalike_domain',
+      code: !hit.exact ? 'lookalike_domain' : inSubdomain ? 'brand_in_subdomain' : 'brand_in_host',
       vars: { host, domain, target: hit.name, evidence: hit.token },
     },
   };
@@ -247,43 +273,35 @@ interface KeywordHit {
   name: string;
   token: string;
   exact: boolean;
+  /** Index of the label the hit is in (the last label is the registrable name). */
+  label: number;
 }
 
 /** Finds a brand keyword, exactly or as a look-alike, among host labels and their hyphen-separated parts. */
 export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
-  const parts = new Set<string>();
-  for (const l of labels) {
-    parts.add(l);
-    parts.add(l.replaceAll('-', ''));
-    for (const p of l.split('-')) if (p) parts.add(p);
-  }
   let fuzzy: KeywordHit | null = null;
-  for (const b of c.brands) {
-    for (const k of b.keywords) {
-      for (const p of parts) {
-        // Exact, or contained in a longer label when the keyword is distinctive enough.
-        if (
-          p === k.text ||
-          p === k.compact ||
-          (k.compact.length >= 6 && p.includes(k.compact)) ||
-          (k.compact.length === 5 && (p.startsWith(k.compact) || p.endsWith(k.compact)))
-        )
-          return { brandId: b.id, name: b.name, token: p, exact: true };
-        if (fuzzy || k.compact.length < 5 || p.length < 4) continue;
-        // Look-alikes: amaz0n, arnazon (same skeleton); amazom, rakuien (one or two letters off).
-        const skeleton = asciiSkeleton(p, c.skeletons);
-        if (skeleton === k.skeleton && p !== k.compact)
-          fuzzy = { brandId: b.id, name: b.name, token: p, exact: false };
-        else if (k.compact.length >= 6) {
-          // One letter off (two for long names), same length for short names: amazom, rakuien. A letter
-          // added in front of a short name is usually another word (hicloud), so lengths must match.
-          const max = k.compact.length >= 8 ? 2 : 1;
-          const sameLength = p.length === k.compact.length || k.compact.length >= 8;
+  for (const [index, l] of labels.entries()) {
+    const parts = new Set([l, l.replaceAll('-', ''), ...l.split('-').filter(Boolean)]);
+    for (const b of c.brands) {
+      for (const k of b.keywords) {
+        for (const p of parts) {
+          // Exact, or inside a longer label when the keyword is distinctive enough.
           if (
-            (sameLength && osaDistance(p, k.compact, max) <= max) ||
-            (k.compact.length >= 7 && containsNear(skeleton, k.skeleton))
+            p === k.text ||
+            p === k.compact ||
+            (k.compact.length >= 6 && p.includes(k.compact)) ||
+            (k.compact.length === 5 && (p.startsWith(k.compact) || p.endsWith(k.compact)))
           )
-            fuzzy = { brandId: b.id, name: b.name, token: p, exact: false };
+            return { brandId: b.id, name: b.name, token: p, exact: true, label: index };
+          if (fuzzy || k.compact.length < 5 || p.length < 4) continue;
+          // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
+          const skeleton = asciiSkeleton(p, c.skeletons);
+          if (
+            (skeleton === k.skeleton && p !== k.compact) ||
+            typoOf(p, k.compact) ||
+            (k.compact.length >= 7 && containsTypo(p, k.compact))
+          )
+            fuzzy = { brandId: b.id, name: b.name, token: p, exact: false, label: index };
         }
       }
     }
@@ -291,22 +309,45 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
   return fuzzy;
 }
 
-/** A window of `s` within one edit of `k` (amaizonnow contains amaizon ≈ amazon). */
-function containsNear(s: string, k: string): boolean {
-  if (s.length < k.length + 2) return false;
-  for (let len = k.length - 1; len <= k.length + 1; len++) {
-    for (let i = 0; i + len <= s.length; i++) {
-      if (s[i] !== k[0] && s[i + len - 1] !== k[k.length - 1]) continue;
-      if (osaDistance(s.slice(i, i + len), k, 1) <= 1) return true;
-    }
+/** Letters that are easy to misread for each other in a host name. */
+const SIMILAR = new Set(['mn', 'nm', 'il', 'li', 'ij', 'ji', 'uv', 'vu', 'ce', 'ec', 'ao', 'oa', 'oq', 'qo', 'gq', 'qg', 'bd', 'db', 'pq', 'qp', 'hn', 'nh', 'rn', 'nr']);
+
+/**
+ * Is `s` a visual or typing slip of the brand keyword `k`? Allowed: one swap of similar letters (amazom),
+ * two neighbours swapped (amzaon), one letter doubled or undoubled (ammazon); for keywords of seven or more
+ * letters any single added, removed or changed letter (rakuien, eposcardd). Real words that differ by an
+ * arbitrary letter (mobile/ymobile, ucloud/icloud) are not slips.
+ */
+export function typoOf(s: string, k: string): boolean {
+  if (s === k) return false;
+  const long = k.length >= 7;
+  if (s.length === k.length) {
+    const diff: number[] = [];
+    for (let i = 0; i < s.length && diff.length <= 2; i++) if (s[i] !== k[i]) diff.push(i);
+    if (diff.length === 1) return long || SIMILAR.has(s[diff[0]!]! + k[diff[0]!]!);
+    return diff.length === 2 && diff[1] === diff[0]! + 1 && s[diff[0]!] === k[diff[1]!] && s[diff[1]!] === k[diff[0]!];
   }
+  const [longer, shorter] = s.length > k.length ? [s, k] : [k, s];
+  if (longer.length !== shorter.length + 1) return false;
+  for (let i = 0; i < longer.length; i++) {
+    if (longer.slice(0, i) + longer.slice(i + 1) !== shorter) continue;
+    if (long || longer[i] === longer[i - 1] || longer[i] === longer[i + 1]) return true;
+  }
+  return false;
+}
+
+/** A slip of a long keyword inside a longer label: "rakuienshop" contains rakuien ≈ rakuten. */
+function containsTypo(s: string, k: string): boolean {
+  if (s.length < k.length + 2) return false;
+  for (let len = k.length - 1; len <= k.length + 1; len++)
+    for (let i = 0; i + len <= s.length; i++) if (typoOf(s.slice(i, i + len), k)) return true;
   return false;
 }
 
 const VOWELS = /[aeiouy]/;
 
 /** Random-looking labels: machine-made names such as "kcjsy", "w67uyi15" or "quisnvbcuebiap". */
-export function looksRandom(c: Compiled, label: string): boolean {
+export function looksRandom(c: Compiled, label: string, strict = false): boolean {
   if (label.startsWith('xn--')) return false;
   const { model, threshold, strictThreshold, minLength } = c.hostModel;
   for (const token of label.split('-')) {
@@ -317,7 +358,7 @@ export function looksRandom(c: Compiled, label: string): boolean {
       if (run.length < minLength) continue;
       // Spelled unlike any English or Japanese word, or unlike words and also built like no word.
       const score = model.score(run);
-      if (score < strictThreshold || (score < threshold && oddShape(run))) return true;
+      if (score < strictThreshold || (!strict && score < threshold && oddShape(run))) return true;
     }
   }
   return false;

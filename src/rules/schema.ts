@@ -84,6 +84,7 @@ export const DomainsFile = z.strictObject({
   common_labels: z.array(z.string()),
   login_path_words: z.array(z.string().min(2)),
   kit_path_words: z.array(z.string().min(2)),
+  login_host_words: z.array(z.string().regex(/^[a-z0-9]{4,}$/)),
   free_mail: hostList,
   word_pieces: z.array(z.string().regex(/^[a-z0-9]+$/)),
 });
