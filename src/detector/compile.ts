@@ -48,6 +48,8 @@ export interface Compiled {
     sharedPaths: Set<string>;
     translateProxies: Set<string>;
     commonLabels: Set<string>;
+    /** Mailbox providers open to anyone (gmail.com, yahoo.co.jp, docomo.ne.jp). */
+    freeMail: Set<string>;
   };
   hostModel: { model: HostLetterModel; threshold: number; strictThreshold: number; minLength: number };
   /** Abbreviations removed before judging whether a host name looks random, longest first. */
@@ -63,11 +65,13 @@ export interface Compiled {
     brokenPhrases: { re: RegExp; note: string }[];
     katakanaHyphen: RegExp;
     chineseFonts: string[];
-    oddPunctuation: string[];
+    /** Odd punctuation between Japanese words (see language.yaml). */
+    oddPunctuation: RegExp;
   };
 }
 
 const ASCII_WORD = /^[\x20-\x7e]+$/;
+const JAPANESE = '[\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Han}]';
 const CASE_PARTICLES = new Set(['を', 'が', 'の', 'に', 'へ']);
 
 export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
@@ -144,6 +148,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       sharedPaths: new Set(d.shared_paths),
       translateProxies: new Set(d.translate_proxies),
       commonLabels: new Set(d.common_labels),
+      freeMail: new Set(d.free_mail),
     },
     hostModel: {
       model: HostLetterModel.fromJSON(rules.hostModel),
@@ -162,7 +167,10 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       brokenPhrases: lang.broken_phrases.map((p) => ({ re: new RegExp(p.pattern, 'gu'), note: p.note })),
       katakanaHyphen: new RegExp(lang.katakana_hyphen, 'gu'),
       chineseFonts: lang.chinese_fonts.map((f) => f.toLowerCase()),
-      oddPunctuation: lang.odd_punctuation,
+      oddPunctuation: new RegExp(
+        `(?<=${JAPANESE})(?:[${lang.odd_punctuation.join('')}]|[,.](?=${JAPANESE}))`,
+        'u',
+      ),
     },
   };
 }

@@ -10,6 +10,8 @@ export interface FoundUrl {
   schemeless: boolean;
   /** The link continued on the next line and was joined. */
   joined: boolean;
+  /** A bare domain name in the text ("Amazon.co.jpをご利用…"): no scheme, no www, no path. */
+  bare?: boolean;
 }
 
 /** A link the source hid (https://~, https://●●●): never analysed as a URL. */
@@ -64,7 +66,7 @@ export interface Extracted {
 const LIMITS = { urls: 100, emails: 50, phones: 50 };
 /** Characters that may appear in a written link (printable ASCII) plus the marks sources use to hide parts. */
 const URL_CHAR = /[\x21-\x7e●○〇◯◎■□×…]/;
-const MASK_CHAR = /[~*●○〇◯◎■□×…]|\.{3,}|^x{3,}$|^\W+$/i;
+const MASK_CHAR = /[~*●○〇◯◎■□×…]|\.{3,}|^x{3,}$|^[^\p{L}\p{N}]+$/iu;
 const TRAILING_PUNCT = /[.,;:!?'"`>]+$/;
 const SCHEME = /(?<![a-z0-9])(h?ttps?|ftp):\/\//gi;
 const CONTINUES = /[-._/?=&%#~:+]$/;
@@ -86,18 +88,23 @@ const FILE_LIKE_TLD = new Set([
   'rb',
 ]);
 
-/** Header lines full of relay host names that are not links the reader would follow. */
-const TRACE_HEADER =
-  /^(?:authentication-results|received|arc-[a-z-]+|dkim-signature|x-[a-z-]+|message-id)[ \t]*:/i;
+/**
+ * Header lines that hold no link the reader would follow: relay host names, and sender/recipient lines whose
+ * display names ("Amazon.co.jp <info@…>") would otherwise read as links. parseHeaders reads them instead.
+ */
+const HIDDEN_HEADER =
+  /^[ \t>]*(?:authentication-results|received|arc-[a-z-]+|dkim-signature|x-[a-z-]+|message-id|from|sender|to|cc|reply-to|return-path|差出人|送信者|送信元|宛先|返信先|cc)[ \t]*:/i;
+/** Longest link we read; anything longer is cut (nothing real is longer, and it keeps parsing cheap). */
+const MAX_URL = 2048;
 
 export function extract(original: string): Extracted {
   let text = original;
   const chars = text.split('');
-  // Hide trace headers (and their folded lines) from link extraction; parseHeaders reads the original text.
+  // Hide those header lines (and their folded continuations) from link extraction.
   let offset = 0;
   let inTrace = false;
   for (const line of text.split('\n')) {
-    inTrace = TRACE_HEADER.test(line) || (inTrace && /^[ \t]+\S/.test(line));
+    inTrace = HIDDEN_HEADER.test(line) || (inTrace && /^[ \t]+\S/.test(line));
     if (inTrace) for (let i = offset; i < offset + line.length; i++) chars[i] = ' ';
     offset += line.length + 1;
   }
@@ -110,10 +117,12 @@ export function extract(original: string): Extracted {
   let tooManyLinks = false;
 
   // 1. Links with a scheme. They may continue on the next line (screenshots, quoted mail).
+  let consumed = 0;
   for (const m of text.matchAll(SCHEME)) {
     const start = m.index;
-    let end = start + m[0].length;
-    while (end < text.length && URL_CHAR.test(text[end]!)) end++;
+    if (start < consumed) continue; // inside a link already read (a redirect parameter, or links run together)
+    let end = hostEnd(text, start + m[0].length);
+    while (end < text.length && end - start < MAX_URL && URL_CHAR.test(text[end]!)) end++;
     let raw = text.slice(start, end);
     let joined = false;
     // Join a continuation line: "https://example.com/lo\ngin" or "> https://a.example/x-\n> y".
@@ -126,6 +135,7 @@ export function extract(original: string): Extracted {
     }
     raw = trimUrl(raw.replace(/^h?ttp/i, (s) => (s.toLowerCase().startsWith('h') ? s : 'h' + s)));
     blank(start, end);
+    consumed = end;
     const parsed = parseUrl(raw);
     if (parsed === 'masked') masked.push({ raw, visibleHost: visibleHostOf(raw) });
     else if (parsed && urls.length < LIMITS.urls) urls.push({ raw, url: parsed, schemeless: false, joined });
@@ -163,8 +173,11 @@ export function extract(original: string): Extracted {
     if (FILE_LIKE_TLD.has(info.publicSuffix) && !hasPath && !host.startsWith('www.')) continue;
     const parsed = parseUrl('http://' + token);
     if (!parsed || parsed === 'masked') continue;
-    blank(m.index, m.index + m[0].length);
-    if (urls.length < LIMITS.urls) urls.push({ raw: token, url: parsed, schemeless: true, joined: false });
+    const bare = !hasPath && !host.startsWith('www.');
+    // A bare name stays in the prose: "【Amazon.co.jp】" is how a message names its sender.
+    if (!bare) blank(m.index, m.index + m[0].length);
+    if (urls.length < LIMITS.urls)
+      urls.push({ raw: token, url: parsed, schemeless: true, joined: false, bare });
     else tooManyLinks = true;
   }
 
@@ -198,6 +211,25 @@ export function extract(original: string): Extracted {
   };
 }
 
+/**
+ * Where the host of a link starting at `i` ends, when it is written in Japanese or another script
+ * (https://例え.jp/, https://аmazon.co.jp/ with a Cyrillic а). For ASCII hosts, and for ASCII hosts glued to
+ * Japanese text (https://www.amazon.co.jpでご確認), returns `i` and the ASCII scan decides.
+ */
+function hostEnd(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && j - i < 253 && /[^\s/?#<>"'「」【】『』（）、。，]/u.test(text[j]!)) j++;
+  const host = text.slice(i, j);
+  const firstWide = host.search(/[^\x00-\x7f]/);
+  if (firstWide < 0) return i;
+  const asciiPart = host.slice(0, firstWide).replace(/^.*@/, '').replace(/:\d*$/, '');
+  if (asciiPart.includes('.') && parseDomain(asciiPart).isIcann) return i;
+  const lastDot = host.lastIndexOf('.');
+  if (lastDot < 0) return i;
+  const tld = /^(?:[a-z]{2,63}|[\p{L}\p{M}]{2,30})/iu.exec(host.slice(lastDot + 1));
+  return tld ? i + lastDot + 1 + tld[0].length : i;
+}
+
 /** The token on the next line, if the line is a single ASCII token (quote marks allowed before it). */
 function continuation(text: string, end: number): { token: string; end: number } | null {
   let i = end;
@@ -226,7 +258,7 @@ function shouldJoin(raw: string, next: string): boolean {
 }
 
 function trimUrl(raw: string): string {
-  let s = raw.replace(TRAILING_PUNCT, '');
+  let s = raw.replace(TRAILING_PUNCT, '').replace(/(?:\(\)|\[\]|\{\})+$/, '');
   // Drop closing brackets that were not opened inside the link: "(https://a.example/x)".
   for (const [open, close] of [
     ['(', ')'],
@@ -266,7 +298,7 @@ function parseUrl(raw: string): URL | 'masked' | null {
   }
   if (!/^(https?|ftp):$/.test(url.protocol) || url.hostname === '') return null;
   const host = url.hostname;
-  if (!host.includes('.') && !host.startsWith('[')) return null;
+  if ((!host.includes('.') && !host.startsWith('[')) || host.length > 253) return null;
   return url;
 }
 

@@ -36,7 +36,8 @@ export function createDetector(c: Compiled): Detector {
 }
 
 function analyze(c: Compiled, raw: string): Verdict {
-  const norm = normalize(typeof raw === 'string' ? raw : '', MAX_CHARS);
+  if (typeof raw !== 'string') raw = '';
+  const norm = normalize(raw, MAX_CHARS);
   const ex = extract(refang(norm.text));
   const signals: Signal[] = [];
 
@@ -94,13 +95,17 @@ function analyze(c: Compiled, raw: string): Verdict {
     else if (/^0[789]0/.test(p.digits)) codes.push('mobile_contact');
     if (p.masked) codes.push('masked_number');
     for (const code of codes)
-      if (code !== 'masked_number' && code !== 'official_sender_number')
-        signals.push({ code, vars: { number: p.raw } });
+      if (code !== 'official_sender_number') signals.push({ code, vars: { number: p.raw } });
     return { number: p.raw, codes };
   });
 
   // --- the words ---
-  const lang = analyzeLanguage(c, ex.prose.slice(0, MAX_PROSE), norm.text.slice(0, MAX_PROSE));
+  const lang = analyzeLanguage(
+    c,
+    ex.prose.slice(0, MAX_PROSE),
+    norm.text.slice(0, MAX_PROSE),
+    raw.slice(0, MAX_PROSE),
+  );
   signals.push(...lang.signals);
   if (brand) {
     signals.push({ code: 'brand_claim', vars: {} });
@@ -131,12 +136,15 @@ function analyze(c: Compiled, raw: string): Verdict {
     signals.push({ code: 'truncated', vars: { evidence: MAX_CHARS.toLocaleString('ja-JP') } });
 
   const hasContent = /[\p{L}\p{N}]{2,}/u.test(ex.prose.replace(/[xX○●〇*~]+/g, ' ')) || links.length > 0;
-  const checkable = links.length + ex.emails.length + ex.phones.length > 0;
+  const checkable = links.length + emails.length + ex.phones.length > 0;
   if (!checkable && hasContent) signals.push({ code: 'text_only', vars: {} });
 
+  // Bare names in the prose ("Amazon.co.jp") are not links the message wants you to open: they neither
+  // prove nor disprove anything.
+  const realLinks = urls.filter((_, i) => !ex.urls[i]!.bare);
   const allOfficial =
-    (links.length > 0 || emails.some((e) => e.official)) &&
-    urls.every((u) => u.official) &&
+    (realLinks.length > 0 || emails.some((e) => e.official)) &&
+    realLinks.every((u) => u.official) &&
     emails.every((e) => e.official) &&
     !senderImitation;
   return score(c, {
@@ -148,7 +156,8 @@ function analyze(c: Compiled, raw: string): Verdict {
     phones,
     hasContent: hasContent || checkable,
     allOfficial,
-    otpNotice: lang.otpNotice,
+    // A code notice with a link elsewhere is how code-phishing looks: no discount then.
+    otpNotice: lang.otpNotice && realLinks.every((u) => u.official),
     namedRecipient: lang.namedRecipient,
     isMail: ex.headers !== null,
   });
@@ -165,7 +174,11 @@ function firstBrand(c: Compiled, ids: (string | null)[]): CompiledBrand | null {
 
 /** Does a sender domain imitate a brand (amazon.co.jp.evil.top, arnazon.co.jp)? */
 function imitatedBy(c: Compiled, domain: string): { brandId: string; name: string } | null {
-  if (officialBrandsFor(c.mailIndex, domain).length || officialBrandsFor(c.webIndex, domain).length)
+  if (
+    officialBrandsFor(c.mailIndex, domain).length ||
+    officialBrandsFor(c.webIndex, domain).length ||
+    underAny(c.sets.freeMail, domain)
+  )
     return null;
   for (const e of c.embeddable) {
     if (
@@ -190,8 +203,13 @@ function emailFindings(
   senderImitation: { brandId: string; name: string } | null,
   signals: Signal[],
 ): VerdictEmail[] {
+  // A sender is official when its domain is a brand's mail domain, or the brand's web domain unless that
+  // domain also gives mailboxes to the public (yahoo.co.jp, icloud.com, docomo.ne.jp).
   const isOfficial = (domain: string) => {
-    const owners = [...officialBrandsFor(c.mailIndex, domain), ...officialBrandsFor(c.webIndex, domain)];
+    const owners = [
+      ...officialBrandsFor(c.mailIndex, domain),
+      ...(underAny(c.sets.freeMail, domain) ? [] : officialBrandsFor(c.webIndex, domain)),
+    ];
     return brand ? owners.includes(brand.id) : owners.length > 0;
   };
   const h = ex.headers;
@@ -203,7 +221,7 @@ function emailFindings(
         vars: { address: from.address, target: senderImitation.name },
       });
     } else if (brand && !isOfficial(from.domain)) {
-      const free = underAny(new Set(c.rules.domains.free_mail), from.domain);
+      const free = underAny(c.sets.freeMail, from.domain);
       signals.push({
         code: free ? 'free_mail_sender' : 'sender_not_official',
         vars: {

@@ -14,10 +14,19 @@ export interface LanguageFindings {
   otpNotice: boolean;
 }
 
+/** A one-time code written out in the message, before or after the word for it. */
+const OTP_VALUE =
+  /(?:コード|code|認証番号|確認番号|パスコード|ワンタイムパスワード)[^\n\d]{0,12}[A-Z]?-?(?:\d{4,8}|[*＊]{4,8})|(?<![\w-])[A-Z]?-?\d{4,8}\s*(?:が|は|is)[^\n]{0,24}(?:コード|code)/i;
+
 /** Phrases that contain alarming words but are harmless ("配信停止" is unsubscribing). */
 const HARMLESS = /配信停止|配信の停止|配信を停止|停止をご希望|配信不要|メール配信の解除|unsubscribe/gi;
 
-export function analyzeLanguage(c: Compiled, prose: string, original: string): LanguageFindings {
+/**
+ * @param prose     normalised text with links and addresses blanked out
+ * @param original  normalised (NFKC) text
+ * @param raw       the text as received, for punctuation that NFKC would erase (，．)
+ */
+export function analyzeLanguage(c: Compiled, prose: string, original: string, raw: string): LanguageFindings {
   const signals: Signal[] = [];
   const text = prose.replace(HARMLESS, (m) => ' '.repeat(m.length));
   const tokens = c.tokenizer.tokenize(text);
@@ -57,19 +66,20 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string): L
     /(?:^|\n)[ \t\u3000]*(?!お客|会員|ご利用者|利用者|契約者|ユーザー)[^\s\n○●*×]{1,10}[ \t\u3000]?[^\s\n○●*×]{0,10}[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(
       original,
     );
+  // A one-time-code notice tells you a code (「コードは123456です」, 「G-482913 が…確認コードです」) and
+  // asks for nothing else.
   const otpNotice =
-    /(?:コード|code|暗証番号|認証番号)[^\n]{0,20}(?:共有しない|教えない|伝えない|don't share|do not share)/i.test(
-      text,
-    ) &&
+    text.length <= 300 && // code notices are short SMS, not mails quoting a 銘柄コード
+    OTP_VALUE.test(text) &&
     !signals.some((s) =>
       ['card_request', 'personal_data_request', 'unpaid_bill', 'payment_problem'].includes(s.code),
     );
 
-  signals.push(...writingSigns(c, text, original));
+  signals.push(...writingSigns(c, text, raw));
   return { signals, scenario, namedRecipient, otpNotice };
 }
 
-function writingSigns(c: Compiled, text: string, original: string): Signal[] {
+function writingSigns(c: Compiled, text: string, raw: string): Signal[] {
   const signals: Signal[] = [];
   const lang = c.language;
   const chinese = new Set<string>();
@@ -109,14 +119,9 @@ function writingSigns(c: Compiled, text: string, original: string): Signal[] {
     }
   }
 
-  // Full-width comma and period inside Japanese sentences (checked before NFKC turned them into , and .).
-  const japaneseAround = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
-  for (const p of lang.oddPunctuation) {
-    const at = original.indexOf(p);
-    if (at > 0 && japaneseAround.test(original[at - 1] ?? '')) {
-      signals.push({ code: 'odd_punctuation', vars: { evidence: p } });
-      break;
-    }
-  }
+  // Punctuation Japanese writers do not use between Japanese words: full-width ，．, or ASCII , . between
+  // kana/kanji (お知らせ,必ず). Checked on the text as received, before NFKC made ， into ,.
+  const odd = lang.oddPunctuation.exec(raw);
+  if (odd) signals.push({ code: 'odd_punctuation', vars: { evidence: odd[0] } });
   return signals;
 }

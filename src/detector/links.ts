@@ -150,14 +150,15 @@ function loginWordIn(c: Compiled, labels: string[]): string | null {
     if (c.sets.commonLabels.has(label)) continue;
     for (const token of label.split('-')) {
       if (c.hostLoginWords.has(token)) return token;
-      if (token.length >= 5) for (const w of c.hostLoginWords) if (w.length >= 6 && typoOf(token, w)) return token;
+      if (token.length >= 5)
+        for (const w of c.hostLoginWords) if (w.length >= 6 && typoOf(token, w)) return token;
     }
   }
   return null;
 }
 
 function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imitated: string | null): void {
-  const rest = (url.pathname + url.search + url.hash).toLowerCase();
+  const rest = (url.pathname + url.search + url.hash).slice(0, 2048).toLowerCase();
   if (rest.length <= 1) return;
   let decoded = rest;
   try {
@@ -170,7 +171,7 @@ function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imi
   if (login) signals.push({ code: 'login_path', vars: { host, evidence: login } });
   const kit = c.kitWords.find((k) => decoded.includes(k));
   if (kit) signals.push({ code: 'kit_path', vars: { host, evidence: kit } });
-  if (/[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/.test(decoded))
+  if (decoded.includes('@') && /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/.test(decoded))
     signals.push({ code: 'email_in_url', vars: { host } });
   if (!imitated) {
     for (const b of c.brands) {
@@ -241,12 +242,13 @@ function brandImitation(
 
   // 3. Brand names and look-alikes in the labels. A brand's exact name registered under a mainstream
   // top-level domain (google.de, amazon.in, rakuten.com) is almost always the brand's own site abroad.
+  // The same holds for its sub-domains (sites.google.com is Google's, whoever's page it serves).
   const label = labels[labels.length - 1] ?? '';
-  const riskyTld = riskyTldOf(c, host);
-  if (!riskyTld && labels.length <= 2 && (labels.length === 1 || c.sets.commonLabels.has(labels[0]!))) {
-    const own = c.brands.some((b) => b.keywords.some((k) => k.text === label || k.compact === label));
-    if (own) return null;
-  }
+  if (
+    !riskyTldOf(c, host) &&
+    c.brands.some((b) => b.keywords.some((k) => k.text === label || k.compact === label))
+  )
+    return null;
   const hit = keywordHit(c, labels);
   if (!hit) {
     if (hostUnicode !== host)
@@ -310,7 +312,32 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
 }
 
 /** Letters that are easy to misread for each other in a host name. */
-const SIMILAR = new Set(['mn', 'nm', 'il', 'li', 'ij', 'ji', 'uv', 'vu', 'ce', 'ec', 'ao', 'oa', 'oq', 'qo', 'gq', 'qg', 'bd', 'db', 'pq', 'qp', 'hn', 'nh', 'rn', 'nr']);
+const SIMILAR = new Set([
+  'mn',
+  'nm',
+  'il',
+  'li',
+  'ij',
+  'ji',
+  'uv',
+  'vu',
+  'ce',
+  'ec',
+  'ao',
+  'oa',
+  'oq',
+  'qo',
+  'gq',
+  'qg',
+  'bd',
+  'db',
+  'pq',
+  'qp',
+  'hn',
+  'nh',
+  'rn',
+  'nr',
+]);
 
 /**
  * Is `s` a visual or typing slip of the brand keyword `k`? Allowed: one swap of similar letters (amazom),
@@ -325,7 +352,12 @@ export function typoOf(s: string, k: string): boolean {
     const diff: number[] = [];
     for (let i = 0; i < s.length && diff.length <= 2; i++) if (s[i] !== k[i]) diff.push(i);
     if (diff.length === 1) return long || SIMILAR.has(s[diff[0]!]! + k[diff[0]!]!);
-    return diff.length === 2 && diff[1] === diff[0]! + 1 && s[diff[0]!] === k[diff[1]!] && s[diff[1]!] === k[diff[0]!];
+    return (
+      diff.length === 2 &&
+      diff[1] === diff[0]! + 1 &&
+      s[diff[0]!] === k[diff[1]!] &&
+      s[diff[1]!] === k[diff[0]!]
+    );
   }
   const [longer, shorter] = s.length > k.length ? [s, k] : [k, s];
   if (longer.length !== shorter.length + 1) return false;
@@ -358,7 +390,14 @@ export function looksRandom(c: Compiled, label: string, strict = false): boolean
       if (run.length < minLength) continue;
       // Spelled unlike any English or Japanese word, or unlike words and also built like no word.
       const score = model.score(run);
-      if (score < strictThreshold || (!strict && score < threshold && oddShape(run))) return true;
+      // Registered names are often brandable coinages (github, qiita) that no word list knows: for them,
+      // unusual spelling counts only together with an unusual build.
+      if (
+        strict
+          ? score < strictThreshold && oddShape(run)
+          : score < strictThreshold || (score < threshold && oddShape(run))
+      )
+        return true;
     }
   }
   return false;

@@ -45,7 +45,12 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
   if (risk === 'unknown') signals.unshift({ code: 'no_content', vars: {} });
   const reasons: Reason[] = signals
     .map((s) => ({ s, rule: rules.signals[s.code]! }))
-    .sort((a, b) => b.rule.weight - a.rule.weight || order.indexOf(a.s.code) - order.indexOf(b.s.code))
+    .sort(
+      (a, b) =>
+        Number(a.rule.severity === 'info') - Number(b.rule.severity === 'info') ||
+        b.rule.weight - a.rule.weight ||
+        order.indexOf(a.s.code) - order.indexOf(b.s.code),
+    )
     .map(({ s, rule }) => ({
       code: s.code,
       severity: rule.severity,
