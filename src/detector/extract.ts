@@ -66,7 +66,7 @@ export interface Extracted {
 const LIMITS = { urls: 100, emails: 50, phones: 50 };
 /** Characters that may appear in a written link (printable ASCII) plus the marks sources use to hide parts. */
 const URL_CHAR = /[\x21-\x7e●○〇◯◎■□×…]/;
-const MASK_CHAR = /[~*●○〇◯◎■□×…]|\.{3,}|^x{3,}$|^[^\p{L}\p{N}]+$/iu;
+const MASK_CHAR = /[~*●○〇◯◎■□×…]|\.{3,}|^x{3,}$|^[^\p{L}\p{N}_-]+$/iu;
 const TRAILING_PUNCT = /[.,;:!?'"`>]+$/;
 const SCHEME = /(?<![a-z0-9])(h?ttps?|ftp):\/\//gi;
 const CONTINUES = /[-._/?=&%#~:+]$/;

@@ -18,6 +18,17 @@ export interface LanguageFindings {
 const OTP_VALUE =
   /(?:コード|code|認証番号|確認番号|パスコード|ワンタイムパスワード)[^\n\d]{0,12}[A-Z]?-?(?:\d{4,8}|[*＊]{4,8})|(?<![\w-])[A-Z]?-?\d{4,8}\s*(?:が|は|is)[^\n]{0,24}(?:コード|code)/i;
 
+/** A real code notice neither asks for data nor threatens. */
+const NOT_OTP = new Set([
+  'card_request',
+  'personal_data_request',
+  'unpaid_bill',
+  'payment_problem',
+  'threat',
+  'security_alert',
+  'urgency',
+]);
+
 /** Phrases that contain alarming words but are harmless ("配信停止" is unsubscribing). */
 const HARMLESS = /配信停止|配信の停止|配信を停止|停止をご希望|配信不要|メール配信の解除|unsubscribe/gi;
 
@@ -71,9 +82,7 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
   const otpNotice =
     text.length <= 300 && // code notices are short SMS, not mails quoting a 銘柄コード
     OTP_VALUE.test(text) &&
-    !signals.some((s) =>
-      ['card_request', 'personal_data_request', 'unpaid_bill', 'payment_problem'].includes(s.code),
-    );
+    !signals.some((s) => NOT_OTP.has(s.code));
 
   signals.push(...writingSigns(c, text, raw));
   return { signals, scenario, namedRecipient, otpNotice };

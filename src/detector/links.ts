@@ -122,6 +122,11 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
       signals.push({ code: 'many_subdomains', vars: { host, domain: icann.domain ?? host } });
   }
 
+  // A host that starts like a complete address (xxx.com-secure.example, shop.co.jp.example.cn) shows the
+  // reader a domain that is not the real one, whatever the brand.
+  const fake = !imitation && !shortener ? fakeDomainPrefix(ownPart) : null;
+  if (fake) signals.push({ code: 'fake_domain_prefix', vars: { host, domain, evidence: fake } });
+
   const loginWord = shortener ? null : loginWordIn(c, labels);
   if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
 
@@ -142,6 +147,14 @@ function riskyTldOf(c: Compiled, host: string): 'risky_tld_high' | 'risky_tld' |
   if (c.sets.tldHigh.has(suffix) || c.sets.tldHigh.has(tld)) return 'risky_tld_high';
   if (c.sets.tldMedium.has(suffix) || c.sets.tldMedium.has(tld)) return 'risky_tld';
   return null;
+}
+
+/** "example.com-" or "example.co.jp." inside the part of a host that its owner chose. */
+function fakeDomainPrefix(ownPart: string): string | null {
+  const m = /^(?:[a-z0-9-]+\.)*?([a-z0-9-]+\.(?:com|net|org|co\.jp|ne\.jp|or\.jp|jp))(?=[.-][a-z0-9])/.exec(
+    ownPart,
+  );
+  return m ? m[1]! : null;
 }
 
 /** Log-in words, or slips of them, in the name of a site that is not the brand's: connecct-login, sekure. */
@@ -295,11 +308,11 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
             (k.compact.length === 5 && (p.startsWith(k.compact) || p.endsWith(k.compact)))
           )
             return { brandId: b.id, name: b.name, token: p, exact: true, label: index };
-          if (fuzzy || k.compact.length < 5 || p.length < 4) continue;
+          if (fuzzy || k.compact.length < 4 || p.length < 4) continue;
           // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
           const skeleton = asciiSkeleton(p, c.skeletons);
           if (
-            (skeleton === k.skeleton && p !== k.compact) ||
+            (k.compact.length >= 5 && skeleton === k.skeleton && p !== k.compact) ||
             typoOf(p, k.compact) ||
             (k.compact.length >= 7 && containsTypo(p, k.compact))
           )
@@ -348,6 +361,7 @@ const SIMILAR = new Set([
 export function typoOf(s: string, k: string): boolean {
   if (s === k) return false;
   const long = k.length >= 7;
+  // Four-letter names (smbc) only count with a misread letter: smdc, not smba.
   if (s.length === k.length) {
     const diff: number[] = [];
     for (let i = 0; i < s.length && diff.length <= 2; i++) if (s[i] !== k[i]) diff.push(i);
@@ -360,10 +374,14 @@ export function typoOf(s: string, k: string): boolean {
     );
   }
   const [longer, shorter] = s.length > k.length ? [s, k] : [k, s];
-  if (longer.length !== shorter.length + 1) return false;
+  if (longer.length !== shorter.length + 1 || k.length < 5) return false;
   for (let i = 0; i < longer.length; i++) {
     if (longer.slice(0, i) + longer.slice(i + 1) !== shorter) continue;
-    if (long || longer[i] === longer[i - 1] || longer[i] === longer[i + 1]) return true;
+    const ch = longer[i]!;
+    const besideSimilar = [longer[i - 1], longer[i + 1]].some(
+      (n) => n !== undefined && (n === ch || SIMILAR.has(ch + n)),
+    );
+    if (long || besideSimilar) return true;
   }
   return false;
 }
