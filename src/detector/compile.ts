@@ -59,7 +59,12 @@ export interface Compiled {
   hostLoginWords: Set<string>;
   kitWords: string[];
   skeletons: Skeletons;
-  lexicon: { trie: TrieNode; raw: { text: string; group: number }[]; sameAs: Map<string, string> };
+  /** Phrases as written, indexed by their first character, for plain substring matching. */
+  lexicon: {
+    trie: TrieNode;
+    raw: Map<string, { text: string; group: number }[]>;
+    sameAs: Map<string, string>;
+  };
   language: {
     simplified: Set<string>;
     brokenPhrases: { re: RegExp; note: string }[];
@@ -202,11 +207,13 @@ function stemEnglish(w: string): string {
 function compileLexicon(rules: RuleSet, tokenizer: Tokenizer): Compiled['lexicon'] {
   const sameAs = new Map(Object.entries(rules.lexicon.same_as));
   const trie: TrieNode = { next: new Map(), groups: [] };
-  const raw: { text: string; group: number }[] = [];
+  const raw = new Map<string, { text: string; group: number }[]>();
   rules.lexicon.groups.forEach((g, group) => {
     for (const phrase of [...g.ja, ...g.en]) {
       const text = phrase.normalize('NFKC').toLowerCase();
-      raw.push({ text, group });
+      const list = raw.get(text[0]!) ?? [];
+      list.push({ text, group });
+      raw.set(text[0]!, list);
       // Each word of the phrase may be matched by its dictionary form or by its written form.
       let nodes = [trie];
       for (const t of tokenizer.tokenize(text)) {
@@ -242,10 +249,10 @@ export function matchPhrases(c: Compiled, text: string, tokens: Token[]): Phrase
       if (!key) continue;
       const next: TrieNode[] = [];
       for (const node of frontier) {
-        for (const k of key.base === key.surface ? [key.base] : [key.base, key.surface]) {
-          const child = node.next.get(k);
-          if (child && !next.includes(child)) next.push(child);
-        }
+        const byBase = node.next.get(key.base);
+        if (byBase) next.push(byBase);
+        const bySurface = key.base === key.surface ? undefined : node.next.get(key.surface);
+        if (bySurface && bySurface !== byBase && !next.includes(bySurface)) next.push(bySurface);
       }
       for (const node of next) {
         for (const group of node.groups) {
@@ -262,9 +269,13 @@ export function matchPhrases(c: Compiled, text: string, tokens: Token[]): Phrase
     }
   }
   const lower = text.toLowerCase();
-  for (const { text: phrase, group } of raw) {
-    const at = lower.indexOf(phrase);
-    if (at < 0) continue;
+  const firstAt = new Map<{ text: string; group: number }, number>();
+  for (let i = 0; i < lower.length; i++) {
+    for (const entry of raw.get(lower[i]!) ?? []) {
+      if (!firstAt.has(entry) && lower.startsWith(entry.text, i)) firstAt.set(entry, i);
+    }
+  }
+  for (const [{ text: phrase, group }, at] of firstAt) {
     // ASCII phrases must stand as words: "login" not inside "loginess".
     if (/^[a-z]/.test(phrase) && at > 0 && /[a-z]/.test(lower[at - 1]!)) continue;
     const evidence = text.slice(at, at + phrase.length);

@@ -119,7 +119,10 @@ function writingSigns(c: Compiled, text: string, raw: string): Signal[] {
   }
 
   // Greek or Cyrillic letters posing as Latin ones (ΑΝΑ in Greek capitals, Аmazon with a Cyrillic А).
-  for (const m of text.matchAll(/[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]{2,}/gu)) {
+  const otherAlphabet = /[\u0370-\u03ff\u0400-\u052f\u0530-\u058f]/.test(text);
+  for (const m of otherAlphabet
+    ? text.matchAll(/[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]{2,}/gu)
+    : []) {
     const scripts = scriptsOf(m[0]);
     if (scripts.size === 1 && scripts.has('Latin')) continue;
     if (/^[a-z]+$/.test(unconfuse(m[0], c.skeletons))) {

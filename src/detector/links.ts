@@ -296,10 +296,13 @@ interface KeywordHit {
 export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
   let fuzzy: KeywordHit | null = null;
   for (const [index, l] of labels.entries()) {
-    const parts = new Set([l, l.replaceAll('-', ''), ...l.split('-').filter(Boolean)]);
+    const parts = [...new Set([l, l.replaceAll('-', ''), ...l.split('-').filter(Boolean)])].map((p) => ({
+      p,
+      skeleton: asciiSkeleton(p, c.skeletons),
+    }));
     for (const b of c.brands) {
       for (const k of b.keywords) {
-        for (const p of parts) {
+        for (const { p, skeleton } of parts) {
           // Exact, or inside a longer label when the keyword is distinctive enough.
           if (
             p === k.text ||
@@ -310,7 +313,6 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
             return { brandId: b.id, name: b.name, token: p, exact: true, label: index };
           if (fuzzy || k.compact.length < 4 || p.length < 4) continue;
           // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
-          const skeleton = asciiSkeleton(p, c.skeletons);
           if (
             (k.compact.length >= 5 && skeleton === k.skeleton && p !== k.compact) ||
             typoOf(p, k.compact) ||
@@ -390,7 +392,13 @@ export function typoOf(s: string, k: string): boolean {
 function containsTypo(s: string, k: string): boolean {
   if (s.length < k.length + 2) return false;
   for (let len = k.length - 1; len <= k.length + 1; len++)
-    for (let i = 0; i + len <= s.length; i++) if (typoOf(s.slice(i, i + len), k)) return true;
+    for (let i = 0; i + len <= s.length; i++) {
+      // One slip leaves the first or the second letter in place: skip windows that cannot match.
+      const a = s[i];
+      const b = s[i + 1];
+      if (a !== k[0] && a !== k[1] && b !== k[0] && b !== k[1]) continue;
+      if (typoOf(s.slice(i, i + len), k)) return true;
+    }
   return false;
 }
 
