@@ -257,7 +257,10 @@ export function matchPhrases(c: Compiled, text: string, tokens: Token[]): Phrase
       for (const node of next) {
         for (const group of node.groups) {
           const last = tokens[j]!;
-          const evidence = text.slice(tokens[i]!.start, last.start + last.surface.length);
+          // Show the honorific prefix the match skipped: 「お届けできません」, not 「届けできません」.
+          const first =
+            i > 0 && keys[i - 1] === null && tokens[i - 1]!.pos === '接頭詞' ? tokens[i - 1]! : tokens[i]!;
+          const evidence = text.slice(first.start, last.start + last.surface.length);
           const id = `${group}:${evidence}`;
           if (!seen.has(id)) {
             seen.add(id);

@@ -5,7 +5,7 @@ import type { Compiled, CompiledBrand } from './compile.ts';
 import { officialBrandsFor, underAny } from './compile.ts';
 import { normalize, refang } from './normalize.ts';
 import { extract, type Extracted, type MailAddress } from './extract.ts';
-import { analyzeLink, keywordHit, type LinkAnalysis } from './links.ts';
+import { analyzeLink, isBrandsOwnName, keywordHit, type LinkAnalysis } from './links.ts';
 import { analyzeLanguage } from './language.ts';
 import { claimedBrand } from './brands.ts';
 import { score } from './score.ts';
@@ -156,6 +156,11 @@ function analyze(c: Compiled, raw: string): Verdict {
     phones,
     hasContent: hasContent || checkable,
     allOfficial,
+    authenticated:
+      allOfficial &&
+      !!ex.headers?.from?.domain &&
+      ['spf', 'dkim', 'dmarc'].some((k) => ex.headers?.auth?.[k as 'spf'] === 'pass') &&
+      !Object.values(ex.headers?.auth ?? {}).some((v) => v === 'fail' || v === 'softfail'),
     // A code notice with a link elsewhere is how code-phishing looks: no discount then.
     otpNotice: lang.otpNotice && realLinks.every((u) => u.official),
     namedRecipient: lang.namedRecipient,
@@ -190,9 +195,9 @@ function imitatedBy(c: Compiled, domain: string): { brandId: string; name: strin
       return { brandId: b.id, name: b.name };
     }
   }
-  const suffix = parseDomain(domain).publicSuffix ?? '';
-  const own = suffix ? domain.slice(0, -(suffix.length + 1)) : domain;
-  const hit = keywordHit(c, own.split('.').filter(Boolean));
+  const labels = ownLabels(domain);
+  if (isBrandsOwnName(c, domain, labels)) return null;
+  const hit = keywordHit(c, labels);
   return hit ? { brandId: hit.brandId, name: hit.name } : null;
 }
 
@@ -222,13 +227,15 @@ function emailFindings(
       });
     } else if (brand && !isOfficial(from.domain)) {
       const free = underAny(c.sets.freeMail, from.domain);
-      signals.push({
-        code: free ? 'free_mail_sender' : 'sender_not_official',
-        vars: {
-          address: from.address,
-          official: officialList(brand.mailDomains.length ? brand.mailDomains : brand.webDomains),
-        },
-      });
+      // A sender under a brand's own name (vpass.ne.jp) is neither proven nor suspicious: say nothing.
+      if (free || !isBrandsOwnName(c, from.domain, ownLabels(from.domain)))
+        signals.push({
+          code: free ? 'free_mail_sender' : 'sender_not_official',
+          vars: {
+            address: from.address,
+            official: officialList(brand.mailDomains.length ? brand.mailDomains : brand.webDomains),
+          },
+        });
     }
     const fromDomain = registrable(from.domain);
     const other = (a: MailAddress | undefined) =>
@@ -249,6 +256,13 @@ function emailFindings(
     if (a?.address && a.domain) addresses.set(a.address, a.domain);
   for (const e of ex.emails) addresses.set(e.address, e.domain);
   return [...addresses].map(([address, domain]) => ({ address, domain, official: isOfficial(domain) }));
+}
+
+/** The labels of a domain left of its public suffix. */
+function ownLabels(domain: string): string[] {
+  const suffix = parseDomain(domain).publicSuffix ?? '';
+  const own = suffix && domain.endsWith('.' + suffix) ? domain.slice(0, -(suffix.length + 1)) : domain;
+  return own.split('.').filter(Boolean);
 }
 
 function registrable(domain: string): string {

@@ -199,6 +199,15 @@ function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imi
   }
 }
 
+/** A brand's exact name as the registered name under a mainstream TLD: google.de, vpass.ne.jp, japanpost.jp. */
+export function isBrandsOwnName(c: Compiled, host: string, labels: string[]): boolean {
+  const label = labels[labels.length - 1] ?? '';
+  return (
+    !riskyTldOf(c, host) &&
+    c.brands.some((b) => b.keywords.some((k) => k.text === label || k.compact === label))
+  );
+}
+
 interface Imitation {
   /** null: the host is suspicious in itself but imitates no known brand. */
   brandId: string | null;
@@ -256,12 +265,7 @@ function brandImitation(
   // 3. Brand names and look-alikes in the labels. A brand's exact name registered under a mainstream
   // top-level domain (google.de, amazon.in, rakuten.com) is almost always the brand's own site abroad.
   // The same holds for its sub-domains (sites.google.com is Google's, whoever's page it serves).
-  const label = labels[labels.length - 1] ?? '';
-  if (
-    !riskyTldOf(c, host) &&
-    c.brands.some((b) => b.keywords.some((k) => k.text === label || k.compact === label))
-  )
-    return null;
+  if (isBrandsOwnName(c, host, labels)) return null;
   const hit = keywordHit(c, labels);
   if (!hit) {
     if (hostUnicode !== host)
@@ -294,36 +298,45 @@ interface KeywordHit {
 
 /** Finds a brand keyword, exactly or as a look-alike, among host labels and their hyphen-separated parts. */
 export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
-  let fuzzy: KeywordHit | null = null;
-  for (const [index, l] of labels.entries()) {
-    const parts = [...new Set([l, l.replaceAll('-', ''), ...l.split('-').filter(Boolean)])].map((p) => ({
+  const parts = labels.map((l) =>
+    [...new Set([l, l.replaceAll('-', ''), ...l.split('-').filter(Boolean)])].map((p) => ({
       p,
       skeleton: asciiSkeleton(p, c.skeletons),
-    }));
-    for (const b of c.brands) {
-      for (const k of b.keywords) {
-        for (const { p, skeleton } of parts) {
-          // Exact, or inside a longer label when the keyword is distinctive enough.
+    })),
+  );
+  // Exact names first (they are cheap and decisive), then look-alikes.
+  for (const [label, list] of parts.entries())
+    for (const b of c.brands)
+      for (const k of b.keywords)
+        for (const { p } of list)
           if (
             p === k.text ||
             p === k.compact ||
             (k.compact.length >= 6 && p.includes(k.compact)) ||
             (k.compact.length === 5 && (p.startsWith(k.compact) || p.endsWith(k.compact)))
           )
-            return { brandId: b.id, name: b.name, token: p, exact: true, label: index };
-          if (fuzzy || k.compact.length < 4 || p.length < 4) continue;
-          // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
+            return { brandId: b.id, name: b.name, token: p, exact: true, label };
+  // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
+  for (const [label, list] of parts.entries())
+    for (const b of c.brands)
+      for (const k of b.keywords) {
+        if (k.compact.length < 4) continue;
+        for (const { p, skeleton } of list) {
+          if (
+            p.length < 4 ||
+            (Math.abs(p.length - k.compact.length) > 1 &&
+              (k.compact.length < 7 || p.length < k.compact.length))
+          )
+            continue;
           if (
             (k.compact.length >= 5 && skeleton === k.skeleton && p !== k.compact) ||
             typoOf(p, k.compact) ||
             (k.compact.length >= 7 && containsTypo(p, k.compact))
           )
-            fuzzy = { brandId: b.id, name: b.name, token: p, exact: false, label: index };
+            return { brandId: b.id, name: b.name, token: p, exact: false, label };
         }
       }
-    }
-  }
-  return fuzzy;
+  return null;
 }
 
 /** Letters that are easy to misread for each other in a host name. */
@@ -397,6 +410,9 @@ function containsTypo(s: string, k: string): boolean {
       const a = s[i];
       const b = s[i + 1];
       if (a !== k[0] && a !== k[1] && b !== k[0] && b !== k[1]) continue;
+      // …and most of the window's letters: compare the last letters before building a substring.
+      const z = s[i + len - 1];
+      if (z !== k[k.length - 1] && z !== k[k.length - 2] && s[i + len - 2] !== k[k.length - 1]) continue;
       if (typoOf(s.slice(i, i + len), k)) return true;
     }
   return false;

@@ -12,6 +12,8 @@ export interface ScoreInput {
   phones: VerdictPhone[];
   hasContent: boolean;
   allOfficial: boolean;
+  /** All official, and the pasted headers show the sender passed SPF/DKIM/DMARC. */
+  authenticated: boolean;
   otpNotice: boolean;
   namedRecipient: boolean;
   isMail: boolean;
@@ -31,6 +33,7 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
     keep *= (1 - rules.signals[s.code]!.weight) ** Math.min(s.count ?? 1, rules.max_repeats);
   let value = 100 * (1 - keep);
   if (input.allOfficial) value = Math.min(value * rules.dampers.all_official, rules.official_cap);
+  if (input.authenticated) value *= rules.dampers.authenticated_official;
   if (input.otpNotice) value *= rules.dampers.otp_notice;
   if (input.namedRecipient) value *= rules.dampers.named_recipient;
   const points = Math.round(value);

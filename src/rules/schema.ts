@@ -121,6 +121,7 @@ export const ScoringFile = z.strictObject({
   thresholds: z.strictObject({ high: z.number().min(1).max(100), medium: z.number().min(1).max(100) }),
   dampers: z.strictObject({
     all_official: z.number().min(0).max(1),
+    authenticated_official: z.number().min(0).max(1),
     otp_notice: z.number().min(0).max(1),
     named_recipient: z.number().min(0).max(1),
   }),
