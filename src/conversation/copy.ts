@@ -1,0 +1,123 @@
+// The bot's words, from rules/replies.yaml: a non-programmer can change the wording without touching
+// code. Checked at start-up; a broken file stops the server with the path inside it and the problem.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { RuleFileError } from '../rules/load.ts';
+
+export const DEFAULT_REPLIES_FILE = fileURLToPath(new URL('../../rules/replies.yaml', import.meta.url));
+
+const line = z.string().trim().min(1);
+/** Words that would tell a worried person a message is harmless: the bot never says them. */
+const noAllClear = line.refine((s) => !/安全です|安心です|問題ありません/.test(s), 'must not say 安全です');
+const byRisk = z.object({ high: noAllClear, medium: noAllClear, low: noAllClear, unknown: noAllClear });
+const button = z.string().trim().min(1).max(20);
+
+const ContactId = z.enum(['hotline_188', 'police_9110', 'police_110', 'card_company']);
+const Answer = z.object({ text: noAllClear, contacts: z.array(ContactId).default([]) });
+
+export const RepliesFile = z.object({
+  verdict: z.object({
+    title: byRisk,
+    summary: byRisk,
+    summary_with_brand: byRisk,
+    brand: line,
+    reasons: line,
+    links: line,
+    link_domain: line,
+    link_official: line,
+    link_not_official: line,
+    links_more: line,
+    emails: line,
+    emails_more: line,
+    next: line,
+    long_text_note: line,
+  }),
+  buttons: z.object({ help: button, opened_link: button, entered_info: button, usage: button }),
+  commands: z.object({
+    help: z.array(line).min(1),
+    opened_link: z.array(line).min(1),
+    entered_info: z.array(line).min(1),
+    usage: z.array(line).min(1),
+  }),
+  contacts: z.record(ContactId, z.object({ text: line, source: z.url() })),
+  contacts_heading: line,
+  answers: z.object({
+    follow: Answer,
+    join: Answer,
+    usage: Answer,
+    unreadable: Answer,
+    media_not_yet: Answer,
+    empty: Answer,
+    mention_only: Answer,
+    help_after_verdict: Answer,
+    help_brand_part: line,
+    help_next_heading: line,
+    help_footer: line,
+    help_without_verdict: Answer,
+    opened_link: Answer,
+    entered_info: Answer,
+    internal_error: Answer,
+  }),
+});
+
+export type Copy = z.infer<typeof RepliesFile>;
+export type AnswerCopy = z.infer<typeof Answer>;
+export type Command = keyof Copy['buttons'];
+export const COMMANDS: Command[] = ['help', 'opened_link', 'entered_info', 'usage'];
+
+export function loadCopy(file = DEFAULT_REPLIES_FILE): Copy {
+  const shown = 'rules/replies.yaml';
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new RuleFileError(shown, [(err as Error).message.split('\n')[0] ?? 'cannot read']);
+  }
+  const r = RepliesFile.safeParse(data);
+  if (!r.success)
+    throw new RuleFileError(
+      shown,
+      r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`),
+    );
+  return r.data;
+}
+
+/** Fills {name} placeholders; an unknown name is left visible so a test can catch it. */
+export function fill(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
+}
+
+/** An answer's text followed by its contacts, as one message text. */
+export function renderAnswer(
+  copy: Copy,
+  answer: AnswerCopy,
+  vars: Record<string, string | number> = {},
+): string {
+  const parts = [fill(answer.text, vars)];
+  if (answer.contacts.length) parts.push(contactsBlock(copy, answer.contacts));
+  return parts.join('\n\n');
+}
+
+export function contactsBlock(copy: Copy, ids: z.infer<typeof ContactId>[]): string {
+  return [copy.contacts_heading, ...ids.map((id) => `・${copy.contacts[id]!.text}`)].join('\n');
+}
+
+/** Matches typed text to a button's meaning: 「どうすればいい？」 typed by hand works like the button. */
+export function commandFor(copy: Copy, text: string): Command | null {
+  const key = normalizeCommand(text);
+  if (!key || key.length > 30) return null;
+  for (const c of COMMANDS) {
+    if (normalizeCommand(copy.buttons[c]) === key) return c;
+    if (copy.commands[c].some((w) => normalizeCommand(w) === key)) return c;
+  }
+  return null;
+}
+
+function normalizeCommand(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s?!。、．.…]+/g, '');
+}

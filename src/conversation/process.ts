@@ -1,0 +1,79 @@
+// Runs one accepted webhook event end to end: de-duplicate, handle, send. Never throws: every failure
+// is logged with the webhookEventId, so no event is lost silently.
+import { pseudonym } from '../log/mask.ts';
+import { chatOf, type LineEvent } from '../line/events.ts';
+import { text } from '../line/messages.ts';
+import { renderAnswer } from './copy.ts';
+import { handleEvent, type HandlerDeps } from './handler.ts';
+import type { ReplyTarget, Sender } from './sender.ts';
+
+/** LINE redelivers for a while and a reply token lives 20 minutes at most: a day covers both. */
+export const EVENT_TTL_MS = 24 * 60 * 60_000;
+
+export interface ProcessorDeps extends HandlerDeps {
+  sender: Sender;
+  /** Work still going after this long in a 1:1 chat shows LINE's loading indicator. */
+  loadingAfterMs: number;
+}
+
+export type EventProcessor = (event: LineEvent) => Promise<void>;
+
+export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
+  return async (event) => {
+    const started = performance.now();
+    const chat = event.source ? chatOf(event.source) : null;
+    const log = deps.log.child({
+      eventId: event.webhookEventId,
+      type: event.type === 'other' ? event.lineType : event.type,
+      chat: chat ? `${chat.type}:${pseudonym(chat.id)}` : undefined,
+      redelivery: event.deliveryContext.isRedelivery || undefined,
+    });
+    let loading: NodeJS.Timeout | undefined;
+    let sendTo: ReplyTarget | null = null;
+    let sent = false;
+    try {
+      // Atomic: of two deliveries of one event, whether redelivered or duplicated on the way, exactly
+      // one gets past here. isRedelivery alone is no reason to skip: the first delivery may never
+      // have arrived.
+      if (!(await deps.store.claimEvent(event.webhookEventId, EVENT_TTL_MS))) {
+        log.info('duplicate event skipped');
+        return;
+      }
+      const replyToken = 'replyToken' in event ? event.replyToken : undefined;
+      const canSend = event.mode === 'active' && replyToken !== undefined && chat !== null;
+      if (canSend) sendTo = { eventId: event.webhookEventId, replyToken, chat };
+      if (canSend && chat.type === 'user') {
+        const show = () => void deps.sender.showLoading(chat.id);
+        if (deps.loadingAfterMs <= 0) show();
+        else loading = setTimeout(show, deps.loadingAfterMs);
+      }
+      const outcome = await handleEvent(event, { ...deps, log });
+      clearTimeout(loading);
+      let delivery = 'none';
+      if (outcome.messages.length && sendTo) {
+        sent = true;
+        delivery = await deps.sender.reply(sendTo, outcome.messages);
+      } else if (outcome.messages.length) {
+        // Standby mode: another channel owns the conversation and LINE asks us not to speak.
+        log.info({ mode: event.mode }, 'answer not sent: channel is not active');
+      }
+      const ms = Math.round(performance.now() - started);
+      const level = delivery === 'failed' ? 'error' : 'info';
+      log[level](
+        { ...outcome.note, delivery, ms },
+        delivery === 'failed' ? 'event answer lost' : 'event handled',
+      );
+    } catch (err) {
+      clearTimeout(loading);
+      log.error({ err }, 'event failed');
+      // The person is still waiting: say something went wrong rather than stay silent. In a group
+      // the bot says nothing it was not asked for, so only 1:1 chats get this.
+      if (sendTo && !sent && sendTo.chat.type === 'user') {
+        const delivery = await deps.sender.reply(sendTo, [
+          text(renderAnswer(deps.copy, deps.copy.answers.internal_error), deps.copy),
+        ]);
+        log.info({ delivery }, 'apology sent');
+      }
+    }
+  };
+}

@@ -1,0 +1,20 @@
+// How answers leave the handler. The LINE implementation (src/line/sender.ts) replies with the reply
+// token and falls back to push; the simulator page (issue 6) can collect the messages instead.
+import type { Message } from '../line/messages.ts';
+import type { Chat } from '../line/events.ts';
+
+export interface ReplyTarget {
+  /** The webhook event answered: logs, and the idempotency key of a fallback push. */
+  eventId: string;
+  replyToken: string;
+  chat: Chat;
+}
+
+/** How an answer went out: by reply, by push after the reply token failed, or not at all. */
+export type Delivery = 'replied' | 'pushed' | 'failed';
+
+export interface Sender {
+  reply(target: ReplyTarget, messages: Message[]): Promise<Delivery>;
+  /** The "…" typing indicator in a 1:1 chat while slow work runs; never throws. */
+  showLoading(userId: string): Promise<void>;
+}

@@ -1,0 +1,159 @@
+// The Messaging API as the bot uses it: @line/bot-sdk 11 clients with retries. 429 and 5xx (and network
+// errors and timeouts) are retried with exponential backoff; other 4xx are final, since sending the
+// same request again cannot change the answer.
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import type { Readable } from 'node:stream';
+import type { Message } from './messages.ts';
+
+export interface LineApiOptions {
+  channelAccessToken: string;
+  apiBaseUrl: string;
+  dataApiBaseUrl: string;
+  /** Attempts per call, the first included. */
+  attempts?: number;
+  /** First backoff delay; doubled each retry, with jitter, capped at maxDelayMs. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** One attempt that takes longer is abandoned and counts as failed. */
+  timeoutMs?: number;
+}
+
+/** The calls the bot makes; tests and the simulator can stand in their own. */
+export interface LineApi {
+  reply(replyToken: string, messages: Message[]): Promise<void>;
+  /** retryKey: a UUID sent as X-Line-Retry-Key on every attempt, so LINE delivers the push once. */
+  push(to: string, messages: Message[], retryKey: string): Promise<void>;
+  showLoading(chatId: string, seconds: number): Promise<void>;
+  /** The bytes of an image, video, audio or file message; fails over maxBytes. */
+  getContent(messageId: string, maxBytes: number): Promise<Buffer>;
+}
+
+export class LineApiError extends Error {
+  readonly status: number | null;
+  /** LINE's error message (e.g. "Invalid reply token"), never our request body. */
+  readonly lineMessage: string;
+  readonly attempts: number;
+  /** An earlier attempt may have reached LINE (timeout or 5xx): the request may have taken effect. */
+  readonly uncertain: boolean;
+  constructor(status: number | null, lineMessage: string, attempts: number, uncertain: boolean) {
+    super(`LINE API ${status ?? 'network error'}: ${lineMessage}`);
+    this.name = 'LineApiError';
+    this.status = status;
+    this.lineMessage = lineMessage;
+    this.attempts = attempts;
+    this.uncertain = uncertain;
+  }
+}
+
+export function isInvalidReplyToken(err: unknown): boolean {
+  return err instanceof LineApiError && err.status === 400 && /invalid reply token/i.test(err.lineMessage);
+}
+
+export function createLineApi(o: LineApiOptions): LineApi {
+  const client = new messagingApi.MessagingApiClient({
+    channelAccessToken: o.channelAccessToken,
+    baseURL: o.apiBaseUrl,
+  });
+  const blob = new messagingApi.MessagingApiBlobClient({
+    channelAccessToken: o.channelAccessToken,
+    baseURL: o.dataApiBaseUrl,
+  });
+  const policy = {
+    attempts: o.attempts ?? 4,
+    baseDelayMs: o.baseDelayMs ?? 300,
+    maxDelayMs: o.maxDelayMs ?? 5_000,
+    timeoutMs: o.timeoutMs ?? 10_000,
+  };
+  return {
+    async reply(replyToken, messages) {
+      await withRetry(policy, () => client.replyMessage({ replyToken, messages }));
+    },
+    async push(to, messages, retryKey) {
+      try {
+        await withRetry(policy, () => client.pushMessage({ to, messages }, retryKey));
+      } catch (err) {
+        // 409: LINE already accepted a request with this retry key, i.e. an earlier attempt got through.
+        if (err instanceof LineApiError && err.status === 409) return;
+        throw err;
+      }
+    },
+    async showLoading(chatId, seconds) {
+      await withRetry({ ...policy, attempts: 1 }, () =>
+        client.showLoadingAnimation({ chatId, loadingSeconds: seconds }),
+      );
+    },
+    async getContent(messageId, maxBytes) {
+      const stream = await withRetry(policy, () => blob.getMessageContent(messageId));
+      return readCapped(stream, maxBytes);
+    },
+  };
+}
+
+interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+}
+
+async function withRetry<T>(p: RetryPolicy, call: () => Promise<T>): Promise<T> {
+  let uncertain = false;
+  for (let attempt = 1; ; attempt++) {
+    let status: number | null = null;
+    let message: string;
+    let retryAfterMs: number | null = null;
+    try {
+      return await withTimeout(call(), p.timeoutMs);
+    } catch (err) {
+      if (err instanceof HTTPFetchError) {
+        status = err.status;
+        message = lineErrorMessage(err.body) || err.statusText;
+        const ra = Number(err.headers.get('retry-after'));
+        if (Number.isFinite(ra) && ra > 0) retryAfterMs = ra * 1000;
+      } else {
+        message = err instanceof Error ? err.message : String(err);
+      }
+      const retriable = status === null || status === 429 || status >= 500;
+      if (!retriable || attempt >= p.attempts) throw new LineApiError(status, message, attempt, uncertain);
+      // A 429 was refused outright; a timeout or 5xx may have been carried out before failing.
+      if (status !== 429) uncertain = true;
+    }
+    const backoff = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (attempt - 1));
+    await sleep(Math.min(p.maxDelayMs, retryAfterMs ?? backoff * (0.75 + Math.random() * 0.5)));
+  }
+}
+
+function lineErrorMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : '';
+  } catch {
+    return body.slice(0, 200);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function readCapped(stream: Readable, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      stream.destroy();
+      throw new LineApiError(null, `content is larger than ${maxBytes} bytes`, 1, false);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,71 @@
+// LINE's message-object limits (research notes §4) plus our own stricter altText rule. Builders keep
+// to them by construction; this check proves it in tests and guards every send at run time.
+import type { messagingApi } from '@line/bot-sdk';
+
+export const LIMITS = {
+  messagesPerReply: 5,
+  textUnits: 5000, // UTF-16 code units
+  altTextOurs: 400, // LINE allows 1500; a notification line this long is already unreadable
+  bubbleBytes: 30_000, // "30 KB"; counted as bytes of JSON, the stricter reading
+  quickReplyItems: 13,
+  quickReplyLabel: 20,
+  postbackData: 300,
+  postbackDisplayText: 300,
+} as const;
+
+type Message = messagingApi.Message;
+
+/** Problems with a reply, each naming where it is; empty when LINE will accept it. */
+export function checkMessages(messages: Message[]): string[] {
+  const problems: string[] = [];
+  if (messages.length < 1 || messages.length > LIMITS.messagesPerReply)
+    problems.push(`messages: ${messages.length} (1–${LIMITS.messagesPerReply})`);
+  messages.forEach((m, i) => {
+    const at = `messages[${i}]`;
+    if (m.type === 'text') {
+      const t = (m as messagingApi.TextMessage).text;
+      if (t.length === 0 || t.length > LIMITS.textUnits) problems.push(`${at}.text: ${t.length} units`);
+    } else if (m.type === 'flex') {
+      const f = m as messagingApi.FlexMessage;
+      if (f.altText.length === 0 || f.altText.length > LIMITS.altTextOurs)
+        problems.push(`${at}.altText: ${f.altText.length} chars`);
+      const bytes = Buffer.byteLength(JSON.stringify(f.contents), 'utf8');
+      if (bytes > LIMITS.bubbleBytes) problems.push(`${at}.contents: ${bytes} bytes`);
+      problems.push(...checkFlexTexts(f.contents, `${at}.contents`));
+    }
+    const items = m.quickReply?.items ?? [];
+    if (items.length > LIMITS.quickReplyItems) problems.push(`${at}.quickReply: ${items.length} items`);
+    items.forEach((item, j) => {
+      const a = item.action as { label?: string; data?: string; displayText?: string; text?: string };
+      const where = `${at}.quickReply.items[${j}].action`;
+      if (!a.label || a.label.length > LIMITS.quickReplyLabel) problems.push(`${where}.label: "${a.label}"`);
+      if (a.data !== undefined && a.data.length > LIMITS.postbackData)
+        problems.push(`${where}.data too long`);
+      if (a.displayText !== undefined && a.displayText.length > LIMITS.postbackDisplayText)
+        problems.push(`${where}.displayText too long`);
+    });
+  });
+  return problems;
+}
+
+/** Flex text components must not be empty (LINE rejects "text": ""). */
+function checkFlexTexts(node: unknown, path: string): string[] {
+  if (!node || typeof node !== 'object') return [];
+  const n = node as { type?: string; text?: unknown; contents?: unknown };
+  const out: string[] = [];
+  if (n.type === 'text' && (typeof n.text !== 'string' || n.text.length === 0))
+    out.push(`${path}: empty text`);
+  for (const [k, v] of Object.entries(n)) {
+    if (Array.isArray(v)) v.forEach((c, i) => out.push(...checkFlexTexts(c, `${path}.${k}[${i}]`)));
+    else if (v && typeof v === 'object') out.push(...checkFlexTexts(v, `${path}.${k}`));
+  }
+  return out;
+}
+
+/** Cuts a string to at most `max` UTF-16 units without splitting a surrogate pair, marking the cut. */
+export function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let cut = max - 1;
+  if (/[\uD800-\uDBFF]/.test(s[cut - 1] ?? '')) cut -= 1;
+  return s.slice(0, cut) + '…';
+}

@@ -1,0 +1,40 @@
+// Plain message builders: text answers and the quick-reply buttons under them.
+import type { messagingApi } from '@line/bot-sdk';
+import { COMMANDS, type Command, type Copy } from '../conversation/copy.ts';
+import { clip, LIMITS } from './limits.ts';
+
+export type Message = messagingApi.Message;
+
+/** Postback data of each button; parsed back by commandFromPostback. */
+export function postbackData(c: Command): string {
+  return `action=${c}`;
+}
+
+export function commandFromPostback(data: string): Command | null {
+  const action = new URLSearchParams(data).get('action');
+  return COMMANDS.find((c) => c === action) ?? null;
+}
+
+/**
+ * The four buttons. Postback actions with displayText: the chat shows what the person chose, and the
+ * bot gets an unambiguous command rather than text it would have to analyse as a forwarded message.
+ */
+export function quickReply(copy: Copy): messagingApi.QuickReply {
+  return {
+    items: COMMANDS.map((c) => ({
+      type: 'action',
+      action: {
+        type: 'postback',
+        label: clip(copy.buttons[c], LIMITS.quickReplyLabel),
+        data: postbackData(c),
+        displayText: copy.buttons[c],
+      },
+    })),
+  };
+}
+
+export function text(body: string, withButtons?: Copy): messagingApi.TextMessage {
+  const m: messagingApi.TextMessage = { type: 'text', text: clip(body, LIMITS.textUnits) };
+  if (withButtons) m.quickReply = quickReply(withButtons);
+  return m;
+}

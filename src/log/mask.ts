@@ -1,0 +1,59 @@
+// Personal data never reaches the logs: phone numbers, email addresses, card-like digit runs and links
+// are replaced by a tag, message text is dropped by key, and chat ids are logged as a short hash.
+import { createHash } from 'node:crypto';
+
+// Digits inside longer words (ULIDs, LINE ids) are not numbers anyone can call: the look-arounds keep
+// event ids readable in the logs.
+const D = '[0-9０-９]';
+const EDGE_BEFORE = '(?<![0-9０-９A-Za-z_])';
+const EDGE_AFTER = '(?![0-9０-９A-Za-z_])';
+const SEP = '[-‐－ー−\\s.()（）]?';
+
+const PATTERNS: [RegExp, string][] = [
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, '[url]'],
+  [/[\p{L}\p{N}._%+-]+[@＠][\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, '[email]'],
+  // 13–19 digits, optionally grouped: card numbers.
+  [new RegExp(`${EDGE_BEFORE}(?:${D}[-\\s]?){12,18}${D}${EDGE_AFTER}`, 'g'), '[card]'],
+  // Phone numbers: Japanese 0X… or international +…, 10–14 digits with optional separators. Requiring
+  // the leading 0 or + keeps dates and durations readable.
+  [new RegExp(`${EDGE_BEFORE}(?:[+＋]${SEP}|[0０])(?:${D}${SEP}){8,12}${D}${EDGE_AFTER}`, 'g'), '[phone]'],
+];
+
+/** Keys whose value is message content: replaced as a whole, whatever it looks like. */
+const CONTENT_KEYS = new Set(['text', 'displayText', 'altText', 'fileName', 'address', 'title']);
+
+export function maskPersonalData(s: string): string {
+  let out = s;
+  for (const [re, tag] of PATTERNS) out = out.replace(re, tag);
+  return out;
+}
+
+/** A copy of a log object with every string masked and content keys dropped. */
+export function maskDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskPersonalData(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 6) return '[deep]';
+  if (value instanceof Error) {
+    const e = value as Error & { status?: unknown; body?: unknown; code?: unknown };
+    const out: Record<string, unknown> = {
+      type: e.name,
+      message: maskPersonalData(e.message),
+      stack: e.stack ? maskPersonalData(e.stack) : undefined,
+    };
+    if (e.status !== undefined) out.status = e.status;
+    if (e.code !== undefined) out.code = e.code;
+    if (typeof e.body === 'string') out.body = maskPersonalData(e.body.slice(0, 500));
+    return out;
+  }
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => maskDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = CONTENT_KEYS.has(k) && typeof v === 'string' ? `[${v.length} chars]` : maskDeep(v, depth + 1);
+  }
+  return out;
+}
+
+/** A stable short pseudonym for a user, group or room id: lets logs follow one chat without naming it. */
+export function pseudonym(id: string): string {
+  return createHash('sha256').update(id).digest('base64url').slice(0, 12);
+}

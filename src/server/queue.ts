@@ -1,0 +1,83 @@
+// Bounded work queue for webhook events: at most `concurrency` run at once, events of one chat run in
+// arrival order (a conversation's next step must see the previous one), and at most `maxPending` wait.
+// Tasks start a few per turn of the event loop (setImmediate): analysing a message is CPU work, and
+// starting a handful at a time lets the server read and acknowledge new webhooks in between, so the 200
+// that LINE waits for never queues behind a long burst of analyses.
+export interface WorkQueue {
+  /** False when full: the caller must not acknowledge work it could not take. */
+  push(key: string, task: () => Promise<void>): boolean;
+  /** Free places; a batch is taken whole or not at all. */
+  readonly room: number;
+  /** Resolves once everything pushed so far has finished. */
+  drain(): Promise<void>;
+}
+
+export function createWorkQueue(opts: {
+  concurrency: number;
+  maxPending: number;
+  onError: (err: unknown) => void;
+  /** Tasks started per event-loop turn: more gives throughput, fewer a shorter wait for new requests. */
+  startsPerTurn?: number;
+}): WorkQueue {
+  const perTurn = opts.startsPerTurn ?? 4;
+  let pending = 0;
+  let running = 0;
+  /** Tasks whose turn has come in their chat, waiting for a slot. */
+  const ready: (() => void)[] = [];
+  const tails = new Map<string, Promise<void>>();
+  let drained: (() => void)[] = [];
+  let scheduled = false;
+
+  const schedule = () => {
+    if (scheduled || ready.length === 0 || running >= opts.concurrency) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      for (let i = 0; i < perTurn && ready.length > 0 && running < opts.concurrency; i++) {
+        running++;
+        ready.shift()!();
+      }
+      schedule();
+    });
+  };
+  const slot = () =>
+    new Promise<void>((resolve) => {
+      ready.push(resolve);
+      schedule();
+    });
+
+  return {
+    get room() {
+      return opts.maxPending - pending;
+    },
+    push(key, task) {
+      if (pending >= opts.maxPending) return false;
+      pending++;
+      const run = (tails.get(key) ?? Promise.resolve())
+        .then(slot)
+        .then(async () => {
+          try {
+            await task();
+          } catch (err) {
+            opts.onError(err);
+          } finally {
+            running--;
+            schedule();
+          }
+        })
+        .finally(() => {
+          pending--;
+          if (tails.get(key) === run) tails.delete(key);
+          if (pending === 0) {
+            for (const resolve of drained) resolve();
+            drained = [];
+          }
+        });
+      tails.set(key, run);
+      return true;
+    },
+    drain() {
+      return pending === 0 ? Promise.resolve() : new Promise((resolve) => drained.push(resolve));
+    },
+  };
+}

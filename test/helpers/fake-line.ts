@@ -1,0 +1,153 @@
+// A real HTTP server on 127.0.0.1 standing in for the LINE Messaging API (api.line.me and
+// api-data.line.me at once: the SDK keeps only the origin of its baseURL, so paths are served at the
+// root). Records every call and can be told to answer the next calls to a path with an error.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+  at: number;
+  /** performance.now() when the call arrived: for latency figures measured in the same process. */
+  hr: number;
+}
+
+export interface ScriptedAnswer {
+  status: number;
+  body?: unknown;
+  /** Wait this long before answering (a slow LINE). */
+  delayMs?: number;
+}
+
+export interface FakeLine {
+  url: string;
+  calls: RecordedCall[];
+  /** Calls to one path kind: 'reply' | 'push' | 'loading' | 'content' | 'profile'. */
+  callsTo(kind: Kind): RecordedCall[];
+  /** The next calls of this kind get these answers, in order; then normal answers again. */
+  script(kind: Kind, ...answers: ScriptedAnswer[]): void;
+  /** Every answer of this kind waits this long (0: none). */
+  setDelay(kind: Kind, ms: number): void;
+  /** Content bytes served for a message id. */
+  content: Map<string, Buffer>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+type Kind = 'reply' | 'push' | 'loading' | 'content' | 'profile';
+
+const ROUTES: [Kind, string, RegExp][] = [
+  ['reply', 'POST', /^\/v2\/bot\/message\/reply$/],
+  ['push', 'POST', /^\/v2\/bot\/message\/push$/],
+  ['loading', 'POST', /^\/v2\/bot\/chat\/loading\/start$/],
+  ['content', 'GET', /^\/v2\/bot\/message\/([^/]+)\/content$/],
+  ['profile', 'GET', /^\/v2\/bot\/profile\/([^/]+)$/],
+];
+
+export const INVALID_REPLY_TOKEN: ScriptedAnswer = { status: 400, body: { message: 'Invalid reply token' } };
+
+export async function startFakeLine(): Promise<FakeLine> {
+  const calls: RecordedCall[] = [];
+  const scripts = new Map<Kind, ScriptedAnswer[]>();
+  const delays = new Map<Kind, number>();
+  const content = new Map<string, Buffer>();
+  const acceptedRetryKeys = new Set<string>();
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const route = ROUTES.find(([, method, re]) => method === req.method && re.test(path));
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = raw;
+      try {
+        body = raw ? JSON.parse(raw) : null;
+      } catch {
+        /* recorded as the raw string */
+      }
+      calls.push({
+        method: req.method ?? '',
+        path,
+        headers: req.headers,
+        body,
+        at: Date.now(),
+        hr: performance.now(),
+      });
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        const out = Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload));
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(out);
+      };
+      if (!route) return send(404, { message: 'Not found' });
+      const [kind, , re] = route;
+      if (req.headers.authorization !== 'Bearer test-access-token')
+        return send(401, { message: 'Authentication failed' });
+      const scripted = scripts.get(kind)?.shift();
+      const delay = scripted?.delayMs ?? delays.get(kind) ?? 0;
+      setTimeout(() => {
+        if (scripted) return send(scripted.status, scripted.body ?? {});
+        switch (kind) {
+          case 'reply':
+            return send(200, { sentMessages: [] });
+          case 'push': {
+            // Like LINE: a retry key already accepted answers 409 with the accepted request's id.
+            const key = req.headers['x-line-retry-key'];
+            if (typeof key === 'string') {
+              if (acceptedRetryKeys.has(key))
+                return send(
+                  409,
+                  { message: 'The retry key is already accepted' },
+                  {
+                    'x-line-accepted-request-id': 'accepted',
+                  },
+                );
+              acceptedRetryKeys.add(key);
+            }
+            return send(200, { sentMessages: [] });
+          }
+          case 'loading':
+            return send(202, {});
+          case 'content': {
+            const id = re.exec(path)![1]!;
+            const bytes = content.get(id);
+            if (!bytes) return send(404, { message: 'Not found' });
+            res.writeHead(200, { 'content-type': 'application/octet-stream' });
+            return res.end(bytes);
+          }
+          case 'profile': {
+            const id = re.exec(path)![1]!;
+            return send(200, { userId: id, displayName: 'テスト', language: 'ja' });
+          }
+        }
+      }, delay);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    content,
+    callsTo: (kind) => {
+      const [, method, re] = ROUTES.find(([k]) => k === kind)!;
+      return calls.filter((c) => c.method === method && re.test(c.path));
+    },
+    script: (kind, ...answers) => scripts.set(kind, [...(scripts.get(kind) ?? []), ...answers]),
+    setDelay: (kind, ms) => delays.set(kind, ms),
+    reset: () => {
+      calls.length = 0;
+      scripts.clear();
+      delays.clear();
+      content.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

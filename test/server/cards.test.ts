@@ -1,0 +1,165 @@
+// Every card the bot can produce stays inside LINE's limits, carries the contract's label, and shows
+// no tappable link: driven by the real detector over the evaluation texts and by extreme verdicts.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadDetector } from '../../src/detector/load.ts';
+import type { Detector } from '../../src/detector/index.ts';
+import type { Risk, Verdict } from '../../src/detector/types.ts';
+import { loadCopy } from '../../src/conversation/copy.ts';
+import { verdictCard } from '../../src/line/flex.ts';
+import { checkMessages, LIMITS } from '../../src/line/limits.ts';
+import { defangHost, defangText } from '../../src/line/defang.ts';
+import { link, verdict } from '../helpers/verdicts.ts';
+
+const copy = loadCopy();
+const LABEL: Record<Risk, string> = {
+  high: '【危険】',
+  medium: '【注意】',
+  low: '【危険なサインは見つかりません】',
+  unknown: '【判定できません】',
+};
+const EVAL = new URL('../../../shared/eval/', import.meta.url);
+
+function texts(file: string, every = 1): string[] {
+  return readFileSync(new URL(file, EVAL), 'utf8')
+    .trim()
+    .split('\n')
+    .filter((_, i) => i % every === 0)
+    .map((l) => (JSON.parse(l) as { text: string }).text);
+}
+
+/** Every text component of a Flex tree. */
+function flexTexts(node: unknown, out: string[] = []): string[] {
+  if (!node || typeof node !== 'object') return out;
+  const n = node as { type?: string; text?: string };
+  if (n.type === 'text' && typeof n.text === 'string') out.push(n.text);
+  for (const v of Object.values(n)) {
+    if (Array.isArray(v)) v.forEach((c) => flexTexts(c, out));
+    else if (v && typeof v === 'object') flexTexts(v, out);
+  }
+  return out;
+}
+
+// A name LINE could turn into a link: letters or digits, a dot, then two or more letters; or a scheme
+// followed by a host.
+const LINKABLE = /[\p{L}\p{N}-]\.\p{L}{2,}|[a-z]+:\/\/[\p{L}\p{N}]/iu;
+
+function expectGoodCard(v: Verdict, what: string): void {
+  const card = verdictCard(copy, v);
+  expect(checkMessages([card]), what).toEqual([]);
+  expect(card.altText.startsWith(LABEL[v.risk]), what).toBe(true);
+  expect(card.altText.length).toBeLessThanOrEqual(LIMITS.altTextOurs);
+  const shown = [card.altText, ...flexTexts(card.contents)];
+  for (const t of shown) {
+    expect(t, what).not.toMatch(LINKABLE);
+    expect(t, what).not.toContain('安全です');
+  }
+  const json = JSON.stringify(card);
+  for (const u of v.urls) {
+    expect(json, what).not.toContain(u.url);
+    if (u.host.includes('.')) expect(json, what).not.toContain(`"${u.host}"`);
+  }
+  expect(card.quickReply!.items).toHaveLength(4);
+}
+
+describe('verdict cards from the real detector', () => {
+  let detector: Detector;
+  beforeAll(async () => {
+    detector = await loadDetector();
+  });
+
+  it('are valid for every evaluation text and a sample of the evaluation URLs', () => {
+    const corpus = [
+      ...texts('phish_texts.jsonl'),
+      ...texts('legit_texts.jsonl'),
+      ...texts('phish_urls.jsonl', 40),
+      ...texts('legit_urls.jsonl', 60),
+      '',
+      'こんにちは',
+      'https://xn--80ak6aa92e.com/ で確認 0120-000-000 support@amaz0n-help.top',
+    ];
+    expect(corpus.length).toBeGreaterThan(900);
+    const seen = new Set<Risk>();
+    for (const text of corpus) {
+      const v = detector.analyze(text);
+      seen.add(v.risk);
+      expectGoodCard(v, text.slice(0, 80));
+    }
+    expect(seen).toEqual(new Set(['high', 'medium', 'low', 'unknown']));
+  });
+});
+
+describe('verdict cards from extreme verdicts', () => {
+  const long = 'とても長い理由の説明です。'.repeat(200);
+  const hostile = 'https://login.amazon.co.jp.secure-check.example.top/a/b?c=d 🍎'.repeat(20);
+  const bigHost = `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.top`;
+
+  for (const risk of ['high', 'medium', 'low', 'unknown'] as const) {
+    for (const brand of [null, { id: 'x', name: 'とても長い名前の会社'.repeat(30) }]) {
+      it(`${risk}, ${brand ? 'with' : 'without'} a brand: limits hold with huge reasons, links, addresses`, () => {
+        const v = verdict(risk, {
+          brand,
+          reasons: Array.from({ length: 200 }, (_, i) => ({
+            code: `c${i}`,
+            severity: 'high' as const,
+            message: i % 2 ? long : `リンク先 ${bigHost} と ${hostile}`,
+          })),
+          urls: [
+            ...Array.from({ length: 100 }, (_, i) => link(`x${i}.${bigHost}`)),
+            { ...link('xn--80ak6aa92e.com'), hostUnicode: 'аррӏе.com' },
+          ],
+          emails: Array.from({ length: 50 }, (_, i) => ({
+            address: `user${i}@${bigHost}`,
+            domain: bigHost,
+            official: false,
+          })),
+          phones: [{ number: '090-1234-5678', codes: [] }],
+          advice: Array.from({ length: 30 }, () => `${long} amazon.co.jp`),
+        });
+        expectGoodCard(v, `${risk}/${Boolean(brand)}`);
+        const bytes = Buffer.byteLength(JSON.stringify(verdictCard(copy, v).contents));
+        expect(bytes).toBeLessThan(LIMITS.bubbleBytes);
+      });
+    }
+  }
+
+  it('shows the top three reasons, most important first, and says how many links are not shown', () => {
+    const v = verdict('high', {
+      reasons: ['一', '二', '三', '四'].map((m, i) => ({
+        code: `c${i}`,
+        severity: 'high' as const,
+        message: `理由${m}`,
+      })),
+      urls: Array.from({ length: 6 }, (_, i) => link(`site${i}.top`)),
+    });
+    const shown = flexTexts(verdictCard(copy, v).contents);
+    expect(shown.filter((t) => t.startsWith('理由'))).toEqual(['理由', '理由一', '理由二', '理由三']);
+    expect(shown).toContain('site0[.]top');
+    expect(shown).toContain('本当のドメイン：site0[.]top');
+    expect(shown).toContain('ほかにリンクが2件あります');
+  });
+
+  it('colours the header by risk and never calls anything safe', () => {
+    const colours = (['high', 'medium', 'low', 'unknown'] as const).map(
+      (r) =>
+        (verdictCard(copy, verdict(r)).contents as { header: { backgroundColor: string } }).header
+          .backgroundColor,
+    );
+    expect(new Set(colours).size).toBe(4);
+    const low = verdictCard(copy, verdict('low'));
+    expect(flexTexts(low.contents).join('')).toContain('危険なサインは見つかりません');
+  });
+});
+
+describe('defanging', () => {
+  it('breaks every host, link, address and IP in free text, and leaves ordinary text alone', () => {
+    expect(defangHost('amazon-co-jp.xyz')).toBe('amazon-co-jp[.]xyz');
+    expect(defangText('https://a.example.top/x')).toBe('hxxps[:]//a[.]example[.]top/x');
+    expect(defangText('先 amazon.co.jp.evil.top は')).toBe('先 amazon[.]co[.]jp[.]evil[.]top は');
+    expect(defangText('info@evil-support.top へ')).toBe('info@evil-support[.]top へ');
+    expect(defangText('ドメインamazon.co.jpの')).toBe('ドメインamazon[.]co[.]jpの');
+    expect(defangText('http://192.168.10.2:8080/')).toBe('hxxp[:]//192[.]168[.]10[.]2:8080/');
+    expect(defangText('アマゾン.com と 例え.jp')).toBe('アマゾン[.]com と 例え[.]jp');
+    expect(defangText('1.5倍、No.1、e.g. です。')).toBe('1.5倍、No.1、e.g. です。');
+  });
+});

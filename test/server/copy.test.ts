@@ -1,0 +1,68 @@
+// rules/replies.yaml: loads, keeps to the house rules, and typed commands map to the buttons.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commandFor, DEFAULT_REPLIES_FILE, loadCopy, renderAnswer } from '../../src/conversation/copy.ts';
+import { RuleFileError } from '../../src/rules/load.ts';
+import { checkMessages } from '../../src/line/limits.ts';
+import { text } from '../../src/line/messages.ts';
+
+const copy = loadCopy();
+
+describe('replies', () => {
+  it('every answer renders completely (no placeholder left) and fits one LINE text with the buttons', () => {
+    for (const [name, answer] of Object.entries(copy.answers)) {
+      if (typeof answer === 'string') continue;
+      const t = renderAnswer(copy, answer, { when: '今日 9:00', brand_part: '', title: '危険' });
+      expect(t, name).not.toMatch(/[{}]/);
+      expect(checkMessages([text(t, copy)]), name).toEqual([]);
+    }
+  });
+
+  it('every contact names an official source page', () => {
+    for (const [id, c] of Object.entries(copy.contacts)) {
+      expect(new URL(c.source).hostname, id).toMatch(/(^|\.)(go\.jp|antiphishing\.jp)$/);
+    }
+    expect(copy.contacts.hotline_188.text).toContain('188');
+    expect(copy.contacts.police_9110.text).toContain('#9110');
+  });
+
+  it('the file refuses an all-clear wording and says where the problem is', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replies-'));
+    try {
+      const file = join(dir, 'replies.yaml');
+      const original = readFileSync(DEFAULT_REPLIES_FILE, 'utf8');
+      writeFileSync(
+        file,
+        original.replace(/low: 危険なサインは見つかりませんでした。[^\n]*/, 'low: 安全です。'),
+      );
+      expect(() => loadCopy(file)).toThrow(RuleFileError);
+      expect(() => loadCopy(file)).toThrow(
+        /rules\/replies\.yaml: verdict\.summary\.low: must not say 安全です/,
+      );
+      writeFileSync(
+        file,
+        original.replace(
+          '  usage: 使い方\n',
+          '  usage: これはとても長いボタンの名前でLINEの上限を超えます\n',
+        ),
+      );
+      expect(() => loadCopy(file)).toThrow(/buttons\.usage/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('maps typed words to the buttons, but not a forwarded message that happens to contain them', () => {
+    expect(commandFor(copy, 'どうすればいい？')).toBe('help');
+    expect(commandFor(copy, ' どうすればいい? ')).toBe('help');
+    expect(commandFor(copy, 'どうしたらいいですか')).toBe('help');
+    expect(commandFor(copy, 'リンクを開いてしまった')).toBe('opened_link');
+    expect(commandFor(copy, '情報を入力してしまった！')).toBe('entered_info');
+    expect(commandFor(copy, 'ヘルプ')).toBe('usage');
+    expect(commandFor(copy, 'HELP')).toBe('usage');
+    expect(commandFor(copy, 'アプリの使い方が変わりました。こちらから確認 https://x.example/')).toBeNull();
+    expect(commandFor(copy, 'どうすればいい？と聞かれたら、このリンクを開いてください')).toBeNull();
+  });
+});

@@ -1,0 +1,111 @@
+// POST /webhooks/line: the LINE webhook (../shared/CONTRACT.md §4, research notes §1 and §6).
+// The signature is checked over the exact raw bytes before anything is parsed, so a forged request is
+// a 401 whatever its body; then the body is checked, the events queued, and 200 sent at once: LINE
+// counts a webhook as failed after 2 s, and the answers go out through the reply API anyway.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { validateSignature } from '@line/bot-sdk';
+import { parseEvent, WebhookBody, type LineEvent } from '../src/line/events.ts';
+
+export interface LineWebhookOptions {
+  /** null: the webhook is off (no credentials) and answers 503. */
+  channelSecret: string | null;
+  bodyLimit: number;
+  /**
+   * Takes a batch of valid events for processing; false when there is no room for all of them, and
+   * then none is taken and LINE is told to come back (503).
+   */
+  accept(events: LineEvent[]): boolean;
+}
+
+const NOT_CONFIGURED = {
+  error: 'line_not_configured',
+  message: 'The LINE webhook is off: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to turn it on.',
+};
+
+export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions): Promise<void> {
+  const secret = opts.channelSecret;
+  if (secret === null) {
+    // Answered before the body is read: there is nothing to check it against.
+    app.post(
+      '/webhooks/line',
+      { onRequest: async (_req, reply) => reply.code(503).send(NOT_CONFIGURED) },
+      () => {},
+    );
+    return;
+  }
+
+  const verified = new WeakSet<FastifyRequest>();
+  // Only this plugin's scope parses bodies this way; other routes keep Fastify's defaults. Every content
+  // type goes through the same check, so no body reaches the handler unverified.
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.bodyLimit }, (req, body, done) => {
+    const raw = body as Buffer;
+    if (!signatureOk(req, raw, secret)) return done(httpError(401, 'invalid_signature'), undefined);
+    verified.add(req);
+    parseJson(req, raw.toString('utf8'), (err, value) => {
+      if (err) done(httpError(400, 'invalid_json'), undefined);
+      else done(null, value);
+    });
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'webhook request failed');
+    else req.log.warn({ status, code: err.code ?? err.message }, 'webhook request refused');
+    const error = status === 413 ? 'body_too_large' : status < 500 ? err.message : 'internal_error';
+    return reply.code(status).send({ error, message: MESSAGES[error] ?? error });
+  });
+
+  app.post('/webhooks/line', async (req: FastifyRequest, reply: FastifyReply) => {
+    // No body at all never reaches the parser: check the signature of the empty body here.
+    if (!verified.has(req)) {
+      if (!signatureOk(req, Buffer.alloc(0), secret)) return refuse(reply, 401, 'invalid_signature');
+      return refuse(reply, 400, 'invalid_webhook_body');
+    }
+    const body = WebhookBody.safeParse(req.body);
+    if (!body.success) return refuse(reply, 400, 'invalid_webhook_body');
+
+    const events: LineEvent[] = [];
+    for (const raw of body.data.events) {
+      const parsed = parseEvent(raw);
+      if (parsed.ok) events.push(parsed.event);
+      // A malformed event cannot be answered; it is logged so it is never lost silently.
+      else
+        req.log.error(
+          { eventId: parsed.eventId, type: parsed.type, problems: parsed.problems },
+          'invalid event dropped',
+        );
+    }
+    if (events.length && !opts.accept(events)) {
+      req.log.error(
+        { eventIds: events.map((e) => e.webhookEventId) },
+        'event queue full: asked LINE to retry',
+      );
+      return refuse(reply, 503, 'busy');
+    }
+    return reply.code(200).send({});
+  });
+}
+
+const MESSAGES: Record<string, string> = {
+  invalid_signature: 'x-line-signature is missing or does not match the body',
+  invalid_json: 'the body is not valid JSON',
+  invalid_webhook_body: 'expected a LINE webhook body: {"destination": string, "events": [...]}',
+  body_too_large: 'the body is larger than this webhook accepts',
+  busy: 'too many events are waiting; try again shortly',
+};
+
+function signatureOk(req: FastifyRequest, raw: Buffer, secret: string): boolean {
+  const sig = req.headers['x-line-signature'];
+  return typeof sig === 'string' && sig.length > 0 && validateSignature(raw, secret, sig);
+}
+
+function httpError(statusCode: number, code: string): Error & { statusCode: number } {
+  return Object.assign(new Error(code), { statusCode });
+}
+
+function refuse(reply: FastifyReply, status: number, error: string) {
+  reply.log.warn({ status, code: error }, 'webhook request refused');
+  return reply.code(status).send({ error, message: MESSAGES[error] });
+}
