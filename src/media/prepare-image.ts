@@ -1,0 +1,195 @@
+// Decodes a picture with sharp and prepares it for OCR and for the QR decoder. Preprocessing (measured in
+// scripts/bench/ocr.ts): grayscale; dark-mode screenshots turned into dark text on white; a levels
+// stretch that turns the light-grey bubble and the white page into one white, so tesseract's
+// binarisation sees letters on a plain ground; small pictures scaled up so letters are tall enough.
+// The grayscale picture goes to tesseract as PGM: no PNG encode here and decode in the worker.
+import sharp, { type Sharp } from 'sharp';
+import type { Box } from './ocr-text.ts';
+
+// libvips' operation cache keeps decoded pictures (up to 50 MB by default) for re-use that never comes
+// here: every picture is new. Off, peak memory stays lower with the OCR workers beside it.
+sharp.cache(false);
+
+/** A grayscale picture, one byte per pixel. */
+export interface Gray {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface PreparedImage {
+  /** What tesseract reads. */
+  ocr: Gray;
+  /** RGBA pixels for the QR decoder (ImageData-shaped). */
+  rgba: { data: Uint8ClampedArray; width: number; height: number };
+  /** The screenshot was light text on a dark ground (dark mode) and was inverted. */
+  dark: boolean;
+  /** A photo rather than a screenshot (mostly mid-tones): read smaller and with the grain smoothed. */
+  photo: boolean;
+  /** Next to nothing drawn (a blank screen): there is nothing for OCR to read. */
+  blank: boolean;
+  width: number;
+  height: number;
+}
+
+export type ImageProblem = 'unsupported' | 'too_many_pixels';
+
+export class ImageError extends Error {
+  readonly kind: ImageProblem;
+  constructor(kind: ImageProblem, message: string) {
+    super(message);
+    this.name = 'ImageError';
+    this.kind = kind;
+  }
+}
+
+export interface PrepareOptions {
+  /** false: only grayscale, as tesseract would see it anyway (the benchmark's baseline). */
+  enhance?: boolean;
+}
+
+/** Larger than any phone screenshot (a 4K-by-4K photo is 16 Mpx); beyond it sharp refuses the file. */
+export const MAX_PIXELS = 40_000_000;
+/** Pictures narrower than this are scaled up: letters under ~20 px tall are read badly. */
+const MIN_WIDTH = 900;
+/** Wider pictures (tablets, photos) are scaled down: more pixels only cost time. */
+const MAX_WIDTH = 1600;
+/** Below this mean brightness the picture is in dark mode. */
+const DARK_MEAN = 110;
+/** Levels: this grey and lighter becomes white, this dark and darker black. */
+const WHITE_FROM = 212;
+const BLACK_TO = 24;
+/** Less than this share of dark pixels (after levels): blank. A line of text is ~0.3 %. */
+const BLANK_INK = 0.0003;
+/** A picture with more than this share of mid-tone pixels is a photo, not a screenshot. */
+const PHOTO_MIDTONES = 0.5;
+/** Photos are read at this width, after a median filter: camera grain makes tesseract crawl (a
+ * 1080-wide photo with no text took 13–14 s; like this 2–4 s). */
+const PHOTO_WIDTH = 720;
+
+export async function prepareImage(bytes: Buffer, o: PrepareOptions = {}): Promise<PreparedImage> {
+  const enhance = o.enhance ?? true;
+  let base: Sharp;
+  let width: number;
+  let height: number;
+  try {
+    base = sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error', animated: false }).rotate();
+    const meta = await base.metadata();
+    if (!meta.width || !meta.height) throw new Error('no size');
+    // EXIF orientations 5–8 swap the sides.
+    const swap = (meta.orientation ?? 1) >= 5;
+    width = swap ? meta.height : meta.width;
+    height = swap ? meta.width : meta.height;
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/pixel limit/i.test(msg)) throw new ImageError('too_many_pixels', 'picture has too many pixels');
+    throw new ImageError('unsupported', 'picture cannot be decoded');
+  }
+  const scale =
+    width < MIN_WIDTH ? Math.min(2, MIN_WIDTH / width) : width > MAX_WIDTH ? MAX_WIDTH / width : 1;
+  const w = Math.round(width * scale);
+  const h = Math.round(height * scale);
+  try {
+    const flat = base.clone().flatten({ background: '#ffffff' });
+    const sized = scale === 1 ? flat : flat.resize(w, h, { kernel: 'lanczos3' });
+    const [gray, rgba] = await Promise.all([
+      sized.clone().grayscale().raw().toBuffer({ resolveWithObject: true }),
+      sized.clone().ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
+    ]);
+    let g: Gray = { data: gray.data, width: gray.info.width, height: gray.info.height };
+    const dark = mean(g.data) < DARK_MEAN;
+    const photo = midtones(g.data) > PHOTO_MIDTONES;
+    if (photo && enhance) g = await smoothPhoto(g);
+    if (enhance && !photo) levels(g.data, dark);
+    return {
+      ocr: g,
+      rgba: {
+        data: new Uint8ClampedArray(rgba.data.buffer, rgba.data.byteOffset, rgba.data.byteLength),
+        width: rgba.info.width,
+        height: rgba.info.height,
+      },
+      dark,
+      photo,
+      blank: inked(g.data) < BLANK_INK,
+      width: g.width,
+      height: g.height,
+    };
+  } catch {
+    throw new ImageError('unsupported', 'picture cannot be decoded');
+  }
+}
+
+function mean(data: Buffer): number {
+  let sum = 0;
+  // Every 7th pixel is plenty for an average and keeps this cheap.
+  let n = 0;
+  for (let i = 0; i < data.length; i += 7, n++) sum += data[i]!;
+  return n ? sum / n : 255;
+}
+
+function inked(data: Buffer): number {
+  let ink = 0;
+  let n = 0;
+  for (let i = 0; i < data.length; i += 3, n++) if (data[i]! < 128) ink++;
+  return n ? ink / n : 0;
+}
+
+function midtones(data: Buffer): number {
+  let mid = 0;
+  let n = 0;
+  for (let i = 0; i < data.length; i += 7, n++) if (data[i]! > 40 && data[i]! < 200) mid++;
+  return n ? mid / n : 0;
+}
+
+async function smoothPhoto(g: Gray): Promise<Gray> {
+  let img = sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } });
+  if (g.width > PHOTO_WIDTH) img = img.resize({ width: PHOTO_WIDTH });
+  const { data, info } = await img.median(5).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** In place: optional inversion, then a linear stretch from BLACK_TO..WHITE_FROM to 0..255. */
+function levels(data: Buffer, invert: boolean): void {
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) {
+    const x = invert ? 255 - v : v;
+    lut[v] = Math.max(0, Math.min(255, Math.round(((x - BLACK_TO) * 255) / (WHITE_FROM - BLACK_TO))));
+  }
+  for (let i = 0; i < data.length; i++) data[i] = lut[data[i]!]!;
+}
+
+/** PGM bytes: a header and the pixels, which tesseract (Leptonica) reads without decompressing. */
+export function toPgm(g: Gray): Buffer {
+  return Buffer.concat([Buffer.from(`P5\n${g.width} ${g.height}\n255\n`, 'ascii'), g.data]);
+}
+
+/**
+ * One region (a line holding a link) cut out with a white margin, scaled so letters are ~48 px tall:
+ * what the English single-line pass reads.
+ */
+export async function cropRegion(g: Gray, box: Box): Promise<Buffer> {
+  const lineHeight = Math.max(1, box.y1 - box.y0);
+  const pad = Math.round(lineHeight * 0.2);
+  const left = Math.max(0, box.x0 - pad);
+  const top = Math.max(0, box.y0 - pad);
+  const width = Math.min(g.width - left, box.x1 - box.x0 + 2 * pad);
+  const height = Math.min(g.height - top, lineHeight + 2 * pad);
+  if (width < 4 || height < 4) throw new Error('region too small');
+  const factor = Math.min(3, Math.max(1, 48 / lineHeight));
+  let img = sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } }).extract({
+    left,
+    top,
+    width,
+    height,
+  });
+  if (factor > 1.05)
+    img = img.resize(Math.round(width * factor), Math.round(height * factor), { kernel: 'lanczos3' });
+  const margin = Math.round(lineHeight * 0.5);
+  const { data, info } = await img
+    .extend({ top: margin, bottom: margin, left: margin, right: margin, background: '#ffffff' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1) throw new Error(`expected 1 channel, got ${info.channels}`);
+  return toPgm({ data, width: info.width, height: info.height });
+}

@@ -1,0 +1,117 @@
+// The OCR pool and the screenshot reader with real tesseract workers (one warm pool for the file, a few
+// recognitions): no network at any time, what a screenshot is read as, the queue cap and the time limit.
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  createOcrPool,
+  langDir,
+  OcrBusyError,
+  OcrTimeoutError,
+  type OcrPool,
+} from '../../src/media/ocr-pool.ts';
+import { decodeQr, qrWasmFile } from '../../src/media/qr.ts';
+import { prepareImage } from '../../src/media/prepare-image.ts';
+import { readScreenshot } from '../../src/media/read-screenshot.ts';
+import { joinParagraphs } from '../../src/media/ocr-text.ts';
+import {
+  QR_POSTER,
+  renderNoText,
+  renderQrPoster,
+  renderSmsScreenshot,
+  SCREENSHOT_LINKS,
+  SCREENSHOTS,
+} from '../../scripts/fixtures/render-screenshots.ts';
+
+const NO_NETWORK_WORKER = fileURLToPath(new URL('../helpers/no-network-worker.cjs', import.meta.url));
+
+describe('OCR pool', () => {
+  let pool: OcrPool;
+  beforeAll(async () => {
+    // The workers run tesseract's own worker script behind one that makes every network call throw.
+    pool = createOcrPool({ size: 1, maxQueue: 1, workerPath: NO_NETWORK_WORKER });
+    await pool.warm();
+  }, 60_000);
+  afterAll(() => pool.close());
+
+  it('loads the trained data from node_modules, never from the network, and writes no cache file', async () => {
+    for (const lang of ['jpn', 'eng'] as const) {
+      const o = pool.workerOptions[lang];
+      expect(o.langPath).toBe(langDir(lang));
+      expect(o.langPath).toMatch(new RegExp(`node_modules/@tesseract\\.js-data/${lang}/4\\.0\\.0_best_int$`));
+      expect(existsSync(`${o.langPath}/${lang}.traineddata.gz`)).toBe(true);
+      expect(o.gzip).toBe(true);
+      // The default cache would write jpn.traineddata into the working directory.
+      expect(o.cacheMethod).toBe('none');
+    }
+    // warm() started both workers and recognised with them behind the blocked network.
+    const shot = await renderSmsScreenshot(SCREENSHOTS.sagawa);
+    const r = await readScreenshot(shot, pool);
+    expect(joinParagraphs(r.lines)).toContain(SCREENSHOT_LINKS.sagawa!);
+    expect(readdirSync(process.cwd()).filter((f) => f.endsWith('.traineddata'))).toEqual([]);
+  }, 30_000);
+
+  it('reads a phone screenshot: Japanese without OCR spaces, a link wrapped inside its host joined and exact', async () => {
+    const shot = await renderSmsScreenshot(SCREENSHOTS.amazonWrappedHost);
+    const r = await readScreenshot(shot, pool);
+    const text = joinParagraphs(r.lines);
+    expect(text).toContain('お支払い方法に問題があります');
+    expect(text).toContain('24時間以内に更新してください');
+    expect(text.toLowerCase()).toContain(SCREENSHOT_LINKS.amazonWrappedHost!);
+    expect(r.urlPasses).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('decodes a QR code without fetching anything (the .wasm comes from node_modules)', async () => {
+    expect(existsSync(qrWasmFile())).toBe(true);
+    const fetchSpy = vi.fn(() => Promise.reject(new Error('network blocked')));
+    vi.stubGlobal('fetch', fetchSpy);
+    try {
+      const img = await prepareImage(await renderQrPoster(QR_POSTER.url, QR_POSTER.caption));
+      expect(await decodeQr(img.rgba)).toEqual([QR_POSTER.url]);
+      expect(fetchSpy).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('finds nothing to read in a blank picture', async () => {
+    const r = await readScreenshot(await renderNoText('blank'), pool);
+    expect(r.lines).toEqual([]);
+    expect(r.qr).toEqual([]);
+  }, 30_000);
+
+  it('refuses a job at once when every slot is busy and the queue is full, and says how long the queue is', async () => {
+    let release!: () => void;
+    const held = pool.run(() => new Promise<void>((r) => (release = r)));
+    await vi.waitFor(() => expect(pool.stats().running).toBe(1));
+    const queued = pool.run(async () => 'queued');
+    expect(pool.stats()).toMatchObject({ running: 1, queued: 1, maxQueue: 1 });
+    const before = pool.stats().rejected;
+    await expect(pool.run(async () => 'refused')).rejects.toBeInstanceOf(OcrBusyError);
+    expect(pool.stats().rejected).toBe(before + 1);
+    release();
+    await held;
+    expect(await queued).toBe('queued');
+    expect(pool.stats()).toMatchObject({ running: 0, queued: 0 });
+  });
+});
+
+describe('OCR time limit', () => {
+  it('stops a job past its limit, replaces the workers, and the next job runs', async () => {
+    const pool = createOcrPool({ size: 1, maxQueue: 1, jobTimeoutMs: 300 });
+    try {
+      await expect(pool.run(() => new Promise(() => undefined))).rejects.toBeInstanceOf(OcrTimeoutError);
+      expect(pool.stats().timedOut).toBe(1);
+      expect(pool.stats().running).toBe(0);
+      // The slot's workers were terminated; the next job gets a new pair.
+      const next = createOcrPool({ size: 1, jobTimeoutMs: 20_000 });
+      try {
+        expect(await next.run(async (w) => typeof w.jpn.recognize)).toBe('function');
+      } finally {
+        await next.close();
+      }
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
+});
