@@ -1,0 +1,418 @@
+// Heavy load against one instance with Redis: 60 s of signed webhooks at 1,000 events/s on loopback.
+// The real server (`npm start` with STORE_URL=redis://, default rate limits, info logs), a real
+// redis-server, a lean LINE stand-in that counts replies per reply token, and the load generator
+// (autocannon), each in its own process. Every request carries one new text event from one of 20,000
+// users (three texts per user per minute: under the rate limit, as a news-driven spike of many people
+// would be). Figures: how many were acknowledged (200) or refused (503: queue full, LINE may redeliver),
+// whether every acknowledged event was answered exactly once, ack latency, the rate the server really
+// answers at, and memory and queue over time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { freePort, startRedis } from '../../test/helpers/redis-server.ts';
+import { int, ms, type Row, type Section } from './lib/report.ts';
+import { smsCorpus } from './lib/texts.ts';
+
+const SECRET = 'bench-channel-secret';
+const TOKEN = 'test-access-token'; // the stand-in accepts only this one
+const RATE = 1000;
+/** LOAD_SECONDS shortens the run for a quick look; the reported figures are of 60 s. */
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const CONNECTIONS = 100;
+const USERS = 20_000;
+const WARMUP_RATE = 200;
+const WARMUP_SECONDS = 5;
+const SAMPLE_MS = 5000;
+const STALL_MS = 10_000;
+const ACK_P99_TARGET_MS = 20;
+
+const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
+const COUNTER = new URL('./lib/reply-counter-process.ts', import.meta.url).pathname;
+const texts = smsCorpus(2000, 11).map((s) => s.text);
+
+interface Sample {
+  t: number;
+  rss: number;
+  cpu: number;
+  waiting: number;
+  running: number;
+  replies: number;
+  lagP99: number;
+  heap: number;
+  ok: number;
+  busy: number;
+}
+
+interface Tally {
+  ok: number;
+  busy: number;
+  other: number;
+  refused: Set<string>;
+}
+
+export async function run(): Promise<Section> {
+  const redis = await startRedis();
+  const counter = await startCounter();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LINE_CHANNEL_SECRET: SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+      LINE_API_BASE_URL: counter.url,
+      LINE_DATA_API_BASE_URL: counter.url,
+      STORE_URL: redis.url,
+      LOG_LEVEL: 'info',
+      SIMULATOR: '0',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitReady(base, server);
+    const pid = server.pid!;
+
+    // Warm-up (not reported): JIT, Redis scripts, connection pools.
+    await load(base, new Set(), { rate: WARMUP_RATE, seconds: WARMUP_SECONDS });
+    // The OCR workers start after the dictionary (main.ts): let them settle too before measuring.
+    await settleCount(counter, (await counter.count()).replyCalls);
+    await counter.reset();
+
+    const acked = new Set<string>();
+    const tally: Tally = { ok: 0, busy: 0, other: 0, refused: new Set() };
+    const samples: Sample[] = [];
+    const t0 = performance.now();
+    const cpu0 = cpuSeconds(pid);
+    let lastCpu = cpu0;
+    let lastT = t0;
+    const sample = async () => {
+      const now = performance.now();
+      const cpu = cpuSeconds(pid);
+      const m = await metricsOf(base);
+      samples.push({
+        t: (now - t0) / 1000,
+        rss: rssBytes(pid),
+        cpu: (cpu - lastCpu) / ((now - lastT) / 1000),
+        waiting: m.waiting,
+        running: m.running,
+        replies: (await counter.count()).replyCalls,
+        lagP99: m.lagP99,
+        heap: m.heapUsed,
+        ok: tally.ok,
+        busy: tally.busy,
+      });
+      lastCpu = cpu;
+      lastT = now;
+    };
+    await sample(); // t = 0: the server at rest, after the warm-up
+    let sampling = Promise.resolve();
+    const timer = setInterval(() => (sampling = sampling.then(sample).catch(() => {})), SAMPLE_MS);
+
+    const result = await load(base, acked, { rate: RATE, seconds: SECONDS, tally });
+    const loadEnded = performance.now();
+    const repliesAtEnd = (await counter.count()).replyCalls;
+    // Drain: the server answers what it accepted; wait while answers keep coming.
+    await settle(counter, acked.size);
+    const drained = performance.now();
+    clearInterval(timer);
+    await sampling;
+    await sample();
+    const cpuPerEvent = ((cpuSeconds(pid) - cpu0) / Math.max(1, acked.size)) * 1000;
+    const times = await timesOf(base);
+
+    const counts = new Map((await counter.tokens()).map(([t, n]) => [t, n] as const));
+    let once = 0;
+    let twice = 0;
+    let lost = 0;
+    for (const token of acked) {
+      const n = counts.get(token) ?? 0;
+      if (n === 1) once++;
+      else if (n > 1) twice++;
+      else lost++;
+    }
+    const toRefused = [...tally.refused].filter((t) => counts.has(t)).length;
+    const unseen = [...counts.keys()].filter((t) => !acked.has(t) && !tally.refused.has(t)).length;
+    const sent = result.requests.sent;
+    const answered = tally.ok + tally.busy + tally.other;
+    const other = tally.other + result.errors + result.timeouts;
+    const answerRate = repliesAtEnd / SECONDS;
+    const drainS = (drained - loadEnded) / 1000;
+    const peakRss = Math.max(...samples.map((s) => s.rss));
+    const restRss = samples[0]!.rss;
+    const peakQueue = Math.max(...samples.map((s) => s.waiting + s.running));
+
+    const rows: Row[] = [
+      [
+        `offered: ${int(RATE)} events/s for ${SECONDS} s (${CONNECTIONS} connections): requests sent / responses received`,
+        `${int(sent)} (${int(sent / SECONDS)}/s) / ${int(answered)}`,
+        `${int(RATE * SECONDS)}`,
+        null,
+      ],
+      [
+        'acknowledged 200 / refused 503 (queue full: LINE may redeliver) / other',
+        `${int(tally.ok)} / ${int(tally.busy)} / ${int(other)}`,
+        '—',
+        null,
+      ],
+      [
+        'acknowledged events answered exactly once / twice or more / never (lost)',
+        `${int(once)} / ${int(twice)} / ${int(lost)}`,
+        `all / 0 / 0`,
+        twice === 0 && lost === 0,
+      ],
+      [
+        'events whose handling failed (apology instead of a verdict) / replies LINE refused',
+        `${int(times.failed)} / ${int(times.replyFailed)}`,
+        '0 / 0',
+        times.failed === 0 && times.replyFailed === 0,
+      ],
+      ['answers to refused (503) events', int(toRefused), '0', toRefused === 0],
+      [
+        'answers to events whose response the generator never read (in flight when it stopped)',
+        int(unseen),
+        `≤ ${int(sent - answered)}`,
+        unseen <= sent - answered,
+      ],
+      [
+        'ack latency p50 / p99 / max (all responses)',
+        `${ms(result.latency.p50)} / ${ms(result.latency.p99)} / ${ms(result.latency.max)}`,
+        `p99 ≤ ${ACK_P99_TARGET_MS} ms`,
+        result.latency.p99 <= ACK_P99_TARGET_MS,
+      ],
+      [
+        `events answered per second during the ${SECONDS} s of load`,
+        `${int(answerRate)}/s`,
+        `${int(RATE)}/s`,
+        answerRate >= RATE * 0.95,
+      ],
+      ['time to answer the backlog after the load stopped', `${drainS.toFixed(1)} s`, '—', null],
+      [
+        'per event, mean: wait in the queue / processing (claim, rate limit, analysis, remember) / reply call',
+        `${ms(times.wait)} / ${ms(times.processing)} / ${ms(times.reply)}`,
+        '—',
+        null,
+      ],
+      [
+        'server CPU per acknowledged event (HTTP, Redis, rate limit, analysis, reply)',
+        ms(cpuPerEvent),
+        '—',
+        null,
+      ],
+      [
+        'peak queue (waiting + running) / RSS at rest after warm-up → peak',
+        `${int(peakQueue)} / ${mb(restRss)} → ${mb(peakRss)}`,
+        '—',
+        null,
+      ],
+      ...samples.map((s): Row => [
+        `t = ${s.t.toFixed(0)} s${s.t > SECONDS + 1 ? ' (drain)' : ''}`,
+        `RSS ${mb(s.rss)} (heap used ${mb(s.heap)}) · CPU ${(s.cpu * 100).toFixed(0)}% · queue ${int(s.waiting)} waiting + ${int(s.running)} running · answered ${int(s.replies)} · 200/503 so far ${int(s.ok)}/${int(s.busy)} · loop lag p99 ${ms(s.lagP99 * 1000)}`,
+        '—',
+        null,
+      ]),
+    ];
+    const notes = [
+      `Processes on 127.0.0.1: the server (\`node src/server/main.ts\`, NODE_ENV=production, STORE_URL=redis://, default rate limits ${'20/10m per user, 100/10m per group'}, LOG_LEVEL=info, logs to a pipe), redis-server (Debian package, no persistence), a lean LINE stand-in (scripts/bench/lib/reply-counter-process.ts, counts replies per reply token) and autocannon. All share the machine's cores.`,
+      `Each request: one signed webhook with one new text event (${texts.length} generated SMS texts of ~200 characters, scripts/bench/lib/texts.ts) from one of ${int(USERS)} users; every event is claimed in Redis (SET NX), counted for the rate limit (Lua INCR), analysed, remembered (Lua HSET) and answered with a Flex card. ${WARMUP_SECONDS} s warm-up at ${WARMUP_RATE}/s first.`,
+      'Answered exactly once: every reply token acknowledged with 200 received exactly one reply at the stand-in, counted after answers stopped coming for 10 s. A 503 refuses the whole request: those events are never answered by this server (LINE redelivers them when webhook redelivery is on).',
+      'Timeline: every 5 s, the server RSS and CPU from /proc, queue and event-loop lag from its /metrics, answers from the stand-in.',
+      "What happens: one Node process does all the work of its events on one core (~3 ms of CPU each), so it answers a few hundred events a second at best — less here, where the load generator, Redis, the stand-in and other work share two cores (see the CPU column: the server rarely gets a whole core, and the event-loop lag shows it waiting for one). Events beyond that wait in the queue (at most 10,000, src/server/app.ts); once it is full the webhook answers 503 at once, before reading the request (webhooks/line.ts), so refusing costs almost nothing and acknowledgements stay well under LINE's 2 s. Nothing accepted is lost or answered twice. A full queue means minutes of waiting at this rate, longer than a reply token lives (~1 min): real LINE would refuse those replies and the bot would push in 1:1 chats instead (message quota).",
+      "What raises it: more Machines (`fly scale count N` with Redis: each adds its own core and queue; Fly's proxy spreads the requests), a dedicated CPU per Machine (performance-1x instead of shared-cpu-1x), analysing in worker threads (every core of a Machine), a faster detector. And for a spike to end well rather than fast: turn on webhook redelivery in the LINE console, so that refused events come back when there is room.",
+    ];
+    return { title: 'Load: 1,000 events/s with Redis', command: 'npm run bench -- load', rows, notes };
+  } finally {
+    await stop(server);
+    counter.close();
+    await redis.stop();
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+
+let seq = 0;
+function webhookBody(): { raw: string; token: string } {
+  const i = ++seq;
+  const token = `rt-${randomUUID()}`;
+  const event = {
+    type: 'message',
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId: `U${String(i % USERS).padStart(32, '0')}` },
+    webhookEventId: `01LOAD${String(i).padStart(12, '0')}${randomUUID().slice(0, 8)}`,
+    deliveryContext: { isRedelivery: false },
+    replyToken: token,
+    message: { id: String(i), type: 'text', quoteToken: 'q', text: texts[i % texts.length]! },
+  };
+  return { raw: JSON.stringify({ destination: `U${'b'.repeat(32)}`, events: [event] }), token };
+}
+
+function load(
+  base: string,
+  acked: Set<string>,
+  o: { rate: number; seconds: number; tally?: Tally },
+): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${base}/webhooks/line`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    overallRate: o.rate,
+    duration: o.seconds,
+    requests: [
+      {
+        setupRequest: (req, context) => {
+          const { raw, token } = webhookBody();
+          (context as { token?: string }).token = token;
+          const sig = createHmac('sha256', SECRET).update(raw).digest('base64');
+          return {
+            ...req,
+            body: raw,
+            headers: { ...req.headers, 'content-type': 'application/json', 'x-line-signature': sig },
+          };
+        },
+        onResponse: (status, _body, context) => {
+          const token = (context as { token?: string }).token;
+          if (status === 200 && token) {
+            acked.add(token);
+            if (o.tally) o.tally.ok++;
+          } else if (status === 503 && o.tally) {
+            o.tally.busy++;
+            if (token) o.tally.refused.add(token);
+          } else if (o.tally) o.tally.other++;
+        },
+      },
+    ],
+  });
+}
+
+interface Counter {
+  url: string;
+  count(): Promise<{ replyCalls: number; pushCalls: number; tokens: number }>;
+  tokens(): Promise<[string, number][]>;
+  reset(): Promise<void>;
+  close(): void;
+}
+
+async function startCounter(): Promise<Counter> {
+  const child = spawn(process.execPath, [COUNTER], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout!.setEncoding('utf8').once('data', (d: string) => resolve(d.trim()));
+  });
+  // One question at a time, so answers cannot cross.
+  let chain: Promise<unknown> = Promise.resolve();
+  const ask = <T>(msg: string) => {
+    const next = chain.then(
+      () =>
+        new Promise<T>((resolve) => {
+          child.once('message', (m) => resolve(m as T));
+          child.send(msg);
+        }),
+    );
+    chain = next.catch(() => {});
+    return next;
+  };
+  return {
+    url,
+    count: () => ask('count'),
+    tokens: async () => (await ask<{ tokens: [string, number][] }>('tokens')).tokens,
+    reset: async () => void (await ask('reset')),
+    close: () => child.disconnect(),
+  };
+}
+
+/** Waits until `expected` replies arrived or none came for STALL_MS. */
+async function settle(counter: Counter, expected: number): Promise<void> {
+  let last = -1;
+  let progress = Date.now();
+  for (;;) {
+    const n = (await counter.count()).replyCalls;
+    if (n >= expected) return;
+    if (n !== last) {
+      last = n;
+      progress = Date.now();
+    } else if (Date.now() - progress > STALL_MS) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Waits until the reply count stops growing (the warm-up's answers are all in). */
+async function settleCount(counter: Counter, from: number): Promise<void> {
+  let last = from;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const n = (await counter.count()).replyCalls;
+    if (n === last) return;
+    last = n;
+  }
+}
+
+async function metricsOf(
+  base: string,
+): Promise<{ waiting: number; running: number; lagP99: number; heapUsed: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+  return {
+    waiting: num(/^sagicheck_webhook_queue_events\{state="waiting"\} (\S+)$/m),
+    running: num(/^sagicheck_webhook_queue_events\{state="running"\} (\S+)$/m),
+    lagP99: num(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m),
+    heapUsed: num(/^nodejs_heap_size_used_bytes (\S+)$/m),
+  };
+}
+
+/** Mean seconds → ms of the server's own histograms (since it started, warm-up included). */
+async function timesOf(
+  base: string,
+): Promise<{ wait: number; processing: number; reply: number; failed: number; replyFailed: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
+  const mean = (name: string) => {
+    const sum = Number(new RegExp(`^${name}_sum (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const count = Number(new RegExp(`^${name}_count (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return (sum / count) * 1000;
+  };
+  return {
+    wait: mean('sagicheck_event_queue_wait_seconds'),
+    processing: mean('sagicheck_event_processing_seconds'),
+    reply: mean('sagicheck_reply_seconds'),
+    failed: value(/^sagicheck_events_failed_total (\S+)$/m),
+    replyFailed: value(/^sagicheck_reply_failures_total (\S+)$/m),
+  };
+}
+
+async function waitReady(base: string, server: ChildProcess): Promise<void> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > until) throw new Error('server not ready within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.once('exit', () => resolve());
+    server.kill('SIGTERM');
+  });
+}
+
+/** CPU seconds (user + system) of a process, from /proc (Linux; clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident set size of a process, from /proc (Linux). */
+function rssBytes(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}

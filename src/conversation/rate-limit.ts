@@ -1,0 +1,45 @@
+// Rate limits: at most `max` checks per window in a 1:1 chat (per user) and in a group or room (per
+// group; RATE_LIMIT_USER / RATE_LIMIT_GROUP, defaults in src/config.ts). Counted in the store, so with
+// Redis every machine sees the same count. Over the limit the bot says so once (rules/replies.yaml
+// answers.rate_limited) and then stays quiet until the window has passed: a flood gets one answer,
+// not one per message. In a group the notice goes out only when someone called the bot (@); chatter
+// that only goes over the count is passed over silently, as the bot is quiet there anyway.
+// A window starts with the first check counted and lasts windowMs (a fixed window per chat).
+import type { RateLimit } from '../config.ts';
+import type { Chat } from '../line/events.ts';
+import type { Store } from '../store/store.ts';
+
+export const RATE_NS = 'rate';
+/** Counts notices sent, so "once" holds across machines too. */
+export const RATE_NOTICE_NS = 'rate_notice';
+
+export interface RateLimits {
+  user: RateLimit | null;
+  group: RateLimit | null;
+}
+
+export type Allowance =
+  | { ok: true }
+  /** notice: this message gets the one "please wait" answer; otherwise the bot says nothing. */
+  | { ok: false; notice: boolean; minutes: number; scope: 'user' | 'group' };
+
+/**
+ * Counts one check for the chat and says whether it may go ahead. `addressed`: the person asked the
+ * bot (always in a 1:1 chat; in a group, a message that mentions the bot).
+ */
+export async function takeCheck(
+  store: Store,
+  chat: Chat,
+  limits: RateLimits | undefined,
+  addressed: boolean,
+): Promise<Allowance> {
+  const scope = chat.type === 'user' ? 'user' : 'group';
+  const limit = limits?.[scope];
+  if (!limit) return { ok: true };
+  const count = await store.increment(RATE_NS, chat.id, limit.windowMs);
+  if (count <= limit.max) return { ok: true };
+  const minutes = Math.max(1, Math.ceil(limit.windowMs / 60_000));
+  // The notice counter lives one window from the first notice: at most one notice per window length.
+  const notice = addressed && (await store.increment(RATE_NOTICE_NS, chat.id, limit.windowMs)) === 1;
+  return { ok: false, notice, minutes, scope };
+}

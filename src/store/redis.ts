@@ -1,0 +1,171 @@
+// The shared store for several machines: STORE_URL=redis://HOST:PORT[/DB] or rediss:// (TLS), e.g.
+// Upstash Redis from `fly redis create`. Same behaviour as memory.ts and sqlite.ts (one test suite
+// runs against all three).
+//
+// Keys (prefix "sagicheck:" by default, so the bot can share a database):
+//   sagicheck:event:<webhookEventId>  "1", written with SET NX PX: of two machines given the same event,
+//                                     exactly one gets OK. Redis expires it.
+//   sagicheck:subject:<chat id>       a hash with one field per record kind (ns); each value is
+//                                     "<expiresAt ms>:<JSON>". A read treats a field past its time as
+//                                     absent. The key itself expires with its longest-lived field, so
+//                                     nothing outlives its own expiry by more than that; deleteSubject is
+//                                     one DEL of one key (no index to keep in step, no SCAN), and every
+//                                     command names the one key it touches (Lua scripts included).
+// Writes that read first (increment) or touch the key's expiry (set) are Lua scripts: atomic across
+// machines. Record times use the machine's clock, as the other stores do; NTP keeps machines within
+// milliseconds, which is nothing next to expiries of minutes and hours.
+//
+// When Redis is unreachable the process keeps running: operations fail with a StoreError (the event is
+// logged and the person gets the apology) — at once when Redis refuses the connection, after
+// COMMAND_TIMEOUT_MS when it does not answer at all — /readyz answers 503, and the client reconnects on
+// its own. Connection problems are logged once per outage.
+import { Redis } from 'ioredis';
+import type { Logger } from '../log/logger.ts';
+import { StoreError, type Json, type Store } from './store.ts';
+
+/**
+ * Generous on purpose: a busy machine can stall its event loop for a second or more, and a timeout that
+ * fires then is a false alarm (the answer is there, unread) that turns a verdict into an apology.
+ */
+export const COMMAND_TIMEOUT_MS = 5000;
+
+const SET_RECORD = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1`;
+
+// ARGV: field, now (ms), ttl (ms). A live counter goes up and keeps its expiry; otherwise it starts at 1.
+const INCREMENT = `
+local now = tonumber(ARGV[2])
+local n, exp = 1, now + tonumber(ARGV[3])
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v then
+  local sep = string.find(v, ':', 1, true)
+  local e = tonumber(string.sub(v, 1, sep - 1))
+  if e > now then
+    local old = tonumber(string.sub(v, sep + 1))
+    if not old then return redis.error_reply('ERR record is not a counter') end
+    n, exp = old + 1, e
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f:%.0f', exp, n))
+if redis.call('PTTL', KEYS[1]) < exp - now then redis.call('PEXPIRE', KEYS[1], exp - now) end
+return n`;
+
+interface Scripts {
+  sagicheckSet(key: string, field: string, value: string, ttlMs: number): Promise<number>;
+  sagicheckIncrement(key: string, field: string, now: number, ttlMs: number): Promise<number>;
+}
+
+export interface RedisStoreOptions {
+  /** Connection problems are logged here (never keys or values). */
+  log?: Logger;
+  prefix?: string;
+  now?: () => number;
+}
+
+export class RedisStore implements Store {
+  private readonly client: Redis & Scripts;
+  private readonly prefix: string;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(url: string, opts: RedisStoreOptions = {}) {
+    this.prefix = opts.prefix ?? 'sagicheck:';
+    this.now = opts.now ?? Date.now;
+    const client = new Redis(url, {
+      connectTimeout: 5000,
+      // A command waits at most this long, connected or not: a Redis that stops answering slows events
+      // down by this much at worst, never holds them.
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      // While reconnecting, commands wait for the next attempt, then fail.
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
+      // Many events at once share round trips.
+      enableAutoPipelining: true,
+    });
+    client.defineCommand('sagicheckSet', { numberOfKeys: 1, lua: SET_RECORD });
+    client.defineCommand('sagicheckIncrement', { numberOfKeys: 1, lua: INCREMENT });
+    this.client = client as Redis & Scripts;
+
+    // Without an 'error' listener ioredis prints every failed attempt; log each outage once instead.
+    const log = opts.log;
+    let down = false;
+    client.on('error', (err: Error & { code?: string }) => {
+      if (down || this.closed) return;
+      down = true;
+      log?.error(
+        { err: { type: err.name, message: err.message, code: err.code } },
+        'redis store unavailable',
+      );
+    });
+    client.on('ready', () => {
+      if (!down) return;
+      down = false;
+      log?.info('redis store available again');
+    });
+  }
+
+  async claimEvent(eventId: string, ttlMs: number): Promise<boolean> {
+    const ok = await this.run('claimEvent', () =>
+      this.client.set(`${this.prefix}event:${eventId}`, '1', 'PX', ms(ttlMs), 'NX'),
+    );
+    return ok === 'OK';
+  }
+
+  async get<T = Json>(ns: string, subject: string): Promise<T | null> {
+    const v = await this.run('get', () => this.client.hget(this.key(subject), ns));
+    if (v === null) return null;
+    const sep = v.indexOf(':');
+    if (Number(v.slice(0, sep)) <= this.now()) return null;
+    return JSON.parse(v.slice(sep + 1)) as T;
+  }
+
+  async set(ns: string, subject: string, value: Json, ttlMs: number): Promise<void> {
+    const expiresAt = this.now() + ms(ttlMs);
+    await this.run('set', () =>
+      this.client.sagicheckSet(this.key(subject), ns, `${expiresAt}:${JSON.stringify(value)}`, ms(ttlMs)),
+    );
+  }
+
+  async increment(ns: string, subject: string, ttlMs: number): Promise<number> {
+    return this.run('increment', () =>
+      this.client.sagicheckIncrement(this.key(subject), ns, this.now(), ms(ttlMs)),
+    );
+  }
+
+  async delete(ns: string, subject: string): Promise<void> {
+    await this.run('delete', () => this.client.hdel(this.key(subject), ns));
+  }
+
+  async deleteSubject(subject: string): Promise<void> {
+    await this.run('deleteSubject', () => this.client.del(this.key(subject)));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // QUIT lets replies in flight arrive; a Redis that is gone gets a second, then the socket closes.
+    await Promise.race([this.client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
+    this.client.disconnect();
+  }
+
+  private key(subject: string): string {
+    return `${this.prefix}subject:${subject}`;
+  }
+
+  /** Errors carry the operation and Redis's reason, never the key (it holds a chat id). */
+  private async run<T>(op: string, f: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreError('store is closed');
+    try {
+      return await f();
+    } catch (err) {
+      throw new StoreError(`redis store: ${op} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
+
+/** Redis expiries are whole milliseconds, at least one. */
+function ms(ttlMs: number): number {
+  return Math.max(1, Math.ceil(ttlMs));
+}

@@ -1,0 +1,152 @@
+// Several machines on one Redis (STORE_URL=redis://…): two real app instances share a real
+// redis-server and one stand-in LINE API. The same event delivered to both is answered exactly once;
+// rate limits and forgetting a chat hold across machines; and a Redis that goes away and comes back
+// never takes the process down.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log/logger.ts';
+import { RedisStore } from '../../src/store/redis.ts';
+import { startBot, type Bot } from '../helpers/bot.ts';
+import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
+import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
+import { stubDetector } from '../helpers/verdicts.ts';
+import { body, inUser, plainEvent, postWebhook, textEvent, USER, waitFor } from '../helpers/webhook.ts';
+
+const detector = Promise.resolve(stubDetector());
+const replyTokens = (fake: FakeLine) =>
+  fake.callsTo('reply').map((c) => (c.body as { replyToken: string }).replyToken);
+const replyTexts = (fake: FakeLine) =>
+  fake.callsTo('reply').map((c) => {
+    const m = (c.body as { messages: { type: string; text?: string; altText?: string }[] }).messages[0]!;
+    return m.text ?? m.altText ?? '';
+  });
+const count = (bots: Bot[], what: string) =>
+  bots.reduce((n, b) => n + b.logs.filter((l) => l.includes(what)).length, 0);
+
+describe('two app instances on one Redis', { timeout: 30_000 }, () => {
+  let redis: RedisServer;
+  let fake: FakeLine;
+  let a: Bot;
+  let b: Bot;
+  beforeAll(async () => {
+    redis = await startRedis();
+    fake = await startFakeLine();
+    const env = { RATE_LIMIT_USER: '3/10m' };
+    a = await startBot({ store: new RedisStore(redis.url), fake, detector, env });
+    b = await startBot({ store: new RedisStore(redis.url), fake, detector, env });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await fake?.close();
+    await redis?.stop();
+  });
+
+  it('answers an event delivered to both exactly once', async () => {
+    fake.reset();
+    const events = Array.from({ length: 40 }, (_, i) =>
+      textEvent('HIGH with link', inUser(`U${String(i).padStart(32, '0')}`)),
+    );
+    // Each event reaches both machines at the same moment (LINE redelivering, or a duplicate on the
+    // way), in turn first to one and then to the other.
+    const posted = await Promise.all(
+      events.flatMap((e, i) => {
+        const again = { ...e, deliveryContext: { isRedelivery: true } };
+        const [first, second] = i % 2 ? [a, b] : [b, a];
+        return [postWebhook(first.url, body(e)), postWebhook(second.url, body(again))];
+      }),
+    );
+    expect(posted.map((p) => p.status)).toEqual(posted.map(() => 200));
+    await waitFor(
+      () => count([a, b], 'event handled') + count([a, b], 'duplicate event skipped') === 80,
+      10_000,
+      'all 80 deliveries handled',
+    );
+    const tokens = replyTokens(fake);
+    expect(tokens).toHaveLength(40);
+    expect(new Set(tokens)).toEqual(new Set(events.map((e) => e.replyToken)));
+    expect(count([a, b], 'duplicate event skipped')).toBe(40);
+  });
+
+  it("shares a user's rate limit: one notice when it is reached, then silence", async () => {
+    fake.reset();
+    const user = inUser('U' + 'f'.repeat(32));
+    const handled = () => count([a, b], 'event handled');
+    for (let i = 0; i < 6; i++) {
+      const before = handled();
+      const res = await postWebhook((i % 2 ? a : b).url, body(textEvent('HIGH with link', user)));
+      expect(res.status).toBe(200);
+      await waitFor(() => handled() > before, 5000, `message ${i + 1} handled`);
+    }
+    const texts = replyTexts(fake);
+    expect(texts).toHaveLength(4);
+    expect(texts.slice(0, 3).every((t) => t.startsWith('【危険】'))).toBe(true);
+    expect(texts[3]).toContain('確認を少しお休みします');
+    expect(texts[3]).toContain('10分ほど');
+    // Buttons and typed commands still work while checks are paused.
+    const before = handled();
+    await postWebhook(a.url, body(textEvent('使い方', user)));
+    await waitFor(() => handled() > before, 5000, 'usage handled');
+    expect(replyTexts(fake)).toHaveLength(5);
+  });
+
+  it('forgets a chat on every machine when the user blocks the bot on one', async () => {
+    fake.reset();
+    const user = inUser(USER);
+    const handled = () => count([a, b], 'event handled');
+    const send = async (bot: Bot, event: object) => {
+      const before = handled();
+      await postWebhook(bot.url, body(event));
+      await waitFor(() => handled() > before, 5000, 'handled');
+    };
+    await send(a, textEvent('HIGH with link', user));
+    await send(b, textEvent('どうすればいい？', user));
+    expect(replyTexts(fake)[1]).toContain('【危険】');
+    await send(b, plainEvent('unfollow', user));
+    await send(a, textEvent('どうすればいい？', user));
+    expect(replyTexts(fake)[2]).not.toContain('【危険】');
+  });
+});
+
+describe('Redis going away and coming back', { timeout: 30_000 }, () => {
+  it('keeps the process up: /readyz says 503, the person gets the apology, and it recovers', async () => {
+    let redis = await startRedis();
+    const port = redis.port;
+    const storeLogs: string[] = [];
+    const log = createLogger('info', { write: (s: string) => void storeLogs.push(s) });
+    const bot = await startBot({ store: new RedisStore(redis.url, { log }), detector });
+    try {
+      expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+
+      await redis.stop();
+      const t = performance.now();
+      const ready = await fetch(`${bot.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'store_unavailable' });
+      expect(performance.now() - t).toBeLessThan(5000);
+
+      const res = await postWebhook(bot.url, body(textEvent('HIGH with link')));
+      expect(res.status).toBe(200);
+      await waitFor(() => bot.fake.callsTo('reply').length === 1, 5000, 'apology');
+      expect(replyTexts(bot.fake)[0]).toContain('申し訳ありません');
+      // One line per outage, however many reconnection attempts fail.
+      expect(storeLogs.filter((l) => l.includes('redis store unavailable'))).toHaveLength(1);
+      const failed = bot.logs.find((l) => l.includes('"event failed"'))!;
+      expect(failed).toContain('StoreError');
+      // Logs name neither the chat nor the message.
+      for (const l of [...bot.logs, ...storeLogs]) {
+        expect(l).not.toContain(USER);
+        expect(l).not.toContain('HIGH with link');
+      }
+
+      redis = await startRedis({ port });
+      await waitFor(async () => (await fetch(`${bot.url}/readyz`)).status === 200, 10_000, 'ready again');
+      await postWebhook(bot.url, body(textEvent('HIGH with link')));
+      await waitFor(() => bot.fake.callsTo('reply').length === 2, 5000, 'answer after recovery');
+      expect(replyTexts(bot.fake)[1]).toContain('【危険】');
+      expect(storeLogs.some((l) => l.includes('redis store available again'))).toBe(true);
+    } finally {
+      await bot.close();
+      await redis.stop();
+    }
+  });
+});
