@@ -1,5 +1,6 @@
 // House style: typescript-eslint's recommended type-aware rules; Prettier owns formatting.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -15,5 +16,10 @@ export default tseslint.config(
       'no-control-regex': 'off',
       'no-misleading-character-class': 'off',
     },
+  },
+  // The simulator page's own scripts run in the browser (checked by src/simulator/public/tsconfig.json).
+  {
+    files: ['src/simulator/public/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
 );

@@ -16,7 +16,27 @@ export interface Config {
   lineDataApiBaseUrl: string;
   storeUrl: string;
   logLevel: LogLevel;
+  /** Checks per chat and window; null: no limit. */
+  rateLimits: { user: RateLimit | null; group: RateLimit | null };
+  metrics: {
+    /** Bearer token for GET /metrics on the main port; null: only loopback callers may read it. */
+    token: string | null;
+    /** A second listener serving only /metrics, without a token (fly.io's scraper); null: none. */
+    port: number | null;
+  };
+  /**
+   * The local simulator page (GET /, src/simulator/): SIMULATOR=1 on, SIMULATOR=0 off; unset, on only
+   * without LINE credentials and outside production (NODE_ENV=production needs SIMULATOR=1).
+   */
+  simulator: boolean;
 }
+
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
+export const DEFAULT_RATE_LIMITS = { user: '20/10m', group: '100/10m' } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -39,6 +59,26 @@ const optional = z
   .optional()
   .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
 
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** "20/10m": at most 20 checks per 10 minutes (units s, m, h); "off": no limit. */
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx): RateLimit | null => {
+      const v = s.trim().toLowerCase();
+      if (v === 'off') return null;
+      const m = /^(\d{1,6})\s*\/\s*(\d{1,5})\s*([smh])$/.exec(v);
+      const max = Number(m?.[1]);
+      const windowMs = Number(m?.[2]) * UNIT_MS[(m?.[3] ?? 's') as keyof typeof UNIT_MS];
+      if (!m || max < 1 || windowMs < 1000) {
+        ctx.addIssue({ code: 'custom', message: 'must be COUNT/WINDOW like 20/10m (s, m or h), or off' });
+        return z.NEVER;
+      }
+      return { max, windowMs };
+    });
+
 const Env = z.object({
   PORT: z
     .string()
@@ -58,6 +98,21 @@ const Env = z.object({
       'must be sqlite:PATH, memory: or redis://HOST:PORT[/DB]',
     ),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  RATE_LIMIT_USER: rateLimit(DEFAULT_RATE_LIMITS.user),
+  RATE_LIMIT_GROUP: rateLimit(DEFAULT_RATE_LIMITS.group),
+  METRICS_TOKEN: optional.refine(
+    (s) => s === undefined || /^[\x21-\x7e]{16,}$/.test(s),
+    'must be at least 16 printable characters without spaces',
+  ),
+  METRICS_PORT: optional.refine(
+    (s) => s === undefined || (/^\d{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 65535),
+    'must be a port number from 1 to 65535',
+  ),
+  SIMULATOR: optional.refine(
+    (s) => s === undefined || s === '0' || s === '1',
+    'must be 1 (serve the simulator page at GET /) or 0 (never serve it)',
+  ),
+  NODE_ENV: optional,
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -66,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     // A URL may carry a password (redis://:secret@host): never echo it.
-    const got = env[variable]?.replace(/\/\/[^/@]*@/, '//***@');
+    const got = variable === 'METRICS_TOKEN' ? '***' : env[variable]?.replace(/\/\/[^/@]*@/, '//***@');
     throw new ConfigError(variable, `${issue.message}${got === undefined ? '' : ` (got "${got}")`}`);
   }
   const e = parsed.data;
@@ -77,6 +132,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('LINE_CHANNEL_ACCESS_TOKEN', 'must be set together with LINE_CHANNEL_SECRET');
   if (token && !secret)
     throw new ConfigError('LINE_CHANNEL_SECRET', 'must be set together with LINE_CHANNEL_ACCESS_TOKEN');
+  if (e.METRICS_PORT !== undefined && Number(e.METRICS_PORT) === e.PORT)
+    throw new ConfigError('METRICS_PORT', `must differ from PORT (${e.PORT})`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -85,5 +142,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lineDataApiBaseUrl: e.LINE_DATA_API_BASE_URL,
     storeUrl: e.STORE_URL,
     logLevel: e.LOG_LEVEL,
+    rateLimits: { user: e.RATE_LIMIT_USER, group: e.RATE_LIMIT_GROUP },
+    metrics: {
+      token: e.METRICS_TOKEN ?? null,
+      port: e.METRICS_PORT === undefined ? null : Number(e.METRICS_PORT),
+    },
+    // The page needs no login: in production it is never on unless asked for by name.
+    simulator:
+      e.SIMULATOR === undefined ? !(secret && token) && e.NODE_ENV !== 'production' : e.SIMULATOR === '1',
   };
 }

@@ -15,6 +15,10 @@ export interface LineWebhookOptions {
    * then none is taken and LINE is told to come back (503).
    */
   accept(events: LineEvent[]): boolean;
+  /** Counts an event dropped as malformed (metrics). */
+  onInvalid?(): void;
+  /** True while the queue has no room at all: requests are then refused before their body is read. */
+  full?(): boolean;
 }
 
 const NOT_CONFIGURED = {
@@ -33,6 +37,21 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     );
     return;
   }
+
+  // Overloaded: a 503 at once, before the body is read, verified and parsed — work that would take the
+  // CPU the queued events need. Logged with a count at most every 5 s, not once per request.
+  let shed = 0;
+  let shedLoggedAt = 0;
+  app.addHook('onRequest', async (req, reply) => {
+    if (!opts.full?.()) return;
+    shed++;
+    if (Date.now() - shedLoggedAt >= 5000) {
+      req.log.error({ refused: shed }, 'event queue full: refusing webhooks, LINE may redeliver');
+      shed = 0;
+      shedLoggedAt = Date.now();
+    }
+    return reply.code(503).send({ error: 'busy', message: MESSAGES.busy });
+  });
 
   const verified = new WeakSet<FastifyRequest>();
   // Only this plugin's scope parses bodies this way; other routes keep Fastify's defaults. Every content
@@ -67,16 +86,26 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     if (!body.success) return refuse(reply, 400, 'invalid_webhook_body');
 
     const events: LineEvent[] = [];
+    let invalid = 0;
     for (const raw of body.data.events) {
       const parsed = parseEvent(raw);
       if (parsed.ok) events.push(parsed.event);
-      // A malformed event cannot be answered; it is logged so it is never lost silently.
-      else
+      // A malformed event cannot be answered; it is logged so it is never lost silently. A forged body
+      // of thousands of them gets a few lines and a count, not thousands of lines.
+      else if (++invalid <= MAX_INVALID_LOGGED) {
+        opts.onInvalid?.();
         req.log.error(
-          { eventId: parsed.eventId, type: parsed.type, problems: parsed.problems },
+          {
+            eventId: clip(parsed.eventId),
+            type: clip(parsed.type),
+            problems: parsed.problems.map((p) => clip(p)),
+          },
           'invalid event dropped',
         );
+      } else opts.onInvalid?.();
     }
+    if (invalid > MAX_INVALID_LOGGED)
+      req.log.error({ count: invalid - MAX_INVALID_LOGGED }, 'more invalid events dropped');
     if (events.length && !opts.accept(events)) {
       req.log.error(
         { eventIds: events.map((e) => e.webhookEventId) },
@@ -86,6 +115,13 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     }
     return reply.code(200).send({});
   });
+}
+
+const MAX_INVALID_LOGGED = 5;
+
+/** Values from the body are the sender's to choose: never a long one into the logs. */
+function clip<T extends string | null>(s: T): T {
+  return (s !== null && s.length > 80 ? `${s.slice(0, 80)}…` : s) as T;
 }
 
 const MESSAGES: Record<string, string> = {

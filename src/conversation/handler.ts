@@ -6,18 +6,24 @@ import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 import {
   chatOf,
+  isFile,
+  isImage,
   isText,
   type Chat,
   type LineEvent,
   type MessageEvent,
   type TextContent,
 } from '../line/events.ts';
-import { defangText } from '../line/defang.ts';
 import { verdictCard } from '../line/flex.ts';
 import { LIMITS } from '../line/limits.ts';
 import { commandFromPostback, text, type Message } from '../line/messages.ts';
-import { commandFor, contactsBlock, fill, renderAnswer, type Command, type Copy } from './copy.ts';
-import { forgetMessage, lastVerdict, rememberVerdict } from './context.ts';
+import { commandFor, fill, renderAnswer, type Command, type Copy } from './copy.ts';
+import { forgetMessage, rememberVerdict } from './context.ts';
+import { guideCommand, guidePostback, guideText, type GuideDeps } from '../remediation/guide.ts';
+import { loadGuide, type Guide } from '../remediation/load.ts';
+import { onFile, onImage } from './media.ts';
+import type { MediaDeps } from '../media/media.ts';
+import { takeCheck, type RateLimits } from './rate-limit.ts';
 
 export interface HandlerDeps {
   /** Still loading at start-up: the first events wait for it. */
@@ -26,6 +32,12 @@ export interface HandlerDeps {
   copy: Copy;
   now: () => number;
   log: Logger;
+  /** Checks per chat and window (./rate-limit.ts); absent: no limit. */
+  rateLimits?: RateLimits;
+  /** Reading screenshots and files (./media.ts); absent: they get the "could not receive" answer. */
+  media?: MediaDeps;
+  /** The step-by-step guide after a verdict (src/remediation/); absent: the one on the default rules. */
+  guide?: Promise<Guide>;
 }
 
 /** The messages to send (none: stay quiet) and a few facts for the log line, never message content. */
@@ -36,7 +48,6 @@ export interface Outcome {
 
 const QUIET: Outcome['messages'] = [];
 const UNREADABLE = new Set(['sticker', 'location', 'audio', 'video']);
-const NOT_YET = new Set(['image', 'file']);
 
 export async function handleEvent(event: LineEvent, deps: HandlerDeps): Promise<Outcome> {
   const { copy, store } = deps;
@@ -44,8 +55,11 @@ export async function handleEvent(event: LineEvent, deps: HandlerDeps): Promise<
     case 'message':
       return onMessage(event, deps);
     case 'postback': {
+      const chat = chatOf(event.source);
+      const guided = await guidePostback(event.postback.data, chat.id, guideDeps(deps));
+      if (guided) return guided;
       const command = commandFromPostback(event.postback.data);
-      return answerCommand(command ?? 'usage', chatOf(event.source), deps, {
+      return answerCommand(command ?? 'usage', chat, deps, {
         postback: command ?? 'unknown',
       });
     }
@@ -76,10 +90,10 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
   if (!isText(m)) {
     // In a group, only text can call the bot; pictures and stickers there are the family's own.
     if (group) return { messages: QUIET, note: { kind: m.type } };
-    const answer = NOT_YET.has(m.type) ? copy.answers.media_not_yet : copy.answers.unreadable;
-    if (!NOT_YET.has(m.type) && !UNREADABLE.has(m.type))
-      deps.log.debug({ kind: m.type }, 'unknown message type');
-    return { messages: [text(renderAnswer(copy, answer), copy)], note: { kind: m.type } };
+    if (isImage(m)) return onImage(m, chat, deps);
+    if (isFile(m)) return onFile(m, chat, deps);
+    if (!UNREADABLE.has(m.type)) deps.log.debug({ kind: m.type }, 'unknown message type');
+    return { messages: [text(renderAnswer(copy, copy.answers.unreadable), copy)], note: { kind: m.type } };
   }
 
   const mentioned = m.mention?.mentionees.some((x) => x.isSelf === true) ?? false;
@@ -92,11 +106,28 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
   }
   const command = addressed ? commandFor(copy, body) : null;
   if (command) return answerCommand(command, chat, deps, { typed: command });
+  // The person's own words about what they did (「リンクを開いてカード番号も入れた」) go to the guide.
+  const guided = addressed ? await guideText(body, chat.id, guideDeps(deps)) : null;
+  if (guided) return guided;
 
+  const allowed = await takeCheck(deps.store, chat, deps.rateLimits, addressed);
+  if (!allowed.ok) {
+    const note = { kind: 'text', limited: allowed.scope, group, mentioned };
+    if (!allowed.notice) return { messages: QUIET, note };
+    const notice = renderAnswer(copy, copy.answers.rate_limited, { minutes: allowed.minutes });
+    return { messages: [text(notice, copy)], note };
+  }
   const long = body.length > LIMITS.textUnits;
   const checked = long ? cutAt(body, LIMITS.textUnits) : body;
   const verdict = (await deps.detector).analyze(checked);
-  const note = { kind: 'text', risk: verdict.risk, chars: body.length, group, mentioned };
+  const note = {
+    kind: 'text',
+    risk: verdict.risk,
+    brand: verdict.brand?.id ?? 'none',
+    chars: body.length,
+    group,
+    mentioned,
+  };
   // A family group is a conversation between people: speak only about a likely scam that carries a
   // link or a number to call, or when someone asks.
   if (!addressed && !(hasContact(verdict) && (verdict.risk === 'high' || verdict.risk === 'medium')))
@@ -123,30 +154,18 @@ async function answerCommand(
   note: Outcome['note'],
 ): Promise<Outcome> {
   const { copy } = deps;
-  const a = copy.answers;
-  let body: string;
-  if (command === 'help') {
-    const ctx = await lastVerdict(deps.store, chat.id);
-    note = { ...note, context: ctx !== null };
-    if (ctx) {
-      const intro = fill(a.help_after_verdict.text, {
-        when: formatWhen(ctx.at, deps.now()),
-        brand_part: ctx.brand ? fill(a.help_brand_part, { brand: ctx.brand.name }) : '',
-        title: copy.verdict.title[ctx.risk],
-      });
-      // The verdict's own advice may point to this very button; that line says nothing new here.
-      const steps = ctx.advice
-        .filter((line) => !line.includes(copy.buttons.help))
-        .map((line) => `・${defangText(line)}`);
-      const parts = [intro];
-      if (steps.length) parts.push([a.help_next_heading, ...steps].join('\n'));
-      if (a.help_after_verdict.contacts.length)
-        parts.push(contactsBlock(copy, a.help_after_verdict.contacts));
-      parts.push(a.help_footer);
-      body = parts.join('\n\n');
-    } else body = renderAnswer(copy, a.help_without_verdict);
-  } else body = renderAnswer(copy, a[command]);
-  return { messages: [text(body, copy)], note: { ...note, answer: command } };
+  if (command !== 'usage') {
+    const guided = await guideCommand(command, chat.id, guideDeps(deps));
+    return { messages: guided.messages, note: { ...note, ...guided.note, answer: command } };
+  }
+  return {
+    messages: [text(renderAnswer(copy, copy.answers.usage), copy)],
+    note: { ...note, answer: command },
+  };
+}
+
+function guideDeps(deps: HandlerDeps): GuideDeps {
+  return { guide: deps.guide ?? loadGuide(), store: deps.store, copy: deps.copy, now: deps.now };
 }
 
 function hasContact(v: Verdict): boolean {
@@ -170,21 +189,4 @@ function withoutSelfMentions(m: TextContent): string {
 function cutAt(s: string, max: number): string {
   const end = /[\uD800-\uDBFF]/.test(s[max - 1] ?? '') ? max - 1 : max;
   return s.slice(0, end);
-}
-
-const DAY_FORMAT = new Intl.DateTimeFormat('ja-JP', {
-  timeZone: 'Asia/Tokyo',
-  month: 'long',
-  day: 'numeric',
-});
-const TIME_FORMAT = new Intl.DateTimeFormat('ja-JP', {
-  timeZone: 'Asia/Tokyo',
-  hour: 'numeric',
-  minute: '2-digit',
-});
-
-/** 「今日 13:05」 or 「11月24日 9:30」, in Japan time. */
-function formatWhen(at: number, now: number): string {
-  const day = DAY_FORMAT.format(at);
-  return `${day === DAY_FORMAT.format(now) ? '今日' : day} ${TIME_FORMAT.format(at)}`;
 }

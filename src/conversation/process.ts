@@ -6,6 +6,7 @@ import { text } from '../line/messages.ts';
 import { renderAnswer } from './copy.ts';
 import { handleEvent, type HandlerDeps } from './handler.ts';
 import type { ReplyTarget, Sender } from './sender.ts';
+import type { EventObserver } from '../server/metrics.ts';
 
 /** LINE redelivers for a while and a reply token lives 20 minutes at most: a day covers both. */
 export const EVENT_TTL_MS = 24 * 60 * 60_000;
@@ -14,6 +15,8 @@ export interface ProcessorDeps extends HandlerDeps {
   sender: Sender;
   /** Work still going after this long in a 1:1 chat shows LINE's loading indicator. */
   loadingAfterMs: number;
+  /** Metrics (src/server/metrics.ts): duplicates, outcomes, processing time, failures. */
+  observer?: EventObserver;
 }
 
 export type EventProcessor = (event: LineEvent) => Promise<void>;
@@ -31,17 +34,19 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
     let loading: NodeJS.Timeout | undefined;
     let sendTo: ReplyTarget | null = null;
     let sent = false;
+    const replyToken = 'replyToken' in event ? event.replyToken : undefined;
+    const canSend = event.mode === 'active' && replyToken !== undefined && chat !== null;
+    // Known before the claim: when the store cannot be reached, the person still gets the apology.
+    if (canSend) sendTo = { eventId: event.webhookEventId, replyToken, chat };
     try {
       // Atomic: of two deliveries of one event, whether redelivered or duplicated on the way, exactly
       // one gets past here. isRedelivery alone is no reason to skip: the first delivery may never
       // have arrived.
       if (!(await deps.store.claimEvent(event.webhookEventId, EVENT_TTL_MS))) {
+        deps.observer?.duplicate();
         log.info('duplicate event skipped');
         return;
       }
-      const replyToken = 'replyToken' in event ? event.replyToken : undefined;
-      const canSend = event.mode === 'active' && replyToken !== undefined && chat !== null;
-      if (canSend) sendTo = { eventId: event.webhookEventId, replyToken, chat };
       if (canSend && chat.type === 'user') {
         const show = () => void deps.sender.showLoading(chat.id);
         if (deps.loadingAfterMs <= 0) show();
@@ -49,6 +54,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
       }
       const outcome = await handleEvent(event, { ...deps, log });
       clearTimeout(loading);
+      deps.observer?.handled(outcome.note, (performance.now() - started) / 1000);
       let delivery = 'none';
       if (outcome.messages.length && sendTo) {
         sent = true;
@@ -65,6 +71,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
       );
     } catch (err) {
       clearTimeout(loading);
+      deps.observer?.failed();
       log.error({ err }, 'event failed');
       // The person is still waiting: say something went wrong rather than stay silent. In a group
       // the bot says nothing it was not asked for, so only 1:1 chats get this.

@@ -22,6 +22,16 @@ export interface CompiledBrand {
 export interface PhraseMatch {
   group: number;
   evidence: string;
+  /** Where the evidence is in the text (UTF-16 offsets, end exclusive). */
+  start: number;
+  end: number;
+}
+
+/** Phrases compiled for matching on dictionary forms and as written (see compilePhrases). */
+export interface PhraseIndex {
+  trie: TrieNode;
+  raw: Map<string, { text: string; group: number }[]>;
+  sameAs: Map<string, string>;
 }
 
 interface TrieNode {
@@ -60,11 +70,7 @@ export interface Compiled {
   kitWords: string[];
   skeletons: Skeletons;
   /** Phrases as written, indexed by their first character, for plain substring matching. */
-  lexicon: {
-    trie: TrieNode;
-    raw: Map<string, { text: string; group: number }[]>;
-    sameAs: Map<string, string>;
-  };
+  lexicon: PhraseIndex;
   language: {
     simplified: Set<string>;
     brokenPhrases: { re: RegExp; note: string }[];
@@ -204,16 +210,32 @@ function stemEnglish(w: string): string {
   return w;
 }
 
-function compileLexicon(rules: RuleSet, tokenizer: Tokenizer): Compiled['lexicon'] {
-  const sameAs = new Map(Object.entries(rules.lexicon.same_as));
+function compileLexicon(rules: RuleSet, tokenizer: Tokenizer): PhraseIndex {
+  return compilePhrases(
+    rules.lexicon.groups.map((g) => [...g.ja, ...g.en]),
+    tokenizer,
+    rules.lexicon.same_as,
+  );
+}
+
+/**
+ * Compiles groups of phrases (group i = phrases[i]) for findPhrases. Used for the detector's lexicon
+ * and for other word lists (rules/intents.yaml), so every list matches words the same way.
+ */
+export function compilePhrases(
+  phrases: string[][],
+  tokenizer: Tokenizer,
+  sameAsRecord: Record<string, string> = {},
+): PhraseIndex {
+  const sameAs = new Map(Object.entries(sameAsRecord));
   const trie: TrieNode = { next: new Map(), groups: [] };
   const raw = new Map<string, { text: string; group: number }[]>();
-  rules.lexicon.groups.forEach((g, group) => {
-    for (const phrase of [...g.ja, ...g.en]) {
+  phrases.forEach((list, group) => {
+    for (const phrase of list) {
       const text = phrase.normalize('NFKC').toLowerCase();
-      const list = raw.get(text[0]!) ?? [];
-      list.push({ text, group });
-      raw.set(text[0]!, list);
+      const bucket = raw.get(text[0]!) ?? [];
+      bucket.push({ text, group });
+      raw.set(text[0]!, bucket);
       // Each word of the phrase may be matched by its dictionary form or by its written form.
       let nodes = [trie];
       for (const t of tokenizer.tokenize(text)) {
@@ -237,7 +259,15 @@ function compileLexicon(rules: RuleSet, tokenizer: Tokenizer): Compiled['lexicon
 
 /** Finds lexicon phrases in a text: on dictionary forms via the trie, and as plain substrings. */
 export function matchPhrases(c: Compiled, text: string, tokens: Token[]): PhraseMatch[] {
-  const { trie, raw, sameAs } = c.lexicon;
+  return findPhrases(c.lexicon, text, tokens);
+}
+
+/**
+ * Finds compiled phrases in a text (tokens of that same text): on dictionary forms, and as written.
+ * A phrase found twice with the same words counts once, unless `every` asks for each occurrence.
+ */
+export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], every = false): PhraseMatch[] {
+  const { trie, raw, sameAs } = index;
   const found: PhraseMatch[] = [];
   const keys = tokens.map((t) => matchKey(t, sameAs));
   const seen = new Set<string>();
@@ -260,11 +290,12 @@ export function matchPhrases(c: Compiled, text: string, tokens: Token[]): Phrase
           // Show the honorific prefix the match skipped: 「お届けできません」, not 「届けできません」.
           const first =
             i > 0 && keys[i - 1] === null && tokens[i - 1]!.pos === '接頭詞' ? tokens[i - 1]! : tokens[i]!;
-          const evidence = text.slice(first.start, last.start + last.surface.length);
-          const id = `${group}:${evidence}`;
+          const end = last.start + last.surface.length;
+          const evidence = text.slice(first.start, end);
+          const id = every ? `${group}:${first.start}:${end}` : `${group}:${evidence}`;
           if (!seen.has(id)) {
             seen.add(id);
-            found.push({ group, evidence });
+            found.push({ group, evidence, start: first.start, end });
           }
         }
       }
@@ -272,22 +303,27 @@ export function matchPhrases(c: Compiled, text: string, tokens: Token[]): Phrase
     }
   }
   const lower = text.toLowerCase();
-  const firstAt = new Map<{ text: string; group: number }, number>();
+  const at = new Map<{ text: string; group: number }, number[]>();
   for (let i = 0; i < lower.length; i++) {
     for (const entry of raw.get(lower[i]!) ?? []) {
-      if (!firstAt.has(entry) && lower.startsWith(entry.text, i)) firstAt.set(entry, i);
+      const list = at.get(entry);
+      if ((every || !list) && lower.startsWith(entry.text, i)) at.set(entry, [...(list ?? []), i]);
     }
   }
-  for (const [{ text: phrase, group }, at] of firstAt) {
-    // ASCII phrases must stand as words: "login" not inside "loginess".
-    if (/^[a-z]/.test(phrase) && at > 0 && /[a-z]/.test(lower[at - 1]!)) continue;
-    const evidence = text.slice(at, at + phrase.length);
-    if (
-      !seen.has(`${group}:${evidence}`) &&
-      !found.some((f) => f.group === group && f.evidence.includes(evidence))
-    ) {
-      seen.add(`${group}:${evidence}`);
-      found.push({ group, evidence });
+  for (const [{ text: phrase, group }, starts] of at) {
+    for (const start of starts) {
+      // ASCII phrases must stand as words: "login" not inside "loginess".
+      if (/^[a-z]/.test(phrase) && start > 0 && /[a-z]/.test(lower[start - 1]!)) continue;
+      const end = start + phrase.length;
+      const evidence = text.slice(start, end);
+      const covered = every
+        ? found.some((f) => f.group === group && f.start <= start && end <= f.end)
+        : seen.has(`${group}:${evidence}`) ||
+          found.some((f) => f.group === group && f.evidence.includes(evidence));
+      if (!covered) {
+        seen.add(`${group}:${evidence}`);
+        found.push({ group, evidence, start, end });
+      }
     }
   }
   return found;

@@ -27,15 +27,26 @@ const ASKS = new Set([
   'app_install',
 ]);
 
+/** A link as a mail's HTML shows it: the visible text, and where it really goes. */
+export interface ShownLink {
+  text: string;
+  href: string;
+}
+
+/** What a message carries besides its text (a mail file's HTML links); the verdict format is the same. */
+export interface AnalyzeExtra {
+  links?: ShownLink[];
+}
+
 export interface Detector {
-  analyze(text: string): Verdict;
+  analyze(text: string, extra?: AnalyzeExtra): Verdict;
 }
 
 export function createDetector(c: Compiled): Detector {
-  return { analyze: (text) => analyze(c, text) };
+  return { analyze: (text, extra) => analyze(c, text, extra) };
 }
 
-function analyze(c: Compiled, raw: string): Verdict {
+function analyze(c: Compiled, raw: string, extra: AnalyzeExtra = {}): Verdict {
   if (typeof raw !== 'string') raw = '';
   const norm = normalize(raw, MAX_CHARS);
   const ex = extract(refang(norm.text));
@@ -57,10 +68,16 @@ function analyze(c: Compiled, raw: string): Verdict {
       signals.push({ code: 'official_link', vars: { host: l.hostUnicode, brandOf: l.officialBrands[0]! } });
     else if (brand && claimedInText) {
       const hidden = l.signals.some((s) => s.code === 'shortener');
-      signals.push({
+      const mismatch: Signal = {
         code: hidden ? 'brand_hidden_link' : 'brand_domain_mismatch',
         vars: { domain: l.domain, host: l.host, official: officialList(brand.webDomains) },
-      });
+      };
+      // A link that imitates the very brand the text claims would give two reasons saying the same thing:
+      // keep the stronger one.
+      const imitation = l.imitates === brand.id ? l.signals.find((s) => IMITATION.has(s.code)) : undefined;
+      if (imitation && weightOf(c, mismatch.code) > weightOf(c, imitation.code))
+        l.signals.splice(l.signals.indexOf(imitation), 1);
+      if (!imitation || weightOf(c, mismatch.code) > weightOf(c, imitation.code)) signals.push(mismatch);
     }
     signals.push(...l.signals);
     const v: VerdictUrl = {
@@ -73,6 +90,7 @@ function analyze(c: Compiled, raw: string): Verdict {
     if (l.hostUnicode !== l.host) v.hostUnicode = l.hostUnicode;
     return v;
   });
+  signals.push(...shownLinkMismatches(extra.links ?? []));
   if (ex.tooManyLinks) signals.push({ code: 'too_many_links', vars: { evidence: String(ex.urls.length) } });
   for (const m of ex.masked.slice(0, 1)) {
     signals.push({ code: 'masked_link', vars: { evidence: m.raw } });
@@ -168,6 +186,38 @@ function analyze(c: Compiled, raw: string): Verdict {
   });
 }
 
+/**
+ * Links whose visible text shows one address while the link goes to another domain
+ * (<a href="https://evil.example/">https://www.amazon.co.jp/</a>).
+ */
+function shownLinkMismatches(links: ShownLink[]): Signal[] {
+  const out: Signal[] = [];
+  for (const link of links.slice(0, 50)) {
+    const shown = extract(refang(normalize(link.text, 2000).text)).urls[0]?.url.hostname;
+    const real = URL.parse(link.href);
+    if (!shown || !real || !/^https?:$/.test(real.protocol) || !real.hostname) continue;
+    if (registrable(shown) === registrable(real.hostname)) continue;
+    out.push({
+      code: 'link_text_mismatch',
+      vars: { evidence: shown, host: real.hostname, domain: registrable(real.hostname) },
+    });
+  }
+  return out;
+}
+
+/** Signs that a link imitates a particular brand. */
+const IMITATION = new Set([
+  'official_domain_embedded',
+  'homoglyph_domain',
+  'lookalike_domain',
+  'brand_in_subdomain',
+  'brand_in_host',
+]);
+
+function weightOf(c: Compiled, code: string): number {
+  return c.rules.scoring.signals[code]?.weight ?? 0;
+}
+
 function officialList(domains: string[]): string {
   return domains.slice(0, 2).join('、') || '公式サイト';
 }
@@ -244,6 +294,13 @@ function emailFindings(
     const returnPath = other(h?.returnPath);
     if (replyTo) signals.push({ code: 'reply_to_mismatch', vars: { address: replyTo } });
     if (returnPath) signals.push({ code: 'return_path_mismatch', vars: { address: returnPath } });
+    // The Message-ID is made by the server that first sent the mail.
+    const mid = h?.messageIdDomain;
+    if (mid && /\./.test(mid) && registrable(mid) !== fromDomain && !isOfficial(mid))
+      signals.push({
+        code: 'message_id_mismatch',
+        vars: { address: from.address, domain: registrable(mid) },
+      });
   }
   const failed = Object.entries(h?.auth ?? {}).filter(
     ([, v]) => v === 'fail' || v === 'softfail' || v === 'permerror',

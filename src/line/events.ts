@@ -7,10 +7,15 @@ export const WebhookBody = z.object({
   events: z.array(z.looseObject({ type: z.string() })),
 });
 
+/**
+ * LINE's ids are 33 characters (user, group, room) and a ULID (event); they become store keys, so an
+ * absurdly long one (a forged body) is refused rather than kept for a day.
+ */
+const Id = z.string().min(1).max(100);
 const Source = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('user'), userId: z.string().min(1) }),
-  z.object({ type: z.literal('group'), groupId: z.string().min(1), userId: z.string().optional() }),
-  z.object({ type: z.literal('room'), roomId: z.string().min(1), userId: z.string().optional() }),
+  z.object({ type: z.literal('user'), userId: Id }),
+  z.object({ type: z.literal('group'), groupId: Id, userId: z.string().optional() }),
+  z.object({ type: z.literal('room'), roomId: Id, userId: z.string().optional() }),
 ]);
 export type Source = z.infer<typeof Source>;
 
@@ -20,7 +25,7 @@ const AnyEvent = z.object({
   mode: z.string().default('active'),
   timestamp: z.number(),
   source: Source.optional(),
-  webhookEventId: z.string().min(1),
+  webhookEventId: Id,
   deliveryContext: z.object({ isRedelivery: z.boolean() }).default({ isRedelivery: false }),
 });
 const Base = AnyEvent.extend({ source: Source });
@@ -35,6 +40,23 @@ const TextContent = z.object({
   text: z.string(),
   mention: Mention.optional(),
 });
+/** 'line': the bytes are on LINE's content API. 'external': only URLs someone else gave (never fetched). */
+const ContentProvider = z.object({
+  type: z.string(),
+  originalContentUrl: z.string().optional(),
+  previewImageUrl: z.string().optional(),
+});
+const ImageContent = z.object({
+  id: z.string(),
+  type: z.literal('image'),
+  contentProvider: ContentProvider.default({ type: 'line' }),
+});
+const FileContent = z.object({
+  id: z.string(),
+  type: z.literal('file'),
+  fileName: z.string().default(''),
+  fileSize: z.number().optional(),
+});
 const OtherContent = z.object({ id: z.string(), type: z.string() });
 
 const Replyable = { replyToken: z.string().min(1) };
@@ -42,7 +64,7 @@ const Replyable = { replyToken: z.string().min(1) };
 const MessageEvent = Base.extend({
   type: z.literal('message'),
   ...Replyable,
-  message: z.union([TextContent, OtherContent]),
+  message: z.union([TextContent, ImageContent, FileContent, OtherContent]),
 });
 const PostbackEvent = Base.extend({
   type: z.literal('postback'),
@@ -69,6 +91,8 @@ const BY_TYPE = {
 
 export type MessageEvent = z.infer<typeof MessageEvent>;
 export type TextContent = z.infer<typeof TextContent>;
+export type ImageContent = z.infer<typeof ImageContent>;
+export type FileContent = z.infer<typeof FileContent>;
 export type LineEvent =
   | MessageEvent
   | z.infer<typeof PostbackEvent>
@@ -90,7 +114,8 @@ export function parseEvent(raw: { type: string } & Record<string, unknown>): Par
     if (known) return { ok: true, event: r.data as LineEvent };
     return {
       ok: true,
-      event: { ...(r.data as z.infer<typeof AnyEvent>), type: 'other', lineType: raw.type },
+      // Logged and counted, so never longer than any type LINE has (a forged one could be megabytes).
+      event: { ...(r.data as z.infer<typeof AnyEvent>), type: 'other', lineType: raw.type.slice(0, 64) },
     };
   }
   return {
@@ -104,6 +129,14 @@ export function parseEvent(raw: { type: string } & Record<string, unknown>): Par
 
 export function isText(m: MessageEvent['message']): m is TextContent {
   return m.type === 'text' && typeof (m as { text?: unknown }).text === 'string';
+}
+
+export function isImage(m: MessageEvent['message']): m is ImageContent {
+  return m.type === 'image' && 'contentProvider' in m;
+}
+
+export function isFile(m: MessageEvent['message']): m is FileContent {
+  return m.type === 'file' && 'fileName' in m;
 }
 
 /** The chat an event happened in: where a reply goes and whose records it touches. */

@@ -10,8 +10,12 @@ const EDGE_AFTER = '(?![0-9０-９A-Za-z_])';
 const SEP = '[-‐－ー−\\s.()（）]?';
 
 const PATTERNS: [RegExp, string][] = [
-  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, '[url]'],
-  [/[\p{L}\p{N}._%+-]+[@＠][\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, '[email]'],
+  // A scheme is a few letters: bounded, so a long dotted run with no "://" is not rescanned from each
+  // of its word starts.
+  [/\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s"'<>]+/gi, '[url]'],
+  // The look-behind starts a try only where a run of name characters starts: without it a long run
+  // with no @ is rescanned from each of its characters (quadratic: 100,000 letters took 20 s).
+  [/(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+[@＠][\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, '[email]'],
   // 13–19 digits, optionally grouped: card numbers.
   [new RegExp(`${EDGE_BEFORE}(?:${D}[-\\s]?){12,18}${D}${EDGE_AFTER}`, 'g'), '[card]'],
   // Phone numbers: Japanese 0X… or international +…, 10–14 digits with optional separators. Requiring

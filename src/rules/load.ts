@@ -8,11 +8,13 @@ import type { z } from 'zod';
 import {
   AdviceFile,
   BrandsFile,
+  ContactsFile,
   DomainsFile,
   LanguageFile,
   HostModelFile,
   LexiconFile,
   ScoringFile,
+  type ContactRule,
   type RuleSet,
 } from './schema.ts';
 
@@ -29,7 +31,7 @@ export class RuleFileError extends Error {
   }
 }
 
-function readRuleFile<S extends z.ZodType>(dir: string, name: string, schema: S): z.infer<S> {
+export function readRuleFile<S extends z.ZodType>(dir: string, name: string, schema: S): z.infer<S> {
   const file = join(dir, name);
   const shown = `rules/${name}`;
   let data: unknown;
@@ -85,4 +87,23 @@ export function loadRules(dir = DEFAULT_RULES_DIR): RuleSet {
     simplifiedHan: simplified,
     hostModel: readRuleFile(dir, 'data/host-letter-model.json', HostModelFile),
   };
+}
+
+/**
+ * rules/contacts.yaml: official helplines and pages, each with its source. Ids are unique and a
+ * contact's brand must be an id of brands.yaml (given as brandIds).
+ */
+export function loadContacts(dir = DEFAULT_RULES_DIR, brandIds?: Set<string>): ContactRule[] {
+  const contacts = readRuleFile(dir, 'contacts.yaml', ContactsFile).contacts;
+  const ids = new Set<string>();
+  for (const [i, c] of contacts.entries()) {
+    if (ids.has(c.id))
+      throw new RuleFileError('rules/contacts.yaml', [`contacts.${i}.id: duplicate id "${c.id}"`]);
+    ids.add(c.id);
+    if (c.brand && brandIds && !brandIds.has(c.brand))
+      throw new RuleFileError('rules/contacts.yaml', [
+        `contacts.${i}.brand: "${c.brand}" is not a brand of brands.yaml`,
+      ]);
+  }
+  return contacts;
 }

@@ -184,3 +184,252 @@ export interface RuleSet {
   simplifiedHan: string;
   hostModel: z.infer<typeof HostModelFile>;
 }
+
+// ---- contacts.yaml ----
+const ruleId = z.string().regex(/^[a-z0-9_]+$/, 'lower-case id (a-z, 0-9, _)');
+const yearMonth = z.string().regex(/^\d{4}-\d{2}$/, 'year-month like "2026-11"');
+
+export const ContactKind = z.enum([
+  'general',
+  'police',
+  'consumer',
+  'report',
+  'carrier_spam',
+  'carrier_billing',
+  'card_lost',
+  'bank_fraud',
+  'gift_card',
+  'account_security',
+  'delivery_check',
+  'device',
+]);
+
+export const Contact = z.strictObject({
+  id: ruleId,
+  /** Shown to the person. */
+  name: z.string().min(2),
+  kind: ContactKind,
+  /** An id of rules/brands.yaml when the contact belongs to one brand. */
+  brand: ruleId.optional(),
+  /** Only as printed on the source page: "188", "#9110", "0120-543-555". */
+  phone: z
+    .string()
+    .regex(/^(?:#\d{4}|1\d{2}|0\d{1,4}-\d{2,4}-\d{3,4})$/, 'phone number like 188, #9110 or 0120-000-000')
+    .optional(),
+  email: z.email().optional(),
+  url: httpsUrl.optional(),
+  hours: z.string().min(2).optional(),
+  /** What the person can do there, in plain Japanese (です・ます). */
+  note: z.string().min(5),
+  /** The official page every fact of this entry was read on. */
+  source: httpsUrl,
+  /** The date printed on the source page, when it had one. */
+  source_date: yearMonth.optional(),
+  /** When the source was read. */
+  verified: yearMonth,
+});
+
+export const ContactsFile = z.strictObject({ contacts: z.array(Contact).min(1) });
+export type ContactRule = z.infer<typeof Contact>;
+
+// ---- intents.yaml and playbooks.yaml (the "what do I do now?" guide, src/remediation/) ----
+
+/** What a person may have done, most damaging first; each has a playbook. */
+export const ACTION_INTENTS = [
+  'money_sent',
+  'gift_card',
+  'entered_bank',
+  'entered_card',
+  'app_installed',
+  'entered_password',
+  'carrier_billing',
+  'entered_personal',
+  'called_number',
+  'replied',
+  'opened_link',
+  'nothing_done',
+] as const;
+export const ActionIntent = z.enum(ACTION_INTENTS);
+export type ActionIntent = z.infer<typeof ActionIntent>;
+/** What the words may also mean: entered something without saying what; contacted a helpline. */
+export const MatchedIntent = z.enum([...ACTION_INTENTS, 'entered_unknown', 'contacted']);
+export type MatchedIntent = z.infer<typeof MatchedIntent>;
+
+const phraseList = z.array(z.string().trim().min(1)).min(1);
+
+export const IntentsFile = z.strictObject({
+  /** Spelling variants mapped to one dictionary form before matching (as in lexicon.yaml). */
+  same_as: z.record(z.string(), z.string()).default({}),
+  /** Things a person may have given away or touched. place: "on the site", "in the app" (に/で) is where, not what. */
+  things: z.record(ruleId, z.strictObject({ place: z.boolean().default(false), ja: phraseList })),
+  /** What a person may have done with them, by dictionary form. */
+  acts: z.record(ruleId, phraseList),
+  /** A thing and an act together (or an act with no thing: thing left out) mean an intent. */
+  pairs: z.array(z.strictObject({ thing: ruleId.optional(), act: ruleId, intent: MatchedIntent })).min(1),
+  /** Whole phrases with a meaning of their own. */
+  phrases: z.strictObject({ help: phraseList, memo: phraseList, nothing_done: phraseList }),
+  /** Typed instead of a step button; the whole message must be one of these (spaces and ？！。 ignored). */
+  nav: z.strictObject({
+    done: phraseList,
+    next: phraseList,
+    all: phraseList,
+    restart: phraseList,
+    resume: phraseList,
+  }),
+  /** Written as is in a forwarded message, not in what a person says about it. */
+  forwarded: phraseList,
+  /** Dictionary forms that follow an act. */
+  grammar: z.strictObject({
+    /** Turn the act into "did not" (入力していない, 開かなかった, 押さずに). */
+    negation: phraseList,
+    /** Show the act was not done: asked, wanted, planned (入力してください, 入力する前). */
+    not_done: phraseList,
+    /** Helper verbs that may sit between an act and its ending (している, してしまった). */
+    helpers: phraseList,
+    /** Particles after a noun act that still lead to する (入力は していない). */
+    topic: phraseList,
+    /** Particles after a "place" thing that make it where, not what (サイトに, アプリで). */
+    place_particles: phraseList,
+  }),
+});
+export type IntentRules = z.infer<typeof IntentsFile>;
+
+/**
+ * A step's words hold no phone number, address or link of their own: those come from contacts.yaml
+ * through placeholders ({phone:consumer_hotline}), so each one has its official source.
+ */
+const stepText = z
+  .string()
+  .trim()
+  .min(5)
+  .refine((s) => !/https?:|www\.|@|[a-z0-9-]+\.(?:jp|com|net|org|go|co)\b/i.test(s), {
+    message: 'links, domains and mail addresses come from contacts.yaml or brands.yaml placeholders',
+  })
+  .refine((s) => !/\d{3}|#\d|\d-\d/.test(s.replace(/\{[^}]*\}/g, '')), {
+    message: 'phone numbers come from contacts.yaml placeholders ({phone:id})',
+  })
+  .refine((s) => !/安全です|安心です|問題ありません/.test(s), { message: 'must not say 安全です' });
+
+export const Step = z.strictObject({
+  /** Lower runs first when playbooks are merged: money sent and stolen cards before everything else. */
+  urgency: z.number().int().min(1).max(99),
+  text: stepText,
+  /** Used instead of text when the last verdict named a brand and every placeholder can be filled. */
+  text_with_brand: stepText.optional(),
+  /** What the 相談メモ says once the person marked the step done (past tense). */
+  memo: z.string().trim().min(3),
+  /** Shown under the step, from contacts.yaml. */
+  contacts: z.array(ruleId).default([]),
+  /** Entries of contacts.yaml the words rest on, not shown (their source pages back the step). */
+  sources: z.array(ruleId).default([]),
+  /** The contact the person has reached once the step is done (one of contacts): the 相談メモ lists it. */
+  reached: ruleId.optional(),
+});
+
+export const ExtraStep = Step.extend({
+  id: ruleId,
+  /** The intents it belongs to; left out: every intent. */
+  for: z.array(ActionIntent).min(1).optional(),
+  /** A general step this one takes the place of. */
+  replaces: ruleId.optional(),
+});
+
+export const PlaybooksFile = z.strictObject({
+  steps: z.record(ruleId, Step),
+  /** Per intent, the step ids in order. */
+  playbooks: z.record(ActionIntent, z.array(ruleId).min(1)),
+  /** Extra steps when the last verdict named this brand (an id of brands.yaml). */
+  brands: z.record(ruleId, z.array(ExtraStep).min(1)).default({}),
+  /** Extra steps for the story of the last verdict, when no brand step replaced them. */
+  scenarios: z.record(ruleId, z.array(ExtraStep).min(1)).default({}),
+});
+export type PlaybookRules = z.infer<typeof PlaybooksFile>;
+export type StepRule = z.infer<typeof Step>;
+export type ExtraStepRule = z.infer<typeof ExtraStep>;
+
+// ---- guide.yaml (the words of the step-by-step guide) ----
+const copyLine = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((s) => !/安全です|安心です|問題ありません/.test(s), { message: 'must not say 安全です' });
+/** LINE allows 20 characters on a quick-reply button. */
+const buttonLabel = z.string().trim().min(1).max(20);
+const GuideOption = z
+  .strictObject({
+    label: buttonLabel,
+    /** The intents a tap adds; or ask: the follow-up question to show instead. */
+    intents: z.array(ActionIntent).min(1).optional(),
+    ask: z.enum(['entered']).optional(),
+  })
+  .refine((o) => (o.intents === undefined) !== (o.ask === undefined), 'either intents or ask');
+
+export const GuideFile = z.strictObject({
+  buttons: z.strictObject({
+    done: buttonLabel,
+    next: buttonLabel,
+    all: buttonLabel,
+    restart: buttonLabel,
+    memo: buttonLabel,
+    more: buttonLabel,
+    resume: buttonLabel,
+  }),
+  ask: z.strictObject({
+    what_happened: copyLine,
+    what_happened_after_verdict: copyLine,
+    what_entered: copyLine,
+    more: copyLine,
+  }),
+  options: z.strictObject({
+    happened: z.array(GuideOption).min(2).max(12),
+    entered: z.array(GuideOption).min(2).max(12),
+  }),
+  /** What the person did, as the intro and the 相談メモ say it. */
+  intent_labels: z.record(ActionIntent, copyLine),
+  /** The story of a message (the verdict's scenario), for the 相談メモ. */
+  scenario_labels: z.record(ruleId, copyLine),
+  service_fallback: copyLine,
+  texts: z.strictObject({
+    step_header: copyLine,
+    step_done_mark: copyLine,
+    contacts_heading: copyLine,
+    contact_phone: copyLine,
+    contact_hours: copyLine,
+    contact_email: copyLine,
+    intro_verdict: copyLine,
+    intro_brand_part: copyLine,
+    intro_actions: copyLine,
+    intro_assumed: copyLine,
+    intro_steps: copyLine,
+    added: copyLine,
+    resumed: copyLine,
+    replaced: copyLine,
+    expired: copyLine,
+    contacted: copyLine,
+    finished: copyLine,
+    finished_open: copyLine,
+    summary_heading: copyLine,
+    summary_more: copyLine,
+  }),
+  memo: z.strictObject({
+    title: copyLine,
+    lead: copyLine,
+    made_at: copyLine,
+    arrived_heading: copyLine,
+    arrived_when: copyLine,
+    arrived_brand: copyLine,
+    arrived_scenario: copyLine,
+    arrived_verdict: copyLine,
+    arrived_none: copyLine,
+    did_heading: copyLine,
+    did_none: copyLine,
+    done_heading: copyLine,
+    done_line: copyLine,
+    done_none: copyLine,
+    called_heading: copyLine,
+    called_line: copyLine,
+    called_line_phone: copyLine,
+    footer: copyLine,
+  }),
+});
+export type GuideCopy = z.infer<typeof GuideFile>;

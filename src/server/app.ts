@@ -1,5 +1,6 @@
 // The HTTP server as a function of its configuration and dependencies, so tests start the real thing on
 // port 0 with a memory store and a stand-in LINE API.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Detector } from '../detector/index.ts';
@@ -7,11 +8,17 @@ import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
 import { createEventProcessor } from '../conversation/process.ts';
+import type { HandlerDeps } from '../conversation/handler.ts';
+import { simulator, type SimulatorLimits } from '../simulator/plugin.ts';
 import type { Sender } from '../conversation/sender.ts';
 import { chatOf } from '../line/events.ts';
 import { createLineApi, type LineApi, type LineApiOptions } from '../line/client.ts';
 import { createLineSender } from '../line/sender.ts';
 import { lineWebhook } from '../../webhooks/line.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { lineContentSource, memoryContentSource } from '../media/content.ts';
+import { MEDIA_LIMITS, type MediaDeps } from '../media/media.ts';
+import { createOcrPool, type OcrPoolOptions } from '../media/ocr-pool.ts';
 import { createWorkQueue } from './queue.ts';
 
 export interface AppDeps {
@@ -22,9 +29,16 @@ export interface AppDeps {
   copy?: Copy;
   /** Replaces the LINE client (otherwise built from config); the sender wraps it either way. */
   lineApi?: LineApi;
-  /** Replaces the sender altogether (the simulator page collects answers instead of sending them). */
+  /** Replaces the sender altogether (the simulator page has its own: src/simulator/plugin.ts). */
   sender?: Sender;
   now?: () => number;
+  /** Shared with a METRICS_PORT listener (main.ts); otherwise the app makes its own. */
+  metrics?: Metrics;
+  /**
+   * Reading pictures and files: the content source, the OCR pool and the limits. Otherwise the app
+   * downloads from LINE's content API and makes an OCR pool (options.ocr), closed with the app.
+   */
+  media?: MediaDeps;
 }
 
 export interface AppOptions {
@@ -36,6 +50,12 @@ export interface AppOptions {
   maxPending?: number;
   loadingAfterMs?: number;
   lineRetry?: Pick<LineApiOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>;
+  /** The OCR pool the app makes when deps.media is not given. */
+  ocr?: OcrPoolOptions;
+  /** Start and warm the OCR workers once the detector is ready (the server does; tests do not). */
+  warmOcr?: boolean;
+  /** Bounds of the simulator page's endpoint (src/simulator/plugin.ts), when it is on. */
+  simulator?: Partial<SimulatorLimits>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -54,6 +74,27 @@ export async function buildApp(
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+  });
+
+  const metrics = deps.metrics ?? createMetrics();
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.routeOptions.url === '/webhooks/line')
+      metrics.webhook(reply.statusCode, reply.elapsedTime / 1000);
+  });
+  // Counts and timings, no personal data (see metrics.ts). Not public: the figures are of no use to
+  // anyone outside, and a scrape costs CPU that the webhook needs. With METRICS_TOKEN set, a caller
+  // sends "Authorization: Bearer <token>"; without it only this machine (loopback) may read it. Fly's
+  // own Prometheus scrapes METRICS_PORT instead, which is not routed from the internet (main.ts).
+  app.get('/metrics', async (req, reply) => {
+    const token = config.metrics.token;
+    if (token ? !bearerMatches(req.headers.authorization, token) : !isLoopback(req.socket.remoteAddress))
+      return reply.code(token ? 401 : 403).send({
+        error: token ? 'unauthorized' : 'forbidden',
+        message: token
+          ? 'send Authorization: Bearer <METRICS_TOKEN>'
+          : '/metrics answers loopback callers only; set METRICS_TOKEN or METRICS_PORT',
+      });
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   let ready = false;
@@ -87,24 +128,65 @@ export async function buildApp(
           ...options.lineRetry,
         })
       : null);
-  const sender = deps.sender ?? (api ? createLineSender(api, log) : null);
+  const baseSender = deps.sender ?? (api ? createLineSender(api, log) : null);
+  const sender = baseSender ? metrics.instrument(baseSender) : null;
 
   const queue = createWorkQueue({
     concurrency: options.concurrency ?? 32,
-    maxPending: options.maxPending ?? 10_000,
+    // A reply token lives about a minute: beyond ~2,000 waiting events (5–15 s of work on one machine)
+    // answering late would fail anyway, so a full queue asks LINE to redeliver (503) instead.
+    maxPending: options.maxPending ?? 2_000,
     onError: (err) => log.error({ err }, 'event task failed'),
   });
+  metrics.watchWebhookQueue(() => ({ waiting: queue.pending - queue.running, running: queue.running }));
+  // Workers start with the first picture (main.ts warms them once the detector is ready).
+  const ownPool = deps.media ? null : createOcrPool(options.ocr);
+  const media: MediaDeps = deps.media ?? {
+    content: line
+      ? lineContentSource({
+          channelAccessToken: line.channelAccessToken,
+          dataApiBaseUrl: config.lineDataApiBaseUrl,
+        })
+      : memoryContentSource(new Map()),
+    ocr: ownPool!,
+    limits: MEDIA_LIMITS,
+  };
+  metrics.watchOcrQueue(() => {
+    const s = media.ocr.stats();
+    return { waiting: s.queued, running: s.running };
+  });
+  if (options.warmOcr)
+    // After the dictionary load, so a cold start still answers its first webhook in time; then the
+    // first picture does not wait ~3 s for workers to start and warm up.
+    deps.detector.then(
+      () =>
+        media.ocr.warm().then(
+          () => log.info('OCR workers ready'),
+          (err: unknown) => log.error({ err }, 'OCR workers failed to start'),
+        ),
+      () => undefined,
+    );
+  // Everything the conversation needs, shared as it is by the LINE webhook and the simulator page.
+  const handlerDeps: HandlerDeps = {
+    detector: deps.detector,
+    store: deps.store,
+    copy,
+    now: deps.now ?? Date.now,
+    log,
+    rateLimits: config.rateLimits,
+    media,
+  };
   const processEvent = sender
     ? createEventProcessor({
-        detector: deps.detector,
-        store: deps.store,
-        copy,
-        now: deps.now ?? Date.now,
-        log,
+        ...handlerDeps,
         sender,
         loadingAfterMs: options.loadingAfterMs ?? 500,
+        observer: metrics,
       })
     : null;
+
+  // GET / and POST /simulator/events, only when enabled (config.simulator: never by default in production).
+  if (config.simulator) await app.register(simulator, { deps: handlerDeps, limits: options.simulator });
 
   await app.register(lineWebhook, {
     channelSecret: processEvent ? (line?.channelSecret ?? null) : null,
@@ -114,15 +196,34 @@ export async function buildApp(
       for (const event of events) {
         // Events of one chat stay in order; events without a chat only need their own turn.
         const key = event.source ? chatOf(event.source).id : event.webhookEventId;
-        queue.push(key, () => processEvent(event));
+        const queued = performance.now();
+        metrics.accepted(event);
+        queue.push(key, () => {
+          metrics.queueWait((performance.now() - queued) / 1000);
+          return processEvent(event);
+        });
       }
       return true;
     },
+    onInvalid: () => metrics.invalid(),
+    full: () => queue.room <= 0,
   });
 
   // Runs after the server stopped taking requests: every accepted event is still answered.
   app.addHook('onClose', async () => {
     await queue.drain();
+    await ownPool?.close();
   });
   return app;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** Compares hashes, so neither the token's length nor its content leaks through timing. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '';
+  const h = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(h(given), h(token));
 }

@@ -2,14 +2,17 @@
 // (/healthz is up, /readyz says 503) while the dictionary loads, so a cold start answers LINE's first
 // webhook within its 2 s; early events wait for the detector. SIGTERM/SIGINT: stop taking requests,
 // answer every accepted event, close the store.
+import { createServer } from 'node:http';
 import { loadConfig, ConfigError } from '../config.ts';
 import { loadDetector } from '../detector/load.ts';
 import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/open.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
+import { loadGuideRules } from '../remediation/rules.ts';
 import type { Detector } from '../detector/index.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
+import { createMetrics } from './metrics.ts';
 
 function stop(message: string): never {
   process.stderr.write(`sagicheck: ${message}\n`);
@@ -29,7 +32,8 @@ let store: Store;
 let copy: Copy;
 try {
   copy = loadCopy();
-  store = openStore(config.storeUrl);
+  loadGuideRules(); // the step-by-step guide's files: a broken one stops start-up here
+  store = openStore(config.storeUrl, log);
 } catch (err) {
   stop((err as Error).message);
 }
@@ -37,7 +41,27 @@ try {
 // Settled once the dictionary is loaded, after the server listens (the load keeps the CPU busy).
 let detectorLoaded!: { resolve: (d: Detector) => void; reject: (err: unknown) => void };
 const detector = new Promise<Detector>((resolve, reject) => (detectorLoaded = { resolve, reject }));
-const app = await buildApp(config, { detector, store, logger: log, copy });
+const metrics = createMetrics();
+const app = await buildApp(config, { detector, store, logger: log, copy, metrics }, { warmOcr: true });
+
+// METRICS_PORT: /metrics alone on a second port, without a token, for fly.io's Prometheus scraper. Fly
+// routes only the service port (PORT) from the internet; this one is reachable on the private network.
+const metricsServer =
+  config.metrics.port === null
+    ? null
+    : createServer((req, res) => {
+        if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+          res.writeHead(404).end();
+          return;
+        }
+        metrics.registry.metrics().then(
+          (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+          (err: unknown) => {
+            log.error({ err }, 'metrics failed');
+            res.writeHead(500).end();
+          },
+        );
+      });
 
 let closing: Promise<void> | null = null;
 function shutdown(signal: string, code = 0): Promise<void> {
@@ -48,6 +72,7 @@ function shutdown(signal: string, code = 0): Promise<void> {
       process.exit(1);
     }, 25_000).unref();
     try {
+      metricsServer?.close();
       await app.close();
       await store.close();
     } catch (err) {
@@ -70,14 +95,34 @@ try {
 } catch (err) {
   stop(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
 }
+if (metricsServer) {
+  const port = config.metrics.port!;
+  await new Promise<void>((resolve) => {
+    metricsServer.once('error', (err) => stop(`cannot listen on ${config.host}:${port}: ${err.message}`));
+    metricsServer.listen(port, config.host, resolve);
+  });
+}
 log.info(
   {
     host: config.host,
     port: config.port,
     line: config.line ? 'live' : 'off (local mode: webhook answers 503)',
+    store: config.storeUrl.split(':')[0],
+    metricsPort: config.metrics.port ?? undefined,
+    simulator: config.simulator ? 'on (GET /)' : 'off',
   },
   'sagicheck server started',
 );
+// The one line a newcomer needs after `npm start` (the logger would mask the address as a link).
+if (config.simulator) {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  process.stderr.write(`sagicheck: try the bot in your browser: http://${host}:${config.port}/\n`);
+}
+if (!config.line && !config.simulator)
+  log.warn(
+    'no LINE credentials, and the simulator page is off (NODE_ENV=production or SIMULATOR=0): the ' +
+      'webhook answers 503 and GET / 404; set the LINE credentials, or SIMULATOR=1 for the page',
+  );
 
 const started = performance.now();
 loadDetector().then(

@@ -8,6 +8,9 @@ export interface WorkQueue {
   push(key: string, task: () => Promise<void>): boolean;
   /** Free places; a batch is taken whole or not at all. */
   readonly room: number;
+  /** Tasks taken and not finished (running included), and of those the ones running: for metrics. */
+  readonly pending: number;
+  readonly running: number;
   /** Resolves once everything pushed so far has finished. */
   drain(): Promise<void>;
 }
@@ -49,6 +52,12 @@ export function createWorkQueue(opts: {
   return {
     get room() {
       return opts.maxPending - pending;
+    },
+    get pending() {
+      return pending;
+    },
+    get running() {
+      return running;
     },
     push(key, task) {
       if (pending >= opts.maxPending) return false;

@@ -49,6 +49,19 @@ export class MemoryStore implements Store {
     if (bySubject?.size === 0) this.records.delete(subject);
   }
 
+  async increment(ns: string, subject: string, ttlMs: number): Promise<number> {
+    this.open();
+    const t = this.now();
+    let bySubject = this.records.get(subject);
+    if (!bySubject) this.records.set(subject, (bySubject = new Map()));
+    const e = bySubject.get(ns);
+    const live = e !== undefined && e.expiresAt > t;
+    const n = live ? Number(JSON.parse(e.value)) + 1 : 1;
+    if (!Number.isSafeInteger(n)) throw new Error(`store: ${ns} is not a counter`);
+    bySubject.set(ns, { value: JSON.stringify(n), expiresAt: live ? e.expiresAt : t + ttlMs });
+    return n;
+  }
+
   async deleteSubject(subject: string): Promise<void> {
     this.open();
     this.records.delete(subject);

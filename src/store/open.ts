@@ -1,10 +1,13 @@
 // Chooses the store from STORE_URL (../shared/CONTRACT.md §3).
 import { resolve } from 'node:path';
+import type { Logger } from '../log/logger.ts';
 import { MemoryStore } from './memory.ts';
+import { RedisStore } from './redis.ts';
 import { SqliteStore } from './sqlite.ts';
 import { StoreConfigError, type Store } from './store.ts';
 
-export function openStore(url: string): Store {
+/** log: where a shared store reports connection problems. */
+export function openStore(url: string, log?: Logger): Store {
   if (url === 'memory:') return new MemoryStore();
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
@@ -12,9 +15,16 @@ export function openStore(url: string): Store {
       throw new StoreConfigError('STORE_URL: sqlite: needs a file path, e.g. sqlite:./data/sagicheck.db');
     return new SqliteStore(path === ':memory:' ? path : resolve(path));
   }
-  if (/^rediss?:\/\//.test(url))
-    throw new StoreConfigError(
-      'STORE_URL: redis:// is not supported yet; use sqlite:PATH (one machine) or memory: (tests)',
-    );
-  throw new StoreConfigError('STORE_URL: must be sqlite:PATH, memory: or redis://HOST:PORT[/DB]');
+  if (/^rediss?:\/\//.test(url)) {
+    const u = URL.parse(url);
+    if (!u?.hostname)
+      throw new StoreConfigError('STORE_URL: redis:// needs a host, e.g. redis://localhost:6379/0');
+    if (u.pathname.length > 1 && !/^\/\d{1,2}$/.test(u.pathname))
+      throw new StoreConfigError('STORE_URL: the database after the port must be a number, e.g. /0');
+    // Connects in the background: until it does, operations wait (briefly) and /readyz says 503.
+    return new RedisStore(url, { log });
+  }
+  throw new StoreConfigError(
+    'STORE_URL: must be sqlite:PATH, memory:, redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB]',
+  );
 }

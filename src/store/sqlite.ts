@@ -28,7 +28,7 @@ export class SqliteStore implements Store {
   private readonly now: () => number;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly q: Record<
-    'claim' | 'get' | 'set' | 'delete' | 'deleteSubject' | 'sweepEvents' | 'sweepRecords',
+    'claim' | 'get' | 'set' | 'increment' | 'delete' | 'deleteSubject' | 'sweepEvents' | 'sweepRecords',
     StatementSync
   >;
 
@@ -49,6 +49,15 @@ export class SqliteStore implements Store {
       set: this.db.prepare(
         `INSERT INTO records (subject, ns, value, expires_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (subject, ns) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+      ),
+      // One statement, so atomic: a live counter goes up by one and keeps its expiry; a missing or
+      // expired one starts again at 1 with a new expiry (SET expressions read the row before the update).
+      increment: this.db.prepare(
+        `INSERT INTO records (subject, ns, value, expires_at) VALUES (?, ?, '1', ?)
+         ON CONFLICT (subject, ns) DO UPDATE SET
+           value = CASE WHEN expires_at <= ? THEN '1' ELSE CAST(CAST(value AS INTEGER) + 1 AS TEXT) END,
+           expires_at = CASE WHEN expires_at <= ? THEN excluded.expires_at ELSE expires_at END
+         RETURNING value`,
       ),
       delete: this.db.prepare('DELETE FROM records WHERE subject = ? AND ns = ?'),
       deleteSubject: this.db.prepare('DELETE FROM records WHERE subject = ?'),
@@ -71,6 +80,12 @@ export class SqliteStore implements Store {
 
   async set(ns: string, subject: string, value: Json, ttlMs: number): Promise<void> {
     this.q.set.run(subject, ns, JSON.stringify(value), this.now() + ttlMs);
+  }
+
+  async increment(ns: string, subject: string, ttlMs: number): Promise<number> {
+    const t = this.now();
+    const row = this.q.increment.get(subject, ns, t + ttlMs, t, t) as { value: string };
+    return Number(row.value);
   }
 
   async delete(ns: string, subject: string): Promise<void> {

@@ -8,6 +8,7 @@ import { MemoryStore } from '../../src/store/memory.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import { startFakeLine, type FakeLine } from './fake-line.ts';
+import type { MediaDeps } from '../../src/media/media.ts';
 import { SECRET, TOKEN } from './webhook.ts';
 
 export interface Bot {
@@ -27,22 +28,29 @@ export async function startBot(
     line?: boolean;
     options?: AppOptions;
     fake?: FakeLine;
+    /** More environment (RATE_LIMIT_USER, METRICS_TOKEN …) on top of the test defaults. */
+    env?: Record<string, string | undefined>;
+    /** Reading pictures and files, e.g. with an OCR pool shared by a test file (warm once). */
+    media?: (fake: FakeLine) => MediaDeps;
+    /** The app's clock (timestamps of the guide and its 相談メモ); give the store the same one. */
+    now?: () => number;
   } = {},
 ): Promise<Bot> {
   const fake = o.fake ?? (await startFakeLine());
-  const env: Record<string, string> = {
+  const env: Record<string, string | undefined> = {
     LINE_API_BASE_URL: fake.url,
     LINE_DATA_API_BASE_URL: fake.url,
     STORE_URL: 'memory:',
   };
   if (o.line !== false) Object.assign(env, { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN });
+  Object.assign(env, o.env);
   const config = loadConfig(env);
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (s: string) => void logs.push(s) });
   const store = o.store ?? new MemoryStore();
   const app = await buildApp(
     config,
-    { detector: o.detector ?? loadDetector(), store, logger },
+    { detector: o.detector ?? loadDetector(), store, logger, media: o.media?.(fake), now: o.now },
     { lineRetry: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 2000 }, ...o.options },
   );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

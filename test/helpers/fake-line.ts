@@ -30,8 +30,16 @@ export interface FakeLine {
   script(kind: Kind, ...answers: ScriptedAnswer[]): void;
   /** Every answer of this kind waits this long (0: none). */
   setDelay(kind: Kind, ms: number): void;
-  /** Content bytes served for a message id. */
+  /** Content bytes served for a message id (application/octet-stream unless serveContent says). */
   content: Map<string, Buffer>;
+  /**
+   * Content for a message id with its Content-Type, or an error status (404 expired, 410 unsent), or
+   * served slowly (delayMs before the headers).
+   */
+  serveContent(
+    id: string,
+    c: { bytes?: Buffer; contentType?: string; status?: number; delayMs?: number },
+  ): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -53,6 +61,7 @@ export async function startFakeLine(): Promise<FakeLine> {
   const scripts = new Map<Kind, ScriptedAnswer[]>();
   const delays = new Map<Kind, number>();
   const content = new Map<string, Buffer>();
+  const contentMeta = new Map<string, { contentType?: string; status?: number; delayMs?: number }>();
   const acceptedRetryKeys = new Set<string>();
 
   const server: Server = createServer((req, res) => {
@@ -86,7 +95,8 @@ export async function startFakeLine(): Promise<FakeLine> {
       if (req.headers.authorization !== 'Bearer test-access-token')
         return send(401, { message: 'Authentication failed' });
       const scripted = scripts.get(kind)?.shift();
-      const delay = scripted?.delayMs ?? delays.get(kind) ?? 0;
+      const meta = kind === 'content' ? contentMeta.get(re.exec(path)![1]!) : undefined;
+      const delay = scripted?.delayMs ?? meta?.delayMs ?? delays.get(kind) ?? 0;
       setTimeout(() => {
         if (scripted) return send(scripted.status, scripted.body ?? {});
         switch (kind) {
@@ -113,8 +123,13 @@ export async function startFakeLine(): Promise<FakeLine> {
           case 'content': {
             const id = re.exec(path)![1]!;
             const bytes = content.get(id);
+            if (meta?.status === 410) return send(410, { message: 'Gone' });
+            if (meta?.status && meta.status !== 200) return send(meta.status, { message: 'error' });
             if (!bytes) return send(404, { message: 'Not found' });
-            res.writeHead(200, { 'content-type': 'application/octet-stream' });
+            res.writeHead(200, {
+              'content-type': meta?.contentType ?? 'application/octet-stream',
+              'content-length': String(bytes.length),
+            });
             return res.end(bytes);
           }
           case 'profile': {
@@ -132,6 +147,10 @@ export async function startFakeLine(): Promise<FakeLine> {
     url: `http://127.0.0.1:${port}`,
     calls,
     content,
+    serveContent: (id, c) => {
+      if (c.bytes) content.set(id, c.bytes);
+      contentMeta.set(id, { contentType: c.contentType, status: c.status, delayMs: c.delayMs });
+    },
     callsTo: (kind) => {
       const [, method, re] = ROUTES.find(([k]) => k === kind)!;
       return calls.filter((c) => c.method === method && re.test(c.path));
@@ -143,6 +162,7 @@ export async function startFakeLine(): Promise<FakeLine> {
       scripts.clear();
       delays.clear();
       content.clear();
+      contentMeta.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -12,8 +12,23 @@ describe('loadConfig', () => {
       lineDataApiBaseUrl: 'https://api-data.line.me',
       storeUrl: 'sqlite:./data/sagicheck.db',
       logLevel: 'info',
+      rateLimits: { user: { max: 20, windowMs: 600_000 }, group: { max: 100, windowMs: 600_000 } },
+      metrics: { token: null, port: null },
+      simulator: true,
     });
     expect(loadConfig({ LINE_CHANNEL_SECRET: ' ', LINE_CHANNEL_ACCESS_TOKEN: '' }).line).toBeNull();
+  });
+
+  it('serves the simulator page without credentials, never by default with them or in production', () => {
+    const line = { LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't' };
+    expect(loadConfig({}).simulator).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).simulator).toBe(true);
+    expect(loadConfig(line).simulator).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).simulator).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SIMULATOR: '1' }).simulator).toBe(true);
+    expect(loadConfig({ ...line, SIMULATOR: '1' }).simulator).toBe(true);
+    expect(loadConfig({ SIMULATOR: '0' }).simulator).toBe(false);
+    expect(loadConfig({ SIMULATOR: ' ' }).simulator).toBe(true);
   });
 
   it('turns the webhook on when both credentials are set', () => {
@@ -30,6 +45,14 @@ describe('loadConfig', () => {
     [{ LINE_DATA_API_BASE_URL: 'ftp://x' }, 'LINE_DATA_API_BASE_URL'],
     [{ STORE_URL: 'mysql://x' }, 'STORE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ RATE_LIMIT_USER: '20' }, 'RATE_LIMIT_USER'],
+    [{ RATE_LIMIT_USER: '0/10m' }, 'RATE_LIMIT_USER'],
+    [{ RATE_LIMIT_GROUP: '5/10d' }, 'RATE_LIMIT_GROUP'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ METRICS_PORT: '0' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: '3000' }, 'METRICS_PORT'],
+    [{ SIMULATOR: 'true' }, 'SIMULATOR'],
+    [{ SIMULATOR: 'yes' }, 'SIMULATOR'],
     [{ LINE_CHANNEL_SECRET: 's' }, 'LINE_CHANNEL_ACCESS_TOKEN'],
     [{ LINE_CHANNEL_ACCESS_TOKEN: 't' }, 'LINE_CHANNEL_SECRET'],
   ])('%o is refused, naming %s', (env, variable) => {
@@ -49,5 +72,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STORE_URL: 'mysql://user:hunter2@db' })).toThrow(/^STORE_URL: .*\/\/\*\*\*@db/);
     expect(() => loadConfig({ STORE_URL: 'mysql://user:hunter2@db' })).not.toThrow(/hunter2/);
     expect(loadConfig({ STORE_URL: 'redis://localhost:6379/1' }).storeUrl).toBe('redis://localhost:6379/1');
+  });
+
+  it('reads rate limits as COUNT/WINDOW or off, and the metrics settings', () => {
+    const c = loadConfig({
+      RATE_LIMIT_USER: ' 5 / 30s ',
+      RATE_LIMIT_GROUP: 'off',
+      METRICS_TOKEN: 'abcdefghijklmnop1234',
+      METRICS_PORT: '9091',
+    });
+    expect(c.rateLimits).toEqual({ user: { max: 5, windowMs: 30_000 }, group: null });
+    expect(c.metrics).toEqual({ token: 'abcdefghijklmnop1234', port: 9091 });
+    expect(loadConfig({ RATE_LIMIT_GROUP: '300/1h' }).rateLimits.group).toEqual({
+      max: 300,
+      windowMs: 3_600_000,
+    });
+  });
+
+  it('never echoes a metrics token', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'hunter2 hunter2 hunter2' })).toThrow(/METRICS_TOKEN: .*\*\*\*/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'hunter2 hunter2 hunter2' })).not.toThrow(/hunter2/);
   });
 });

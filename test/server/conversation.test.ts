@@ -92,17 +92,23 @@ describe('a forwarded text in a 1:1 chat (real detector)', () => {
     expect(bot.fake.callsTo('push')).toHaveLength(0);
   });
 
-  it('answers 「どうすればいい？」 with the advice of that verdict and the contacts', async () => {
+  it('answers 「どうすればいい？」 with the step-by-step guide for that verdict (test/remediation/)', async () => {
     await ask(bot, textEvent(PHISH));
     const messages = await ask(bot, postbackEvent('action=help'));
     const t = textOf(messages);
     expect(t).toContain('【危険】');
     expect(t).toContain('Amazonを名乗るもの');
-    expect(t).toContain('リンクは開かず');
-    expect(t).toContain('188');
-    expect(t).toContain('#9110');
-    expect(t).not.toMatch(/amazon\.co\.jp/); // hosts in the advice are defanged too
-    expect(messages.at(-1)!.quickReply!.items).toHaveLength(4);
+    expect(t).toContain('「アカウントサービス」→「メッセージセンター」');
+    expect(t).toMatch(/ステップ 1\/\d+/);
+    expect(t).not.toMatch(/amazon\.co\.jp/); // hosts in the steps are defanged too
+    expect(messages.at(-1)!.quickReply!.items.map((i) => i.action.label)).toEqual([
+      'できた',
+      '次へ',
+      'まとめて見る',
+      '最初から',
+      '相談メモ',
+      'ほかにしたこと',
+    ]);
   });
 
   it('treats 「どうすればいい？」 typed by hand like the button', async () => {
@@ -142,25 +148,16 @@ describe('conversation rules (scripted verdicts)', () => {
   afterEach(() => bot.fake.reset());
 
   it('answers every button with a real, useful text', async () => {
+    // With no verdict yet, 「どうすればいい？」 asks what happened; the guide itself is tested in
+    // test/remediation/conversation.test.ts.
     const help = textOf(await ask(bot, postbackEvent('action=help', inUser('U' + 'a'.repeat(32)))));
-    expect(help).toContain('本文をコピー');
-    expect(help).toContain('188');
+    expect(help).toContain('何がありましたか？');
 
     const opened = textOf(await ask(bot, postbackEvent('action=opened_link')));
-    expect(opened).toContain('何も入力せず');
-    expect(opened).toContain('188');
+    expect(opened).toContain('開いたページはすぐに閉じて、これ以上は何も入力しないでください。');
 
     const entered = textOf(await ask(bot, postbackEvent('action=entered_info')));
-    for (const must of [
-      'これ以上何も入力しない',
-      '紛失・盗難',
-      'カードの裏面',
-      'パスワード',
-      '188',
-      '#9110',
-      '110',
-    ])
-      expect(entered).toContain(must);
+    expect(entered).toContain('何を入力しましたか？');
 
     const usage = textOf(await ask(bot, postbackEvent('action=usage')));
     expect(usage).toContain('コピー');
@@ -179,15 +176,19 @@ describe('conversation rules (scripted verdicts)', () => {
     expect(t).not.toContain('安全です');
   });
 
-  it('explains what it can read for stickers, locations, audio and video, and that images and files are coming', async () => {
+  it('explains what it can read for stickers, locations, audio and video; images and files are read (test/server/media.test.ts)', async () => {
     for (const type of ['sticker', 'location', 'audio', 'video']) {
       const t = textOf(await ask(bot, messageEvent({ type })));
       expect(t, type).toContain('読み取れません');
     }
-    for (const type of ['image', 'file']) {
-      const t = textOf(await ask(bot, messageEvent({ type, contentProvider: { type: 'line' } })));
-      expect(t, type).toContain('準備中');
-    }
+    // No content behind these ids on the stand-in (404): a clear answer, never 「準備中」.
+    const picture = textOf(
+      await ask(bot, messageEvent({ type: 'image', contentProvider: { type: 'line' } })),
+    );
+    expect(picture).toContain('もう一度送ってください');
+    const other = textOf(await ask(bot, messageEvent({ type: 'file', fileName: 'a.zip', fileSize: 10 })));
+    expect(other).toContain('.eml');
+    for (const t of [picture, other]) expect(t).not.toContain('準備中');
   });
 
   it('gives a clear answer to an empty text', async () => {
