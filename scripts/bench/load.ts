@@ -6,12 +6,13 @@
 // would be). Figures: how many were acknowledged (200) or refused (503: queue full, LINE may redeliver),
 // whether every acknowledged event was answered exactly once, ack latency, the rate the server really
 // answers at, and memory and queue over time.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { freePort, startRedis } from '../../test/helpers/redis-server.ts';
 import { int, ms, type Row, type Section } from './lib/report.ts';
+import { cpuSeconds, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
 
 const SECRET = 'bench-channel-secret';
@@ -381,34 +382,6 @@ async function timesOf(
     failed: value(/^sagicheck_events_failed_total (\S+)$/m),
     replyFailed: value(/^sagicheck_reply_failures_total (\S+)$/m),
   };
-}
-
-async function waitReady(base: string, server: ChildProcess): Promise<void> {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > until) throw new Error('server not ready within 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function stop(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    server.once('exit', () => resolve());
-    server.kill('SIGTERM');
-  });
-}
-
-/** CPU seconds (user + system) of a process, from /proc (Linux; clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Resident set size of a process, from /proc (Linux). */

@@ -3,14 +3,15 @@
 // with one new text event, so each is de-duplicated, analysed and answered like real traffic.
 // Figures: acknowledgement latency p50/p99 at 500 req/s, the highest throughput, webhook-to-reply
 // latency (one at a time, and at 500 req/s), and events lost (acknowledged but never answered).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { int, median, ms, percentile, sortedCopy, type Row, type Section } from './lib/report.ts';
+import { cpuSeconds, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
 
 const SECRET = 'bench-channel-secret';
@@ -312,35 +313,6 @@ async function waitFor(check: () => Promise<boolean>): Promise<void> {
     if (Date.now() > until) throw new Error('no reply within 5 s');
     await new Promise((r) => setTimeout(r, 1));
   }
-}
-
-async function waitReady(base: string, server: ChildProcess): Promise<void> {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > until) throw new Error('server not ready within 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function stop(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    server.once('exit', () => resolve());
-    server.kill('SIGTERM');
-  });
-}
-
-/** CPU time (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // Fields 14 and 15 of stat (utime, stime), counted after the command name; clock ticks of 1/100 s.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function freePort(): Promise<number> {

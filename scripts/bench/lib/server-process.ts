@@ -1,0 +1,34 @@
+// Helpers for benchmarks that run the server as a child process.
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Waits until the server answers /readyz with 200, or fails after 30 s or when it exits. */
+export async function waitReady(base: string, server: ChildProcess): Promise<void> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > until) throw new Error('server not ready within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Sends SIGTERM (the server finishes accepted events) and waits for the exit. */
+export function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.once('exit', () => resolve());
+    server.kill('SIGTERM');
+  });
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // Fields 14 and 15 of stat (utime, stime), counted after the command name; clock ticks of 1/100 s.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
