@@ -32,6 +32,23 @@ export interface PhraseIndex {
   trie: TrieNode;
   raw: Map<string, { text: string; group: number }[]>;
   sameAs: Map<string, string>;
+  /** matchKey results by word: most words recur from message to message. Bounded (see keyOf). */
+  keys: Map<string, MatchKey | null>;
+}
+
+type MatchKey = { base: string; surface: string };
+const MAX_CACHED_KEYS = 50_000;
+
+/** matchKey through the index's cache; the cache is simply emptied when full. */
+function keyOf(index: PhraseIndex, t: Token): MatchKey | null {
+  const id = `${t.surface}\u0000${t.base}\u0000${t.pos}`;
+  let key = index.keys.get(id);
+  if (key === undefined) {
+    if (index.keys.size >= MAX_CACHED_KEYS) index.keys.clear();
+    key = matchKey(t, index.sameAs);
+    index.keys.set(id, key);
+  }
+  return key;
 }
 
 interface TrieNode {
@@ -254,7 +271,7 @@ export function compilePhrases(
       for (const node of nodes) if (node !== trie && !node.groups.includes(group)) node.groups.push(group);
     }
   });
-  return { trie, raw, sameAs };
+  return { trie, raw, sameAs, keys: new Map() };
 }
 
 /** Finds lexicon phrases in a text: on dictionary forms via the trie, and as plain substrings. */
@@ -267,9 +284,9 @@ export function matchPhrases(c: Compiled, text: string, tokens: Token[]): Phrase
  * A phrase found twice with the same words counts once, unless `every` asks for each occurrence.
  */
 export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], every = false): PhraseMatch[] {
-  const { trie, raw, sameAs } = index;
+  const { trie, raw } = index;
   const found: PhraseMatch[] = [];
-  const keys = tokens.map((t) => matchKey(t, sameAs));
+  const keys = tokens.map((t) => keyOf(index, t));
   const seen = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     if (!keys[i]) continue;
