@@ -182,7 +182,7 @@ export async function run(): Promise<Section> {
       `Each request: one signed webhook with one new text event (${texts.length} generated SMS texts of ~200 characters, phishing and genuine, from scripts/bench/lib/texts.ts), so every request is claimed in the store, analysed and answered with a Flex card.`,
       'Ack latency: autocannon, request sent → 200 received (whole milliseconds). Webhook → reply: request handed to autocannon / fetch → the fake LINE API receives the reply call (same clock).',
       'Lost: webhooks answered 200 whose reply never reached the fake LINE API, matched by reply token, once answers stopped coming for 5 s.',
-      "The load generator, the fake LINE API and the server share the machine's cores: on a busy machine the ack tail mostly measures waiting for a core (see the load average below). Acknowledgements do not wait behind a backlog: analyses start a few per event-loop turn (src/server/queue.ts); when events arrive faster than they are answered, they wait in the queue, so the reply latency under sustained load is set by the CPU time per event above.",
+      "The load generator, the fake LINE API and the server share the machine's cores: on a busy machine the ack tail mostly measures waiting for a core (see the load average below). Acknowledgements do not wait behind a backlog: analyses start one per event-loop turn (src/server/queue.ts); when events arrive faster than they are answered, they wait in the queue, so the reply latency under sustained load is set by the CPU time per event above.",
     ];
     return { title: 'LINE webhook', command: 'npm run bench -- webhook', rows, notes };
   } finally {

@@ -1,7 +1,7 @@
 // Bounded work queue for webhook events: at most `concurrency` run at once, events of one chat run in
 // arrival order (a conversation's next step must see the previous one), and at most `maxPending` wait.
-// Tasks start a few per turn of the event loop (setImmediate): analysing a message is CPU work, and
-// starting a handful at a time lets the server read and acknowledge new webhooks in between, so the 200
+// Tasks start one per turn of the event loop (setImmediate): analysing a message is CPU work, and
+// starting one at a time lets the server read and acknowledge new webhooks in between, so the 200
 // that LINE waits for never queues behind a long burst of analyses.
 export interface WorkQueue {
   /** False when full: the caller must not acknowledge work it could not take. */
@@ -19,10 +19,11 @@ export function createWorkQueue(opts: {
   concurrency: number;
   maxPending: number;
   onError: (err: unknown) => void;
-  /** Tasks started per event-loop turn: more gives throughput, fewer a shorter wait for new requests. */
+  /** Tasks started per event-loop turn: more gives a little throughput, one the shortest wait for new
+   * requests (at 500 req/s: ack p99 17 ms with one, 25 ms with four; BENCHMARKS.md). */
   startsPerTurn?: number;
 }): WorkQueue {
-  const perTurn = opts.startsPerTurn ?? 4;
+  const perTurn = opts.startsPerTurn ?? 1;
   let pending = 0;
   let running = 0;
   /** Tasks whose turn has come in their chat, waiting for a slot. */
