@@ -107,8 +107,13 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     if (invalid > MAX_INVALID_LOGGED)
       req.log.error({ count: invalid - MAX_INVALID_LOGGED }, 'more invalid events dropped');
     if (events.length && !opts.accept(events)) {
+      // Not accepted (LINE redelivers on 503). The first ids identify the batch; a body of thousands of
+      // events must not become one enormous log line.
       req.log.error(
-        { eventIds: events.map((e) => e.webhookEventId) },
+        {
+          count: events.length,
+          eventIds: events.slice(0, MAX_IDS_LOGGED).map((e) => e.webhookEventId),
+        },
         'event queue full: asked LINE to retry',
       );
       return refuse(reply, 503, 'busy');
@@ -118,6 +123,7 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
 }
 
 const MAX_INVALID_LOGGED = 5;
+const MAX_IDS_LOGGED = 20;
 
 /** Values from the body are the sender's to choose: never a long one into the logs. */
 function clip<T extends string | null>(s: T): T {
