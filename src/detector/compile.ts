@@ -81,6 +81,8 @@ export interface Compiled {
   hostModel: { model: HostLetterModel; threshold: number; strictThreshold: number; minLength: number };
   /** Abbreviations removed before judging whether a host name looks random, longest first. */
   wordPieces: string[];
+  /** Signs that make a message pressing (scoring.yaml pressure). */
+  pressure: Set<string>;
   loginWords: Set<string>;
   /** Log-in words that give a host away when they are part of its name (secure-login-update.example). */
   hostLoginWords: Set<string>;
@@ -185,6 +187,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       minLength: rules.hostModel.minLength,
     },
     wordPieces: [...d.word_pieces].sort((a, b) => b.length - a.length),
+    pressure: new Set(rules.scoring.pressure),
     loginWords: new Set(d.login_path_words),
     hostLoginWords: new Set(d.login_host_words),
     kitWords: d.kit_path_words,

@@ -142,8 +142,7 @@ function analyze(c: Compiled, raw: string, extra: AnalyzeExtra = {}): Verdict {
     if (statement) signals.push({ code: 'brand_never_does', vars: { evidence: statement.text } });
   }
   // The classic build of a phishing message: a known name or a link, plus something that makes you anxious.
-  const pressure = new Set(c.rules.scoring.pressure);
-  if (lang.signals.some((s) => pressure.has(s.code))) {
+  if (lang.signals.some((s) => c.pressure.has(s.code))) {
     if (brand && claimedInText) signals.push({ code: 'brand_pressure', vars: {} });
     if (urls.some((u) => !u.official) || ex.masked.length > 0)
       signals.push({ code: 'pressure_with_link', vars: {} });
