@@ -14,8 +14,7 @@ const noAllClear = line.refine((s) => !/安全です|安心です|問題あり�
 const byRisk = z.object({ high: noAllClear, medium: noAllClear, low: noAllClear, unknown: noAllClear });
 const button = z.string().trim().min(1).max(20);
 
-const ContactId = z.enum(['hotline_188', 'police_9110', 'police_110', 'card_company']);
-const Answer = z.object({ text: noAllClear, contacts: z.array(ContactId).default([]) });
+const Answer = z.object({ text: noAllClear });
 
 export const RepliesFile = z.object({
   verdict: z.object({
@@ -55,8 +54,6 @@ export const RepliesFile = z.object({
     entered_info: z.array(line).min(1),
     usage: z.array(line).min(1),
   }),
-  contacts: z.record(ContactId, z.object({ text: line, source: z.url() })),
-  contacts_heading: line,
   answers: z.object({
     follow: Answer,
     join: Answer,
@@ -107,19 +104,9 @@ export function fill(template: string, vars: Record<string, string | number>): s
   return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
 }
 
-/** An answer's text followed by its contacts, as one message text. */
-export function renderAnswer(
-  copy: Copy,
-  answer: AnswerCopy,
-  vars: Record<string, string | number> = {},
-): string {
-  const parts = [fill(answer.text, vars)];
-  if (answer.contacts.length) parts.push(contactsBlock(copy, answer.contacts));
-  return parts.join('\n\n');
-}
-
-export function contactsBlock(copy: Copy, ids: z.infer<typeof ContactId>[]): string {
-  return [copy.contacts_heading, ...ids.map((id) => `・${copy.contacts[id]!.text}`)].join('\n');
+/** An answer's text, placeholders filled. (Contacts belong to the guide: rules/contacts.yaml.) */
+export function renderAnswer(answer: AnswerCopy, vars: Record<string, string | number> = {}): string {
+  return fill(answer.text, vars);
 }
 
 /** Matches typed text to a button's meaning: 「どうすればいい？」 typed by hand works like the button. */

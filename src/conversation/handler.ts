@@ -64,9 +64,9 @@ export async function handleEvent(event: LineEvent, deps: HandlerDeps): Promise<
       });
     }
     case 'follow':
-      return { messages: [text(renderAnswer(copy, copy.answers.follow), copy)], note: { answer: 'follow' } };
+      return { messages: [text(renderAnswer(copy.answers.follow), copy)], note: { answer: 'follow' } };
     case 'join':
-      return { messages: [text(renderAnswer(copy, copy.answers.join))], note: { answer: 'join' } };
+      return { messages: [text(renderAnswer(copy.answers.join))], note: { answer: 'join' } };
     case 'unfollow':
     case 'leave': {
       // Blocked, or removed from the group: nothing of that chat is kept.
@@ -93,7 +93,7 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
     if (isImage(m)) return onImage(m, chat, deps);
     if (isFile(m)) return onFile(m, chat, deps);
     if (!UNREADABLE.has(m.type)) deps.log.debug({ kind: m.type }, 'unknown message type');
-    return { messages: [text(renderAnswer(copy, copy.answers.unreadable), copy)], note: { kind: m.type } };
+    return { messages: [text(renderAnswer(copy.answers.unreadable), copy)], note: { kind: m.type } };
   }
 
   const mentioned = m.mention?.mentionees.some((x) => x.isSelf === true) ?? false;
@@ -102,7 +102,7 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
   if (body.trim() === '') {
     if (!addressed) return { messages: QUIET, note: { kind: 'text', empty: true } };
     const answer = group ? copy.answers.mention_only : copy.answers.empty;
-    return { messages: [text(renderAnswer(copy, answer), copy)], note: { kind: 'text', empty: true } };
+    return { messages: [text(renderAnswer(answer), copy)], note: { kind: 'text', empty: true } };
   }
   const command = addressed ? commandFor(copy, body) : null;
   if (command) return answerCommand(command, chat, deps, { typed: command });
@@ -114,7 +114,7 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
   if (!allowed.ok) {
     const note = { kind: 'text', limited: allowed.scope, group, mentioned };
     if (!allowed.notice) return { messages: QUIET, note };
-    const notice = renderAnswer(copy, copy.answers.rate_limited, { minutes: allowed.minutes });
+    const notice = renderAnswer(copy.answers.rate_limited, { minutes: allowed.minutes });
     return { messages: [text(notice, copy)], note };
   }
   const long = body.length > LIMITS.textUnits;
@@ -159,7 +159,7 @@ async function answerCommand(
     return { messages: guided.messages, note: { ...note, ...guided.note, answer: command } };
   }
   return {
-    messages: [text(renderAnswer(copy, copy.answers.usage), copy)],
+    messages: [text(renderAnswer(copy.answers.usage), copy)],
     note: { ...note, answer: command },
   };
 }

@@ -259,5 +259,5 @@ async function reply(
 }
 
 function answer(copy: Copy, a: AnswerCopy, note: Note, vars: Record<string, string | number> = {}): Outcome {
-  return { messages: [text(renderAnswer(copy, a, vars), copy)], note };
+  return { messages: [text(renderAnswer(a, vars), copy)], note };
 }

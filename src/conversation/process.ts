@@ -77,7 +77,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
       // the bot says nothing it was not asked for, so only 1:1 chats get this.
       if (sendTo && !sent && sendTo.chat.type === 'user') {
         const delivery = await deps.sender.reply(sendTo, [
-          text(renderAnswer(deps.copy, deps.copy.answers.internal_error), deps.copy),
+          text(renderAnswer(deps.copy.answers.internal_error), deps.copy),
         ]);
         log.info({ delivery }, 'apology sent');
       }
