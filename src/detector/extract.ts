@@ -258,17 +258,23 @@ function shouldJoin(raw: string, next: string): boolean {
 }
 
 function trimUrl(raw: string): string {
-  let s = raw.replace(TRAILING_PUNCT, '').replace(/(?:\(\)|\[\]|\{\})+$/, '');
-  // Drop closing brackets that were not opened inside the link: "(https://a.example/x)".
-  for (const [open, close] of [
-    ['(', ')'],
-    ['[', ']'],
-    ['{', '}'],
-  ] as const) {
-    while (s.endsWith(close) && count(s, open) < count(s, close))
-      s = s.slice(0, -1).replace(TRAILING_PUNCT, '');
+  // Until nothing changes: trailing punctuation, opening brackets, empty pairs "()", and closing brackets
+  // that were not opened inside the link ("(https://a.example/x)") — in any order: "x.com()(".
+  for (let prev = ''; prev !== raw;) {
+    prev = raw;
+    raw = raw
+      .replace(TRAILING_PUNCT, '')
+      .replace(/[([{]+$/, '')
+      .replace(/(?:\(\)|\[\]|\{\})+$/, '');
+    for (const [open, close] of [
+      ['(', ')'],
+      ['[', ']'],
+      ['{', '}'],
+    ] as const) {
+      if (raw.endsWith(close) && count(raw, open) < count(raw, close)) raw = raw.slice(0, -1);
+    }
   }
-  return s;
+  return raw;
 }
 
 function count(s: string, ch: string): number {
@@ -366,8 +372,9 @@ function parseAuthResults(value: string, prev: MailHeaders['auth']): NonNullable
 }
 
 export function parseAddress(value: string): MailAddress {
-  const m = /^(.*?)[<[(]\s*([^<>[\]()\s]+@[^<>[\]()\s]+)\s*[>\])]\s*$/.exec(value);
-  const bare = /^\s*([^\s<>]+@[^\s<>]+)\s*$/.exec(value);
+  // Exactly one "@": "x@y.com@" is not an address (the verdict's emails must be real addresses).
+  const m = /^(.*?)[<[(]\s*([^<>[\]()\s@]+@[^<>[\]()\s@]+)\s*[>\])]\s*$/.exec(value);
+  const bare = /^\s*([^\s<>@]+@[^\s<>@]+)\s*$/.exec(value);
   const address = (m?.[2] ?? bare?.[1] ?? null)?.toLowerCase() ?? null;
   const name = (m ? m[1]! : bare ? '' : value).trim().replace(/^"(.*)"$/, '$1');
   const domain = address ? (address.split('@')[1] ?? null) : null;
