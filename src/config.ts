@@ -29,6 +29,8 @@ export interface Config {
    * without LINE credentials and outside production (NODE_ENV=production needs SIMULATOR=1).
    */
   simulator: boolean;
+  /** Worker threads that run the detector (src/detector/pool.ts); 0: the server's own thread. */
+  analysisThreads: number;
 }
 
 export interface RateLimit {
@@ -112,6 +114,12 @@ const Env = z.object({
     (s) => s === undefined || s === '0' || s === '1',
     'must be 1 (serve the simulator page at GET /) or 0 (never serve it)',
   ),
+  // One thread analyses ~1,500 SMS a second, more than one server thread can receive and answer.
+  ANALYSIS_THREADS: z
+    .string()
+    .default('1')
+    .refine((s) => /^\d{1,2}$/.test(s.trim()) && Number(s) <= 16, 'must be a whole number from 0 to 16')
+    .transform(Number),
   NODE_ENV: optional,
 });
 
@@ -150,5 +158,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // The page needs no login: in production it is never on unless asked for by name.
     simulator:
       e.SIMULATOR === undefined ? !(secret && token) && e.NODE_ENV !== 'production' : e.SIMULATOR === '1',
+    analysisThreads: e.ANALYSIS_THREADS,
   };
 }

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { freePort, startRedis } from '../../test/helpers/redis-server.ts';
 import { int, ms, type Row, type Section } from './lib/report.ts';
-import { cpuSeconds, stop, waitReady } from './lib/server-process.ts';
+import { cpuSeconds, serverFlags, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
 
 const SECRET = 'bench-channel-secret';
@@ -57,7 +57,7 @@ export async function run(): Promise<Section> {
   const counter = await startCounter();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [MAIN], {
+  const server = spawn(process.execPath, [...serverFlags(), MAIN], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { int, median, ms, percentile, sortedCopy, type Row, type Section } from './lib/report.ts';
-import { cpuSeconds, stop, waitReady } from './lib/server-process.ts';
+import { cpuSeconds, serverFlags, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
 
 const SECRET = 'bench-channel-secret';
@@ -36,7 +36,7 @@ export async function run(): Promise<Section> {
   const dir = mkdtempSync(join(tmpdir(), 'sagicheck-bench-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [MAIN], {
+  const server = spawn(process.execPath, [...serverFlags(), MAIN], {
     env: {
       ...process.env,
       PORT: String(port),

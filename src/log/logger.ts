@@ -20,7 +20,10 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       },
     },
   };
-  const root = destination ? pino(options, destination) : pino(options);
+  // Standard output, written asynchronously: lines that come while a write is under way go out together
+  // with the next one (at 500 events/s, one write instead of dozens), and pino writes what is left
+  // synchronously when the process exits.
+  const root = pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
   // Children are created from their parent's prototype chain, so this one override covers them all.
   type ChildFn = (this: unknown, bindings: Bindings, opts?: ChildLoggerOptions) => Logger;
   const child = (Object.getPrototypeOf(root) as { child: ChildFn }).child;

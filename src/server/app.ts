@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
-import type { Detector } from '../detector/index.ts';
+import type { Analyzer } from '../detector/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
@@ -23,7 +23,7 @@ import { createWorkQueue } from './queue.ts';
 
 export interface AppDeps {
   /** May still be loading: /readyz says 503 until it is ready, and early events wait for it. */
-  detector: Promise<Detector>;
+  detector: Promise<Analyzer>;
   store: Store;
   logger: Logger;
   copy?: Copy;

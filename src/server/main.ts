@@ -9,7 +9,9 @@ import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/open.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
 import { loadGuideRules } from '../remediation/rules.ts';
-import type { Detector } from '../detector/index.ts';
+import { loadGuide } from '../remediation/load.ts';
+import type { Analyzer } from '../detector/index.ts';
+import { startDetectorPool, type DetectorPool } from '../detector/pool.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
 import { createMetrics } from './metrics.ts';
@@ -39,8 +41,9 @@ try {
 }
 
 // Settled once the dictionary is loaded, after the server listens (the load keeps the CPU busy).
-let detectorLoaded!: { resolve: (d: Detector) => void; reject: (err: unknown) => void };
-const detector = new Promise<Detector>((resolve, reject) => (detectorLoaded = { resolve, reject }));
+let detectorLoaded!: { resolve: (d: Analyzer) => void; reject: (err: unknown) => void };
+const detector = new Promise<Analyzer>((resolve, reject) => (detectorLoaded = { resolve, reject }));
+let pool: DetectorPool | null = null;
 const metrics = createMetrics();
 const app = await buildApp(config, { detector, store, logger: log, copy, metrics }, { warmOcr: true });
 
@@ -74,6 +77,7 @@ function shutdown(signal: string, code = 0): Promise<void> {
     try {
       metricsServer?.close();
       await app.close();
+      await pool?.close();
       await store.close();
     } catch (err) {
       log.error({ err }, 'error while shutting down');
@@ -124,11 +128,24 @@ if (!config.line && !config.simulator)
       'webhook answers 503 and GET / 404; set the LINE credentials, or SIMULATOR=1 for the page',
   );
 
+// The detector runs in worker threads (ANALYSIS_THREADS, src/detector/pool.ts) so that this thread only
+// reads webhooks and sends answers. The guide's reading of "what I did" stays in this thread with its
+// own copy of the dictionary; both load at once.
 const started = performance.now();
-loadDetector().then(
-  (d) => {
+const analyzer: Promise<Analyzer> =
+  config.analysisThreads === 0
+    ? loadDetector()
+    : startDetectorPool({
+        threads: config.analysisThreads,
+        onThreadError: (err) => log.error({ err }, 'analysis thread stopped; starting a new one'),
+      }).then((p) => (pool = p));
+Promise.all([analyzer, loadGuide()]).then(
+  ([d]) => {
     detectorLoaded.resolve(d);
-    log.info({ ms: Math.round(performance.now() - started) }, 'detector ready');
+    log.info(
+      { ms: Math.round(performance.now() - started), analysisThreads: config.analysisThreads },
+      'detector ready',
+    );
   },
   (err: unknown) => {
     detectorLoaded.reject(err);

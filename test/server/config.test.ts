@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       rateLimits: { user: { max: 20, windowMs: 600_000 }, group: { max: 100, windowMs: 600_000 } },
       metrics: { token: null, port: null },
       simulator: true,
+      analysisThreads: 1,
     });
     expect(loadConfig({ LINE_CHANNEL_SECRET: ' ', LINE_CHANNEL_ACCESS_TOKEN: '' }).line).toBeNull();
   });
@@ -29,6 +30,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...line, SIMULATOR: '1' }).simulator).toBe(true);
     expect(loadConfig({ SIMULATOR: '0' }).simulator).toBe(false);
     expect(loadConfig({ SIMULATOR: ' ' }).simulator).toBe(true);
+  });
+
+  it('runs the detector in ANALYSIS_THREADS worker threads, or in the server thread with 0', () => {
+    expect(loadConfig({ ANALYSIS_THREADS: '2' }).analysisThreads).toBe(2);
+    expect(loadConfig({ ANALYSIS_THREADS: '0' }).analysisThreads).toBe(0);
   });
 
   it('turns the webhook on when both credentials are set', () => {
@@ -53,6 +59,9 @@ describe('loadConfig', () => {
     [{ METRICS_PORT: '3000' }, 'METRICS_PORT'],
     [{ SIMULATOR: 'true' }, 'SIMULATOR'],
     [{ SIMULATOR: 'yes' }, 'SIMULATOR'],
+    [{ ANALYSIS_THREADS: 'two' }, 'ANALYSIS_THREADS'],
+    [{ ANALYSIS_THREADS: '17' }, 'ANALYSIS_THREADS'],
+    [{ ANALYSIS_THREADS: '-1' }, 'ANALYSIS_THREADS'],
     [{ LINE_CHANNEL_SECRET: 's' }, 'LINE_CHANNEL_ACCESS_TOKEN'],
     [{ LINE_CHANNEL_ACCESS_TOKEN: 't' }, 'LINE_CHANNEL_SECRET'],
   ])('%o is refused, naming %s', (env, variable) => {

@@ -32,3 +32,12 @@ export function cpuSeconds(pid: number): number {
   // Fields 14 and 15 of stat (utime, stime), counted after the command name; clock ticks of 1/100 s.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/**
+ * Node flags for the server process: `BENCH_SERVER_PROFILE=DIR npm run bench -- webhook` writes a CPU
+ * profile of the server to DIR (open it in Chrome DevTools) to see where its time goes.
+ */
+export function serverFlags(): string[] {
+  const dir = process.env.BENCH_SERVER_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}

@@ -1,0 +1,104 @@
+// `npm start` as deployed: the server process with its analysis thread (ANALYSIS_THREADS, src/detector/
+// pool.ts) and the sqlite store, answering signed webhooks through a stand-in LINE API on 127.0.0.1, and
+// stopping on SIGTERM only after every accepted event has been answered.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
+import { body, inUser, postWebhook, SECRET, TOKEN, textEvent, waitFor } from '../helpers/webhook.ts';
+
+const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
+const PHISHING = '【Amazon】お支払い方法に問題があります。24時間以内に https://amazon-verify.top/login で更新してください';
+const GENUINE = '明日の打ち合わせは10時からです。よろしくお願いします。';
+
+let fake: FakeLine;
+let dir: string;
+let server: ChildProcess;
+let base: string;
+const logs: string[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const replies = () =>
+  fake.callsTo('reply').map((c) => c.body as { replyToken: string; messages: { altText?: string; text?: string }[] });
+
+beforeAll(async () => {
+  fake = await startFakeLine();
+  dir = mkdtempSync(join(tmpdir(), 'sagicheck-start-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LINE_CHANNEL_SECRET: SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+      LINE_API_BASE_URL: fake.url,
+      LINE_DATA_API_BASE_URL: fake.url,
+      STORE_URL: `sqlite:${join(dir, 'bot.db')}`,
+      ANALYSIS_THREADS: '1',
+      LOG_LEVEL: 'info',
+      SIMULATOR: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let rest = '';
+  server.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString('utf8')).split('\n');
+    rest = lines.pop()!;
+    logs.push(...lines);
+  });
+  server.stderr!.resume();
+  await waitFor(() => server.exitCode === null && logs.some((l) => l.includes('detector ready')), 30_000, 'ready');
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
+}, 40_000);
+
+afterAll(async () => {
+  if (server.exitCode === null) server.kill('SIGKILL');
+  await fake?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm start', { timeout: 30_000 }, () => {
+  it('analyses in its worker thread and answers each message with the verdict label first', async () => {
+    expect(logs.find((l) => l.includes('detector ready'))).toContain('"analysisThreads":1');
+    const events = [textEvent(PHISHING, inUser()), textEvent(GENUINE, inUser('U' + '3'.repeat(32)))];
+    expect((await postWebhook(base, body(...events))).status).toBe(200);
+    await waitFor(() => replies().length === 2, 10_000, 'two replies');
+    const first = (token: string) => {
+      const m = replies().find((r) => r.replyToken === token)!.messages[0]!;
+      return m.altText ?? m.text ?? '';
+    };
+    expect(first(events[0]!.replyToken)).toMatch(/^【危険】/);
+    expect(first(events[1]!.replyToken)).toMatch(/^【危険なサインは見つかりません】/);
+    // What the person sent never reaches the log.
+    expect(logs.join('\n')).not.toContain('amazon-verify');
+    expect(logs.join('\n')).not.toContain('打ち合わせ');
+  });
+
+  it('on SIGTERM, answers every event it accepted, then exits 0', async () => {
+    fake.setDelay('reply', 300); // LINE is slow: answers are still going out when the signal comes
+    const before = replies().length;
+    const events = Array.from({ length: 6 }, (_, i) => textEvent(PHISHING, inUser(`U${'4'.repeat(31)}${i}`)));
+    expect((await postWebhook(base, body(...events))).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    server.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const tokens = replies()
+      .slice(before)
+      .map((r) => r.replyToken);
+    expect(new Set(tokens)).toEqual(new Set(events.map((e) => e.replyToken)));
+    expect(logs.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+  });
+});
