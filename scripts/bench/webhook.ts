@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { int, median, ms, percentile, sortedCopy, type Row, type Section } from './lib/report.ts';
@@ -69,11 +69,19 @@ export async function run(): Promise<Section> {
     let lostAtRate = 0;
     let events = 0;
     const cpuBefore = cpuSeconds(server.pid!);
+    // Cores each process kept busy while the load ran (they all share this machine's cores).
+    const cores = { server: 0, fake: 0, generator: 0 };
     for (let r = 0; r < RATE_ROUNDS; r++) {
       await fake.reset();
       sent.clear();
       acked.clear();
+      const at = { server: cpuSeconds(server.pid!), fake: cpuSeconds(fake.pid), own: process.cpuUsage() };
       rounds.push(await load(base, sent, acked, { overallRate: RATE, duration: RATE_SECONDS }));
+      const own = process.cpuUsage(at.own);
+      const share = (seconds: number) => seconds / RATE_SECONDS / RATE_ROUNDS;
+      cores.server += share(cpuSeconds(server.pid!) - at.server);
+      cores.fake += share(cpuSeconds(fake.pid) - at.fake);
+      cores.generator += share((own.user + own.system) / 1e6);
       lostAtRate += await settle(fake, acked);
       underLoad.push(...replyLatencies(await fake.calls(), sent));
       events += sent.size;
@@ -159,6 +167,12 @@ export async function run(): Promise<Section> {
         null,
       ],
       [
+        `cores in use while at ${RATE} req/s: server (both threads) / fake LINE API / load generator (machine: ${availableParallelism()})`,
+        [cores.server, cores.fake, cores.generator].map((c) => c.toFixed(2)).join(' / '),
+        '—',
+        null,
+      ],
+      [
         `webhook → reply, one text at a time, p50 / p95 (${quiet.length})`,
         `${ms(percentile(quiet, 50))} / ${ms(quietP95)}`,
         '≤ 300 ms (p95)',
@@ -178,11 +192,11 @@ export async function run(): Promise<Section> {
       ],
     ];
     const notes = [
-      `Server: \`node src/server/main.ts\` (sqlite store in a temp directory, LOG_LEVEL=info, RATE_LIMIT_USER=off, logs to a pipe); load generator: autocannon, ${RATE} req/s over 10 connections; the fake LINE API (test/helpers/fake-line.ts): three processes on 127.0.0.1. ${WARMUP_SECONDS} s warm-up first.`,
+      `Server: \`node src/server/main.ts\` (sqlite store in a temp directory, ANALYSIS_THREADS=${process.env.ANALYSIS_THREADS ?? 1}, LOG_LEVEL=info, RATE_LIMIT_USER=off, logs to a pipe); load generator: autocannon, ${RATE} req/s over 10 connections; the fake LINE API (test/helpers/fake-line.ts): three processes on 127.0.0.1. ${WARMUP_SECONDS} s warm-up first.`,
       `Each request: one signed webhook with one new text event (${texts.length} generated SMS texts of ~200 characters, phishing and genuine, from scripts/bench/lib/texts.ts), so every request is claimed in the store, analysed and answered with a Flex card.`,
       'Ack latency: autocannon, request sent → 200 received (whole milliseconds). Webhook → reply: request handed to autocannon / fetch → the fake LINE API receives the reply call (same clock).',
       'Lost: webhooks answered 200 whose reply never reached the fake LINE API, matched by reply token, once answers stopped coming for 5 s.',
-      "The load generator, the fake LINE API and the server share the machine's cores: on a busy machine the ack tail mostly measures waiting for a core (see the load average below). Acknowledgements do not wait behind a backlog: analyses start one per event-loop turn (src/server/queue.ts); when events arrive faster than they are answered, they wait in the queue, so the reply latency under sustained load is set by the CPU time per event above.",
+      "The load generator, the fake LINE API and the server share the machine's cores: on a busy machine the ack tail mostly measures waiting for a core (see the load average below). Acknowledgements do not wait behind a backlog: events start one per event-loop turn (src/server/queue.ts), the detector runs in its own thread at a lower scheduling priority (ANALYSIS_THREADS=1, src/detector/pool.ts) and its verdicts come back one per turn; when events arrive faster than they are answered, they wait in the queue, so the reply latency under sustained load is set by the CPU time per event above and the cores left to the server.",
     ];
     return { title: 'LINE webhook', command: 'npm run bench -- webhook', rows, notes };
   } finally {
@@ -256,6 +270,7 @@ interface Calls {
 
 interface Fake {
   url: string;
+  pid: number;
   calls(): Promise<Calls>;
   reset(): Promise<void>;
   close(): void;
@@ -274,6 +289,7 @@ async function startFake(): Promise<Fake> {
     });
   return {
     url,
+    pid: child.pid!,
     calls: () => ask<Calls>('calls'),
     reset: async () => void (await ask('reset')),
     close: () => child.disconnect(),

@@ -60,7 +60,26 @@ export async function startDetectorPool(o: DetectorPoolOptions = {}): Promise<De
   let nextId = 1;
   let closing = false;
   let idle: (() => void)[] = [];
-  const pending = () => threads.reduce((n, t) => n + t.jobs.size, 0);
+  /** Jobs not answered yet, or answered and not handed back yet. */
+  const pending = () => handBack.length + threads.reduce((n, t) => n + t.jobs.size, 0);
+
+  // A thread's answers arrive in batches, and the work that follows each verdict (the card, the store,
+  // the reply) would run back to back in front of new webhooks. Handed back one per event-loop turn,
+  // the loop reads waiting requests in between.
+  const handBack: (() => void)[] = [];
+  let handing = false;
+  const handOne = () => {
+    handBack.shift()?.();
+    if (handBack.length > 0) setImmediate(handOne);
+    else handing = false;
+  };
+  const hand = (deliver: () => void) => {
+    handBack.push(deliver);
+    if (!handing) {
+      handing = true;
+      setImmediate(handOne);
+    }
+  };
 
   const settleIdle = () => {
     if (pending() > 0) return;
@@ -112,9 +131,11 @@ export async function startDetectorPool(o: DetectorPoolOptions = {}): Promise<De
       if (!job) return;
       t.jobs.delete(m.id);
       arm(t);
-      if ('verdict' in m) job.resolve(m.verdict);
-      else job.reject(new AnalysisError(`analysis failed: ${m.error}`));
-      settleIdle();
+      hand(() => {
+        if ('verdict' in m) job.resolve(m.verdict);
+        else job.reject(new AnalysisError(`analysis failed: ${m.error}`));
+        settleIdle();
+      });
     });
     worker.on('error', (err) => {
       failed(err);

@@ -1,7 +1,7 @@
 // The detector in worker threads (src/detector/pool.ts), as the server runs it: the same verdicts as in
 // this thread, a stuck thread replaced, a broken rules directory refused at start-up, and a close that
 // lets every job sent finish.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,17 +42,53 @@ describe('the detector in worker threads', { timeout: 60_000 }, () => {
     expect(reasonCodes(v)).toContain('truncated');
   });
 
+  it('hands verdicts back one per event-loop turn, so webhooks are read between them', async () => {
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    tick();
+    const texts = evalTexts('phish_texts.jsonl').map((x) => x.text);
+    const turns = await Promise.all(texts.map((t) => pool.analyze(t).then(() => turn)));
+    ticking = false;
+    expect(new Set(turns).size).toBe(texts.length);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'runs its threads below the server thread in the CPU scheduler',
+    () => {
+      const niceOf = (task: string) =>
+        Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      const tasks = readdirSync('/proc/self/task');
+      const workers = tasks.filter(
+        (t) => readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim() === 'WorkerThread',
+      );
+      expect(workers.length).toBeGreaterThanOrEqual(2);
+      expect(workers.map(niceOf)).toEqual(workers.map(() => 10));
+      expect(niceOf(String(process.pid))).toBe(0);
+    },
+  );
+
   it('fails a job its thread spends too long on, and starts a new thread in its place', async () => {
     const errors: Error[] = [];
-    const strict = await startDetectorPool({ threads: 1, timeoutMs: 1, onThreadError: (e) => errors.push(e) });
+    const strict = await startDetectorPool({
+      threads: 1,
+      timeoutMs: 1,
+      onThreadError: (e) => errors.push(e),
+    });
     try {
       // ~10 ms of work for the detector: far past 1 ms.
-      const slow = 'お客様のアカウントは停止されます。本日中に https://amazon-verify.top/login から\n'.repeat(600);
+      const slow = 'お客様のアカウントは停止されます。本日中に https://amazon-verify.top/login から\n'.repeat(
+        600,
+      );
       await expect(strict.analyze(slow)).rejects.toThrow(AnalysisError);
       expect(errors.map((e) => e.message)).toEqual(['one analysis took over 1 ms']);
       expect(strict.stats()).toEqual({ threads: 0, pending: 0 });
       // The replacement loads the rules and the dictionary again.
-      for (let i = 0; i < 600 && strict.stats().threads === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 600 && strict.stats().threads === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(strict.stats().threads).toBe(1);
     } finally {
       await strict.close();

@@ -11,7 +11,8 @@ import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
 import { body, inUser, postWebhook, SECRET, TOKEN, textEvent, waitFor } from '../helpers/webhook.ts';
 
 const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
-const PHISHING = '【Amazon】お支払い方法に問題があります。24時間以内に https://amazon-verify.top/login で更新してください';
+const PHISHING =
+  '【Amazon】お支払い方法に問題があります。24時間以内に https://amazon-verify.top/login で更新してください';
 const GENUINE = '明日の打ち合わせは10時からです。よろしくお願いします。';
 
 let fake: FakeLine;
@@ -30,7 +31,9 @@ function freePort(): Promise<number> {
 }
 
 const replies = () =>
-  fake.callsTo('reply').map((c) => c.body as { replyToken: string; messages: { altText?: string; text?: string }[] });
+  fake
+    .callsTo('reply')
+    .map((c) => c.body as { replyToken: string; messages: { altText?: string; text?: string }[] });
 
 beforeAll(async () => {
   fake = await startFakeLine();
@@ -60,7 +63,11 @@ beforeAll(async () => {
     logs.push(...lines);
   });
   server.stderr!.resume();
-  await waitFor(() => server.exitCode === null && logs.some((l) => l.includes('detector ready')), 30_000, 'ready');
+  await waitFor(
+    () => server.exitCode === null && logs.some((l) => l.includes('detector ready')),
+    30_000,
+    'ready',
+  );
   expect((await fetch(`${base}/readyz`)).status).toBe(200);
 }, 40_000);
 
