@@ -48,17 +48,33 @@ export function checkMessages(messages: Message[]): string[] {
   return problems;
 }
 
-/** Flex text components must not be empty (LINE rejects "text": ""). */
+/** Flex text components must not be empty (LINE rejects "text": ""). Runs on every card sent: the path
+ * of a component is only spelled out for one that fails. */
 function checkFlexTexts(node: unknown, path: string): string[] {
-  if (!node || typeof node !== 'object') return [];
-  const n = node as { type?: string; text?: unknown; contents?: unknown };
   const out: string[] = [];
-  if (n.type === 'text' && (typeof n.text !== 'string' || n.text.length === 0))
-    out.push(`${path}: empty text`);
-  for (const [k, v] of Object.entries(n)) {
-    if (Array.isArray(v)) v.forEach((c, i) => out.push(...checkFlexTexts(c, `${path}.${k}[${i}]`)));
-    else if (v && typeof v === 'object') out.push(...checkFlexTexts(v, `${path}.${k}`));
-  }
+  const keys: (string | number)[] = [];
+  const walk = (n: unknown) => {
+    if (!n || typeof n !== 'object') return;
+    const o = n as { type?: string; text?: unknown };
+    if (o.type === 'text' && (typeof o.text !== 'string' || o.text.length === 0))
+      out.push(
+        `${path}${keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}: empty text`,
+      );
+    for (const k in o) {
+      const v = (o as Record<string, unknown>)[k];
+      if (!v || typeof v !== 'object') continue;
+      keys.push(k);
+      if (Array.isArray(v))
+        v.forEach((c, i) => {
+          keys.push(i);
+          walk(c);
+          keys.pop();
+        });
+      else walk(v);
+      keys.pop();
+    }
+  };
+  walk(node);
   return out;
 }
 

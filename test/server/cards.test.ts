@@ -151,6 +151,30 @@ describe('verdict cards from extreme verdicts', () => {
   });
 });
 
+describe('the limits check itself', () => {
+  it('names every empty Flex text by its place in the card (LINE refuses "text": "")', () => {
+    const card = {
+      type: 'flex',
+      altText: '【危険】',
+      contents: {
+        type: 'bubble',
+        body: {
+          type: 'box',
+          layout: 'vertical',
+          contents: [
+            { type: 'text', text: '' },
+            { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'ok' }, { type: 'text' }] },
+          ],
+        },
+      },
+    } as unknown as Parameters<typeof checkMessages>[0][number];
+    expect(checkMessages([card])).toEqual([
+      'messages[0].contents.body.contents[0]: empty text',
+      'messages[0].contents.body.contents[1].contents[1]: empty text',
+    ]);
+  });
+});
+
 describe('defanging', () => {
   it('breaks every host, link, address and IP in free text, and leaves ordinary text alone', () => {
     expect(defangHost('amazon-co-jp.xyz')).toBe('amazon-co-jp[.]xyz');
