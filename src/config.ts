@@ -29,8 +29,8 @@ export interface Config {
    * without LINE credentials and outside production (NODE_ENV=production needs SIMULATOR=1).
    */
   simulator: boolean;
-  /** Worker threads that run the detector (src/detector/pool.ts); 0: the server's own thread. */
-  analysisThreads: number;
+  /** Threads that answer accepted events (src/server/event-threads.ts); 0: the server's own thread. */
+  eventThreads: number;
 }
 
 export interface RateLimit {
@@ -114,8 +114,7 @@ const Env = z.object({
     (s) => s === undefined || s === '0' || s === '1',
     'must be 1 (serve the simulator page at GET /) or 0 (never serve it)',
   ),
-  // One thread analyses ~1,500 SMS a second, more than one server thread can receive and answer.
-  ANALYSIS_THREADS: z
+  EVENT_THREADS: z
     .string()
     .default('1')
     .refine((s) => /^\d{1,2}$/.test(s.trim()) && Number(s) <= 16, 'must be a whole number from 0 to 16')
@@ -140,6 +139,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('LINE_CHANNEL_ACCESS_TOKEN', 'must be set together with LINE_CHANNEL_SECRET');
   if (token && !secret)
     throw new ConfigError('LINE_CHANNEL_SECRET', 'must be set together with LINE_CHANNEL_ACCESS_TOKEN');
+  // Each thread would have its own memory: two of them could answer one event twice.
+  if (e.EVENT_THREADS > 1 && e.STORE_URL === 'memory:')
+    throw new ConfigError('EVENT_THREADS', 'above 1 needs a shared store (STORE_URL=sqlite:… or redis://…)');
   if (e.METRICS_PORT !== undefined && Number(e.METRICS_PORT) === e.PORT)
     throw new ConfigError('METRICS_PORT', `must differ from PORT (${e.PORT})`);
   return {
@@ -158,6 +160,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // The page needs no login: in production it is never on unless asked for by name.
     simulator:
       e.SIMULATOR === undefined ? !(secret && token) && e.NODE_ENV !== 'production' : e.SIMULATOR === '1',
-    analysisThreads: e.ANALYSIS_THREADS,
+    eventThreads: e.EVENT_THREADS,
   };
 }

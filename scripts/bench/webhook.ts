@@ -167,7 +167,7 @@ export async function run(): Promise<Section> {
         null,
       ],
       [
-        `cores in use while at ${RATE} req/s: server (both threads) / fake LINE API / load generator (machine: ${availableParallelism()})`,
+        `cores in use while at ${RATE} req/s: server (all threads) / fake LINE API / load generator (machine: ${availableParallelism()})`,
         [cores.server, cores.fake, cores.generator].map((c) => c.toFixed(2)).join(' / '),
         '—',
         null,
@@ -192,11 +192,11 @@ export async function run(): Promise<Section> {
       ],
     ];
     const notes = [
-      `Server: \`node src/server/main.ts\` (sqlite store in a temp directory, ANALYSIS_THREADS=${process.env.ANALYSIS_THREADS ?? 1}, LOG_LEVEL=info, RATE_LIMIT_USER=off, logs to a pipe); load generator: autocannon, ${RATE} req/s over 10 connections; the fake LINE API (test/helpers/fake-line.ts): three processes on 127.0.0.1. ${WARMUP_SECONDS} s warm-up first.`,
+      `Server: \`node src/server/main.ts\` (sqlite store in a temp directory, EVENT_THREADS=${process.env.EVENT_THREADS ?? 1}, LOG_LEVEL=info, RATE_LIMIT_USER=off, logs to a pipe); load generator: autocannon, ${RATE} req/s over 10 connections; the fake LINE API (test/helpers/fake-line.ts): three processes on 127.0.0.1. ${WARMUP_SECONDS} s warm-up first.`,
       `Each request: one signed webhook with one new text event (${texts.length} generated SMS texts of ~200 characters, phishing and genuine, from scripts/bench/lib/texts.ts), so every request is claimed in the store, analysed and answered with a Flex card.`,
       'Ack latency: autocannon, request sent → 200 received (whole milliseconds). Webhook → reply: request handed to autocannon / fetch → the fake LINE API receives the reply call (same clock).',
       'Lost: webhooks answered 200 whose reply never reached the fake LINE API, matched by reply token, once answers stopped coming for 5 s.',
-      "The load generator, the fake LINE API and the server share the machine's cores: on a busy machine the ack tail mostly measures waiting for a core (see the load average below). Acknowledgements do not wait behind a backlog: events start one per event-loop turn (src/server/queue.ts), the detector runs in its own thread at a lower scheduling priority (ANALYSIS_THREADS=1, src/detector/pool.ts) and its verdicts come back one per turn; when events arrive faster than they are answered, they wait in the queue, so the reply latency under sustained load is set by the CPU time per event above and the cores left to the server.",
+      "The load generator, the fake LINE API and the server share the machine's cores: on a busy machine the ack tail mostly measures waiting for a core (see the load average below). Acknowledgements do not wait behind a backlog: the server's thread only reads webhooks, checks signatures, queues events and answers 200; accepted events are answered in an event thread (EVENT_THREADS=1, src/server/event-threads.ts) that runs below it in the CPU scheduler. When events arrive faster than that thread answers them (~3 ms of CPU each), they wait in the queue, so the reply latency under sustained load is set by the CPU time per event above.",
     ];
     return { title: 'LINE webhook', command: 'npm run bench -- webhook', rows, notes };
   } finally {

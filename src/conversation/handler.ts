@@ -1,6 +1,6 @@
 // One webhook event in, the answer out. Knows nothing of HTTP or of how messages are sent (sender.ts),
 // so the LINE webhook and the simulator page (issue 6) share it.
-import type { Analyzer } from '../detector/index.ts';
+import type { Detector } from '../detector/index.ts';
 import type { Verdict } from '../detector/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
@@ -27,7 +27,7 @@ import { takeCheck, type RateLimits } from './rate-limit.ts';
 
 export interface HandlerDeps {
   /** Still loading at start-up: the first events wait for it. */
-  detector: Promise<Analyzer>;
+  detector: Promise<Detector>;
   store: Store;
   copy: Copy;
   now: () => number;
@@ -119,7 +119,7 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
   }
   const long = body.length > LIMITS.textUnits;
   const checked = long ? cutAt(body, LIMITS.textUnits) : body;
-  const verdict = await (await deps.detector).analyze(checked);
+  const verdict = (await deps.detector).analyze(checked);
   const note = {
     kind: 'text',
     risk: verdict.risk,

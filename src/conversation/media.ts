@@ -136,7 +136,7 @@ async function judgeImage(
     dark: reading.dark,
   });
   const body = [joinParagraphs(reading.lines), ...reading.qr].join('\n').trim();
-  const verdict = await (await deps.detector).analyze(body);
+  const verdict = (await deps.detector).analyze(body);
   note.risk = verdict.risk;
   note.brand = verdict.brand?.id ?? 'none';
   // A few stray letters read from a photo's texture are not a message.
@@ -179,7 +179,7 @@ async function judgeFile(
       return answer(copy, copy.answers.file_unreadable, { ...note, unreadable: true });
     throw err;
   }
-  const verdict = await (await deps.detector).analyze(body, { links });
+  const verdict = (await deps.detector).analyze(body, { links });
   note.risk = verdict.risk;
   note.brand = verdict.brand?.id ?? 'none';
   note.links = links.length;

@@ -42,11 +42,6 @@ export interface Detector {
   analyze(text: string, extra?: AnalyzeExtra): Verdict;
 }
 
-/** The detector as the conversation uses it: a Detector in this thread, or one in worker threads (pool.ts). */
-export interface Analyzer {
-  analyze(text: string, extra?: AnalyzeExtra): Verdict | Promise<Verdict>;
-}
-
 export function createDetector(c: Compiled): Detector {
   return { analyze: (text, extra) => analyze(c, text, extra) };
 }

@@ -3,27 +3,30 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
-import type { Analyzer } from '../detector/index.ts';
+import type { Detector } from '../detector/index.ts';
+import { loadDetector } from '../detector/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
-import { createEventProcessor } from '../conversation/process.ts';
-import type { HandlerDeps } from '../conversation/handler.ts';
 import { simulator, type SimulatorLimits } from '../simulator/plugin.ts';
 import type { Sender } from '../conversation/sender.ts';
 import { chatOf } from '../line/events.ts';
-import { createLineApi, type LineApi, type LineApiOptions } from '../line/client.ts';
-import { createLineSender } from '../line/sender.ts';
+import type { LineApi } from '../line/client.ts';
 import { lineWebhook } from '../../webhooks/line.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
-import { lineContentSource, memoryContentSource } from '../media/content.ts';
-import { MEDIA_LIMITS, type MediaDeps } from '../media/media.ts';
-import { createOcrPool, type OcrPoolOptions } from '../media/ocr-pool.ts';
+import { createMetrics, metricsText, type Metrics } from './metrics.ts';
+import type { MediaDeps } from '../media/media.ts';
 import { createWorkQueue } from './queue.ts';
+import { createEventRuntime, type EventOptions, type EventRuntime } from './events.ts';
+import type { EventThreads } from './event-threads.ts';
 
 export interface AppDeps {
-  /** May still be loading: /readyz says 503 until it is ready, and early events wait for it. */
-  detector: Promise<Analyzer>;
+  /**
+   * May still be loading: /readyz says 503 until it is ready, and early events wait for it. With
+   * `events`, only the simulator page uses it (and it may be left out when the page is off).
+   */
+  detector?: Promise<Detector>;
+  /** Events handled in threads of their own (event-threads.ts): this thread only acknowledges webhooks. */
+  events?: EventThreads;
   store: Store;
   logger: Logger;
   copy?: Copy;
@@ -41,19 +44,13 @@ export interface AppDeps {
   media?: MediaDeps;
 }
 
-export interface AppOptions {
+export interface AppOptions extends EventOptions {
   /** Webhook body limit in bytes; LINE batches stay far below it. */
   bodyLimit?: number;
   /** Events processed at once. */
   concurrency?: number;
   /** Events waiting at most; beyond it the webhook answers 503 and LINE may redeliver. */
   maxPending?: number;
-  loadingAfterMs?: number;
-  lineRetry?: Pick<LineApiOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs' | 'timeoutMs'>;
-  /** The OCR pool the app makes when deps.media is not given. */
-  ocr?: OcrPoolOptions;
-  /** Start and warm the OCR workers once the detector is ready (the server does; tests do not). */
-  warmOcr?: boolean;
   /** Bounds of the simulator page's endpoint (src/simulator/plugin.ts), when it is on. */
   simulator?: Partial<SimulatorLimits>;
 }
@@ -94,12 +91,24 @@ export async function buildApp(
           ? 'send Authorization: Bearer <METRICS_TOKEN>'
           : '/metrics answers loopback callers only; set METRICS_TOKEN or METRICS_PORT',
       });
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    const text = await metricsText(metrics, deps.events ? await deps.events.metrics() : []);
+    return reply.type(metrics.registry.contentType).send(text);
   });
+
+  // Handled here, or in event threads; the simulator page always handles its events here.
+  const runtime: EventRuntime | null =
+    !deps.events || config.simulator
+      ? createEventRuntime(
+          config,
+          { ...deps, detector: deps.detector ?? loadDetector(), copy, metrics },
+          deps.events ? { ...options, warmOcr: false } : options,
+        )
+      : null;
+  const processEvent = deps.events ? (config.line ? deps.events.process : null) : runtime!.process;
 
   let ready = false;
   let failed = false;
-  deps.detector.then(
+  Promise.all([deps.events?.ready, runtime?.handlerDeps.detector]).then(
     () => (ready = true),
     () => (failed = true),
   );
@@ -117,20 +126,6 @@ export async function buildApp(
     }
   });
 
-  const line = config.line;
-  const api =
-    deps.lineApi ??
-    (line
-      ? createLineApi({
-          channelAccessToken: line.channelAccessToken,
-          apiBaseUrl: config.lineApiBaseUrl,
-          dataApiBaseUrl: config.lineDataApiBaseUrl,
-          ...options.lineRetry,
-        })
-      : null);
-  const baseSender = deps.sender ?? (api ? createLineSender(api, log) : null);
-  const sender = baseSender ? metrics.instrument(baseSender) : null;
-
   const queue = createWorkQueue({
     concurrency: options.concurrency ?? 32,
     // A reply token lives about a minute: beyond ~2,000 waiting events (5–15 s of work on one machine)
@@ -139,57 +134,12 @@ export async function buildApp(
     onError: (err) => log.error({ err }, 'event task failed'),
   });
   metrics.watchWebhookQueue(() => ({ waiting: queue.pending - queue.running, running: queue.running }));
-  // Workers start with the first picture (main.ts warms them once the detector is ready).
-  const ownPool = deps.media ? null : createOcrPool(options.ocr);
-  const media: MediaDeps = deps.media ?? {
-    content: line
-      ? lineContentSource({
-          channelAccessToken: line.channelAccessToken,
-          dataApiBaseUrl: config.lineDataApiBaseUrl,
-        })
-      : memoryContentSource(new Map()),
-    ocr: ownPool!,
-    limits: MEDIA_LIMITS,
-  };
-  metrics.watchOcrQueue(() => {
-    const s = media.ocr.stats();
-    return { waiting: s.queued, running: s.running };
-  });
-  if (options.warmOcr)
-    // After the dictionary load, so a cold start still answers its first webhook in time; then the
-    // first picture does not wait ~3 s for workers to start and warm up.
-    deps.detector.then(
-      () =>
-        media.ocr.warm().then(
-          () => log.info('OCR workers ready'),
-          (err: unknown) => log.error({ err }, 'OCR workers failed to start'),
-        ),
-      () => undefined,
-    );
-  // Everything the conversation needs, shared as it is by the LINE webhook and the simulator page.
-  const handlerDeps: HandlerDeps = {
-    detector: deps.detector,
-    store: deps.store,
-    copy,
-    now: deps.now ?? Date.now,
-    log,
-    rateLimits: config.rateLimits,
-    media,
-  };
-  const processEvent = sender
-    ? createEventProcessor({
-        ...handlerDeps,
-        sender,
-        loadingAfterMs: options.loadingAfterMs ?? 500,
-        observer: metrics,
-      })
-    : null;
-
   // GET / and POST /simulator/events, only when enabled (config.simulator: never by default in production).
-  if (config.simulator) await app.register(simulator, { deps: handlerDeps, limits: options.simulator });
+  if (config.simulator && runtime)
+    await app.register(simulator, { deps: runtime.handlerDeps, limits: options.simulator });
 
   await app.register(lineWebhook, {
-    channelSecret: processEvent ? (line?.channelSecret ?? null) : null,
+    channelSecret: processEvent ? (config.line?.channelSecret ?? null) : null,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     accept(events) {
       if (!processEvent || queue.room < events.length) return false;
@@ -212,7 +162,7 @@ export async function buildApp(
   // Runs after the server stopped taking requests: every accepted event is still answered.
   app.addHook('onClose', async () => {
     await queue.drain();
-    await ownPool?.close();
+    await runtime?.close();
   });
   return app;
 }

@@ -10,11 +10,11 @@ import { openStore } from '../store/open.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
 import { loadGuideRules } from '../remediation/rules.ts';
 import { loadGuide } from '../remediation/load.ts';
-import type { Analyzer } from '../detector/index.ts';
-import { startDetectorPool, type DetectorPool } from '../detector/pool.ts';
+import type { Detector } from '../detector/index.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, metricsText } from './metrics.ts';
+import { startEventThreads } from './event-threads.ts';
 
 function stop(message: string): never {
   process.stderr.write(`sagicheck: ${message}\n`);
@@ -40,12 +40,29 @@ try {
   stop((err as Error).message);
 }
 
+// With LINE credentials and EVENT_THREADS ≥ 1, accepted events are answered in threads of their own
+// (event-threads.ts) and this thread only acknowledges webhooks. Otherwise, and for the simulator page,
+// they are answered here with a detector loaded here.
+const threaded = config.line !== null && config.eventThreads > 0;
+const events = threaded
+  ? startEventThreads({
+      threads: config.eventThreads,
+      onThreadError: (err) => log.error({ err }, 'event thread stopped'),
+    })
+  : undefined;
 // Settled once the dictionary is loaded, after the server listens (the load keeps the CPU busy).
-let detectorLoaded!: { resolve: (d: Analyzer) => void; reject: (err: unknown) => void };
-const detector = new Promise<Analyzer>((resolve, reject) => (detectorLoaded = { resolve, reject }));
-let pool: DetectorPool | null = null;
+let detectorLoaded!: { resolve: (d: Detector) => void; reject: (err: unknown) => void };
+const detector =
+  !threaded || config.simulator
+    ? new Promise<Detector>((resolve, reject) => (detectorLoaded = { resolve, reject }))
+    : undefined;
 const metrics = createMetrics();
-const app = await buildApp(config, { detector, store, logger: log, copy, metrics }, { warmOcr: true });
+const app = await buildApp(
+  config,
+  { detector, events, store, logger: log, copy, metrics },
+  { warmOcr: !threaded },
+);
+const allMetrics = async () => metricsText(metrics, events ? await events.metrics() : []);
 
 // METRICS_PORT: /metrics alone on a second port, without a token, for fly.io's Prometheus scraper. Fly
 // routes only the service port (PORT) from the internet; this one is reachable on the private network.
@@ -57,7 +74,7 @@ const metricsServer =
           res.writeHead(404).end();
           return;
         }
-        metrics.registry.metrics().then(
+        allMetrics().then(
           (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
           (err: unknown) => {
             log.error({ err }, 'metrics failed');
@@ -77,7 +94,7 @@ function shutdown(signal: string, code = 0): Promise<void> {
     try {
       metricsServer?.close();
       await app.close();
-      await pool?.close();
+      await events?.close();
       await store.close();
     } catch (err) {
       log.error({ err }, 'error while shutting down');
@@ -128,27 +145,15 @@ if (!config.line && !config.simulator)
       'webhook answers 503 and GET / 404; set the LINE credentials, or SIMULATOR=1 for the page',
   );
 
-// The detector runs in worker threads (ANALYSIS_THREADS, src/detector/pool.ts) so that this thread only
-// reads webhooks and sends answers. The guide's reading of "what I did" stays in this thread with its
-// own copy of the dictionary; both load at once.
 const started = performance.now();
-const analyzer: Promise<Analyzer> =
-  config.analysisThreads === 0
-    ? loadDetector()
-    : startDetectorPool({
-        threads: config.analysisThreads,
-        onThreadError: (err) => log.error({ err }, 'analysis thread stopped; starting a new one'),
-      }).then((p) => (pool = p));
-Promise.all([analyzer, loadGuide()]).then(
-  ([d]) => {
-    detectorLoaded.resolve(d);
+if (detector) loadDetector().then(detectorLoaded.resolve, detectorLoaded.reject);
+Promise.all([events?.ready, detector, threaded ? null : loadGuide()]).then(
+  () =>
     log.info(
-      { ms: Math.round(performance.now() - started), analysisThreads: config.analysisThreads },
+      { ms: Math.round(performance.now() - started), eventThreads: threaded ? config.eventThreads : 0 },
       'detector ready',
-    );
-  },
+    ),
   (err: unknown) => {
-    detectorLoaded.reject(err);
     log.fatal({ err }, 'detector failed to load');
     void shutdown('detector', 1);
   },

@@ -2,7 +2,16 @@
 // only ever take values from small fixed sets — event and message types LINE documents, verdict risks,
 // brand ids from rules/brands.yaml, delivery outcomes, HTTP statuses — never a user, group or message
 // id, never text or a link, so a label cannot carry personal data and the number of series is bounded.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 import type { Delivery, Sender } from '../conversation/sender.ts';
 import type { LineEvent } from '../line/events.ts';
 
@@ -49,11 +58,15 @@ export interface Metrics extends EventObserver {
 const SECONDS_FAST = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const SECONDS_SLOW = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-export function createMetrics(): Metrics {
+/** A registry's figures as data, to cross from an event thread to the server's /metrics. */
+export type MetricsData = MetricObjectWithValues<MetricValue<string>>[];
+
+/** process: false in an event thread (the process figures are the server thread's to report). */
+export function createMetrics(o: { process?: boolean } = {}): Metrics {
   const registry = new Registry();
   const registers = [registry];
   // Process figures: CPU, resident memory, heap, event-loop lag, GC.
-  collectDefaultMetrics({ register: registry });
+  if (o.process !== false) collectDefaultMetrics({ register: registry });
 
   const requests = new Counter({
     name: 'sagicheck_webhook_requests_total',
@@ -199,4 +212,11 @@ export function createMetrics(): Metrics {
       };
     },
   };
+}
+
+/** The exposition text: this thread's figures, added to those of the event threads (same names sum). */
+export async function metricsText(metrics: Metrics, others: MetricsData[]): Promise<string> {
+  if (others.length === 0) return metrics.registry.metrics();
+  const all = [await metrics.registry.getMetricsAsJSON(), ...others] as MetricsData[];
+  return AggregatorRegistry.aggregate(all).metrics();
 }

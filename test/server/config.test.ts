@@ -15,7 +15,7 @@ describe('loadConfig', () => {
       rateLimits: { user: { max: 20, windowMs: 600_000 }, group: { max: 100, windowMs: 600_000 } },
       metrics: { token: null, port: null },
       simulator: true,
-      analysisThreads: 1,
+      eventThreads: 1,
     });
     expect(loadConfig({ LINE_CHANNEL_SECRET: ' ', LINE_CHANNEL_ACCESS_TOKEN: '' }).line).toBeNull();
   });
@@ -32,9 +32,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ SIMULATOR: ' ' }).simulator).toBe(true);
   });
 
-  it('runs the detector in ANALYSIS_THREADS worker threads, or in the server thread with 0', () => {
-    expect(loadConfig({ ANALYSIS_THREADS: '2' }).analysisThreads).toBe(2);
-    expect(loadConfig({ ANALYSIS_THREADS: '0' }).analysisThreads).toBe(0);
+  it('answers events in EVENT_THREADS threads, or in the server thread with 0', () => {
+    expect(loadConfig({ EVENT_THREADS: '2' }).eventThreads).toBe(2);
+    expect(loadConfig({ EVENT_THREADS: '0' }).eventThreads).toBe(0);
+    expect(loadConfig({ EVENT_THREADS: '1', STORE_URL: 'memory:' }).eventThreads).toBe(1);
   });
 
   it('turns the webhook on when both credentials are set', () => {
@@ -59,9 +60,10 @@ describe('loadConfig', () => {
     [{ METRICS_PORT: '3000' }, 'METRICS_PORT'],
     [{ SIMULATOR: 'true' }, 'SIMULATOR'],
     [{ SIMULATOR: 'yes' }, 'SIMULATOR'],
-    [{ ANALYSIS_THREADS: 'two' }, 'ANALYSIS_THREADS'],
-    [{ ANALYSIS_THREADS: '17' }, 'ANALYSIS_THREADS'],
-    [{ ANALYSIS_THREADS: '-1' }, 'ANALYSIS_THREADS'],
+    [{ EVENT_THREADS: 'two' }, 'EVENT_THREADS'],
+    [{ EVENT_THREADS: '17' }, 'EVENT_THREADS'],
+    [{ EVENT_THREADS: '-1' }, 'EVENT_THREADS'],
+    [{ EVENT_THREADS: '2', STORE_URL: 'memory:' }, 'EVENT_THREADS'],
     [{ LINE_CHANNEL_SECRET: 's' }, 'LINE_CHANNEL_ACCESS_TOKEN'],
     [{ LINE_CHANNEL_ACCESS_TOKEN: 't' }, 'LINE_CHANNEL_SECRET'],
   ])('%o is refused, naming %s', (env, variable) => {

@@ -1,5 +1,5 @@
-// `npm start` as deployed: the server process with its analysis thread (ANALYSIS_THREADS, src/detector/
-// pool.ts) and the sqlite store, answering signed webhooks through a stand-in LINE API on 127.0.0.1, and
+// `npm start` as deployed: the server process with its event thread (EVENT_THREADS, src/server/
+// event-threads.ts) and the sqlite store, answering signed webhooks through a stand-in LINE API on 127.0.0.1, and
 // stopping on SIGTERM only after every accepted event has been answered.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -50,7 +50,7 @@ beforeAll(async () => {
       LINE_API_BASE_URL: fake.url,
       LINE_DATA_API_BASE_URL: fake.url,
       STORE_URL: `sqlite:${join(dir, 'bot.db')}`,
-      ANALYSIS_THREADS: '1',
+      EVENT_THREADS: '1',
       LOG_LEVEL: 'info',
       SIMULATOR: '0',
     },
@@ -78,8 +78,8 @@ afterAll(async () => {
 });
 
 describe('npm start', { timeout: 30_000 }, () => {
-  it('analyses in its worker thread and answers each message with the verdict label first', async () => {
-    expect(logs.find((l) => l.includes('detector ready'))).toContain('"analysisThreads":1');
+  it('answers in its event thread each message with the verdict label first', async () => {
+    expect(logs.find((l) => l.includes('detector ready'))).toContain('"eventThreads":1');
     const events = [textEvent(PHISHING, inUser()), textEvent(GENUINE, inUser('U' + '3'.repeat(32)))];
     expect((await postWebhook(base, body(...events))).status).toBe(200);
     await waitFor(() => replies().length === 2, 10_000, 'two replies');
@@ -89,6 +89,11 @@ describe('npm start', { timeout: 30_000 }, () => {
     };
     expect(first(events[0]!.replyToken)).toMatch(/^【危険】/);
     expect(first(events[1]!.replyToken)).toMatch(/^【危険なサインは見つかりません】/);
+    // /metrics adds the event thread's figures to the server thread's, each series once.
+    const m = await (await fetch(`${base}/metrics`)).text();
+    expect(m).toMatch(/^sagicheck_verdicts_total\{risk="high",brand="amazon"\} 1$/m);
+    expect(m).toMatch(/^sagicheck_events_total\{type="message",message="text"\} 2$/m);
+    expect(m.match(/^process_resident_memory_bytes /gm)).toHaveLength(1);
     // What the person sent never reaches the log.
     expect(logs.join('\n')).not.toContain('amazon-verify');
     expect(logs.join('\n')).not.toContain('打ち合わせ');
