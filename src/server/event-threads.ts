@@ -30,7 +30,15 @@ interface Thread {
 
 const WORKER = new URL('./event-worker.ts', import.meta.url);
 
-export function startEventThreads(o: { threads: number; onThreadError: (err: Error) => void }): EventThreads {
+export interface EventThreadOptions {
+  threads: number;
+  /** Told when a thread stops unexpectedly (it is replaced if it had started). */
+  onThreadError: (err: Error) => void;
+  /** The thread's module; tests give one that fails on cue. */
+  worker?: URL;
+}
+
+export function startEventThreads(o: EventThreadOptions): EventThreads {
   let nextId = 1;
   let closing = false;
   let readyCount = 0;
@@ -58,7 +66,7 @@ export function startEventThreads(o: { threads: number; onThreadError: (err: Err
 
   const spawn = (): Thread => {
     const t: Thread = {
-      worker: new Worker(WORKER),
+      worker: new Worker(o.worker ?? WORKER),
       loaded: false,
       stopped: false,
       events: new Map(),
