@@ -4,11 +4,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Detector } from '../detector/index.ts';
-import { loadDetector } from '../detector/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
-import { simulator, type SimulatorLimits } from '../simulator/plugin.ts';
+import type { SimulatorLimits } from '../simulator/plugin.ts';
 import type { Sender } from '../conversation/sender.ts';
 import { chatOf } from '../line/events.ts';
 import type { LineApi } from '../line/client.ts';
@@ -16,7 +15,7 @@ import { lineWebhook } from '../../webhooks/line.ts';
 import { createMetrics, metricsText, type Metrics } from './metrics.ts';
 import type { MediaDeps } from '../media/media.ts';
 import { createWorkQueue } from './queue.ts';
-import { createEventRuntime, type EventOptions, type EventRuntime } from './events.ts';
+import type { EventOptions, EventRuntime } from './events.ts';
 import type { EventThreads } from './event-threads.ts';
 
 export interface AppDeps {
@@ -95,12 +94,18 @@ export async function buildApp(
     return reply.type(metrics.registry.contentType).send(text);
   });
 
-  // Handled here, or in event threads; the simulator page always handles its events here.
+  // Handled here, or in event threads; the simulator page always handles its events here. Loaded only
+  // when needed: with event threads, this thread never holds the detector, OCR or LINE client code.
   const runtime: EventRuntime | null =
     !deps.events || config.simulator
-      ? createEventRuntime(
+      ? (await import('./events.ts')).createEventRuntime(
           config,
-          { ...deps, detector: deps.detector ?? loadDetector(), copy, metrics },
+          {
+            ...deps,
+            detector: deps.detector ?? (await import('../detector/load.ts')).loadDetector(),
+            copy,
+            metrics,
+          },
           deps.events ? { ...options, warmOcr: false } : options,
         )
       : null;
@@ -135,8 +140,10 @@ export async function buildApp(
   });
   metrics.watchWebhookQueue(() => ({ waiting: queue.pending - queue.running, running: queue.running }));
   // GET / and POST /simulator/events, only when enabled (config.simulator: never by default in production).
-  if (config.simulator && runtime)
+  if (config.simulator && runtime) {
+    const { simulator } = await import('../simulator/plugin.ts');
     await app.register(simulator, { deps: runtime.handlerDeps, limits: options.simulator });
+  }
 
   await app.register(lineWebhook, {
     channelSecret: processEvent ? (config.line?.channelSecret ?? null) : null,

@@ -4,12 +4,10 @@
 // answer every accepted event, close the store.
 import { createServer } from 'node:http';
 import { loadConfig, ConfigError } from '../config.ts';
-import { loadDetector } from '../detector/load.ts';
 import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/open.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
 import { loadGuideRules } from '../remediation/rules.ts';
-import { loadGuide } from '../remediation/load.ts';
 import type { Detector } from '../detector/index.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
@@ -146,8 +144,13 @@ if (!config.line && !config.simulator)
   );
 
 const started = performance.now();
-if (detector) loadDetector().then(detectorLoaded.resolve, detectorLoaded.reject);
-Promise.all([events?.ready, detector, threaded ? null : loadGuide()]).then(
+// Imported only when used here: with event threads, this thread holds no detector or guide code.
+if (detector)
+  import('../detector/load.ts')
+    .then((m) => m.loadDetector())
+    .then(detectorLoaded.resolve, detectorLoaded.reject);
+const guide = threaded ? null : import('../remediation/load.ts').then((m) => m.loadGuide());
+Promise.all([events?.ready, detector, guide]).then(
   () =>
     log.info(
       { ms: Math.round(performance.now() - started), eventThreads: threaded ? config.eventThreads : 0 },
