@@ -3,6 +3,7 @@
 // preprocessing and the English link pass each buy, measured on the same pictures. Runs in a fresh
 // process (scripts/bench/lib/ocr-run.ts) so nothing else loaded counts toward the memory figure.
 import { runChild } from './lib/child.ts';
+import { serverScreenshots } from './lib/ocr-server.ts';
 import type { OcrRunResult } from './lib/ocr-run.ts';
 import { mb, median, ms, percentile, sortedCopy, type Row, type Section } from './lib/report.ts';
 
@@ -12,6 +13,8 @@ const RUN = new URL('./lib/ocr-run.ts', import.meta.url);
 
 export async function run(): Promise<Section> {
   const r = await runChild<OcrRunResult>(RUN);
+  const srv = await serverScreenshots();
+  const srvTimes = sortedCopy(srv.replyMs);
   const times = sortedCopy(r.timedMs);
   const p50 = percentile(times, 50);
   const p95 = percentile(times, 95);
@@ -35,6 +38,18 @@ export async function run(): Promise<Section> {
       null,
     ],
     ['peak RSS (detector + OCR workers + sharp)', mb(r.peakRss), '≤ 600 MB', r.peakRss <= RSS_TARGET],
+    [
+      `the server (npm start, EVENT_THREADS=${srv.eventThreads}) answering the same screenshots as LINE image messages: webhook → reply p50 / p95 (${srvTimes.length})`,
+      `${ms(percentile(srvTimes, 50))} / ${ms(percentile(srvTimes, 95))}`,
+      '—',
+      null,
+    ],
+    [
+      'the server: RSS at rest (OCR workers warm) → peak while answering them',
+      `${mb(srv.restRss)} → ${mb(srv.peakRss)}`,
+      '—',
+      null,
+    ],
     [`OCR pool: ${r.poolSize} slot(s) (jpn + eng worker each), start + warm-up`, ms(r.startMs), '—', null],
     ['full pipeline (preprocessing + link pass)', variant('full'), '—', null],
     ['without preprocessing', variant('no preprocessing'), '—', null],
@@ -61,6 +76,7 @@ export async function run(): Promise<Section> {
     notes: [
       'Pictures: 4 SMS screenshots rendered by scripts/fixtures/render-screenshots.ts (light and dark mode, links wrapped over 2–3 lines) and a QR poster; the timed set is 6 rounds of the screenshots plus the poster, read one at a time.',
       '"links exact": the link read character for character; "phrases": key Japanese phrases read without OCR spaces. The variants run once over the 4 screenshots.',
+      'The server rows: the whole process as deployed — the thread that acknowledges webhooks, the event thread with its own detector (src/server/event-threads.ts), the OCR workers and sharp — with the sqlite store and a stand-in LINE API on 127.0.0.1 serving the pictures; the first rows measure the OCR path alone in one process, as issue 5 set its target. With EVENT_THREADS=0 the server holds one detector fewer (~110 MB less).',
       'Preprocessing: grayscale, dark mode inverted, levels (light-grey bubbles to white), small pictures scaled up; photos scaled to 720 px wide with a median filter.',
     ],
   };

@@ -3,12 +3,12 @@
 // stopping on SIGTERM only after every accepted event has been answered.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
 import { body, inUser, postWebhook, SECRET, TOKEN, textEvent, waitFor } from '../helpers/webhook.ts';
+import { freePort } from '../helpers/redis-server.ts';
 
 const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
 const PHISHING =
@@ -20,15 +20,6 @@ let dir: string;
 let server: ChildProcess;
 let base: string;
 const logs: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const replies = () =>
   fake
