@@ -14,9 +14,9 @@ import { freePort, startRedis } from '../../test/helpers/redis-server.ts';
 import { int, ms, type Row, type Section } from './lib/report.ts';
 import { cpuSeconds, serverFlags, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
+import { serverEnv } from '../../test/helpers/webhook.ts';
 
 const SECRET = 'bench-channel-secret';
-const TOKEN = 'test-access-token'; // the stand-in accepts only this one
 const RATE = 1000;
 /** LOAD_SECONDS shortens the run for a quick look; the reported figures are of 60 s. */
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -58,19 +58,10 @@ export async function run(): Promise<Section> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [...serverFlags(), MAIN], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LINE_CHANNEL_SECRET: SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
-      LINE_API_BASE_URL: counter.url,
-      LINE_DATA_API_BASE_URL: counter.url,
-      STORE_URL: redis.url,
-      LOG_LEVEL: 'info',
-      SIMULATOR: '0',
-    },
+    env: serverEnv(
+      { port, lineUrl: counter.url, storeUrl: redis.url, secret: SECRET },
+      { NODE_ENV: 'production', LOG_LEVEL: 'info', SIMULATOR: '0' },
+    ),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {

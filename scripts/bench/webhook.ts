@@ -13,9 +13,9 @@ import autocannon from 'autocannon';
 import { int, median, ms, percentile, sortedCopy, type Row, type Section } from './lib/report.ts';
 import { cpuSeconds, serverFlags, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
+import { serverEnv } from '../../test/helpers/webhook.ts';
 
 const SECRET = 'bench-channel-secret';
-const TOKEN = 'test-access-token'; // the fake LINE API accepts only this one
 const RATE = 500;
 const RATE_ROUNDS = 3;
 const RATE_SECONDS = 10;
@@ -37,19 +37,11 @@ export async function run(): Promise<Section> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [...serverFlags(), MAIN], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LINE_CHANNEL_SECRET: SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
-      LINE_API_BASE_URL: fake.url,
-      LINE_DATA_API_BASE_URL: fake.url,
-      STORE_URL: `sqlite:${join(dir, 'bench.db')}`,
-      LOG_LEVEL: 'info',
+    env: serverEnv(
+      { port, lineUrl: fake.url, storeUrl: `sqlite:${join(dir, 'bench.db')}`, secret: SECRET },
       // 1,000 simulated users send far more than 20 checks each: the per-user limit would silence them.
-      RATE_LIMIT_USER: 'off',
-    },
+      { LOG_LEVEL: 'info', RATE_LIMIT_USER: 'off' },
+    ),
     // Logs are written as in production, to a pipe nobody reads slowly.
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -118,3 +118,24 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/**
+ * The environment of `node src/server/main.ts` on 127.0.0.1 answering through a stand-in LINE API
+ * (tests and benchmarks that run the server as deployed); `more` adds or overrides variables.
+ */
+export function serverEnv(
+  o: { port: number; lineUrl: string; storeUrl: string; secret?: string },
+  more: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(o.port),
+    HOST: '127.0.0.1',
+    LINE_CHANNEL_SECRET: o.secret ?? SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+    LINE_API_BASE_URL: o.lineUrl,
+    LINE_DATA_API_BASE_URL: o.lineUrl,
+    STORE_URL: o.storeUrl,
+    ...more,
+  };
+}

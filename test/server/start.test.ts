@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
-import { body, inUser, postWebhook, SECRET, TOKEN, textEvent, waitFor } from '../helpers/webhook.ts';
+import { body, inUser, postWebhook, serverEnv, textEvent, waitFor } from '../helpers/webhook.ts';
 import { freePort } from '../helpers/redis-server.ts';
 
 const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
@@ -32,19 +32,10 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LINE_CHANNEL_SECRET: SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
-      LINE_API_BASE_URL: fake.url,
-      LINE_DATA_API_BASE_URL: fake.url,
-      STORE_URL: `sqlite:${join(dir, 'bot.db')}`,
-      EVENT_THREADS: '1',
-      LOG_LEVEL: 'info',
-      SIMULATOR: '0',
-    },
+    env: serverEnv(
+      { port, lineUrl: fake.url, storeUrl: `sqlite:${join(dir, 'bot.db')}` },
+      { EVENT_THREADS: '1', LOG_LEVEL: 'info', SIMULATOR: '0' },
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let rest = '';

@@ -11,8 +11,7 @@ import {
   inUser,
   messageEvent,
   postWebhook,
-  SECRET,
-  TOKEN,
+  serverEnv,
   waitFor,
 } from '../../../test/helpers/webhook.ts';
 import { renderSmsScreenshot, SCREENSHOTS } from '../../fixtures/render-screenshots.ts';
@@ -38,19 +37,10 @@ export async function serverScreenshots(): Promise<ServerScreenshots> {
   const base = `http://127.0.0.1:${port}`;
   const eventThreads = process.env.EVENT_THREADS ?? '1';
   const server = spawn(process.execPath, [...serverFlags(), MAIN], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LINE_CHANNEL_SECRET: SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
-      LINE_API_BASE_URL: fake.url,
-      LINE_DATA_API_BASE_URL: fake.url,
-      STORE_URL: `sqlite:${join(dir, 'bench.db')}`,
-      RATE_LIMIT_USER: 'off',
-      LOG_LEVEL: 'warn',
-      EVENT_THREADS: eventThreads,
-    },
+    env: serverEnv(
+      { port, lineUrl: fake.url, storeUrl: `sqlite:${join(dir, 'bench.db')}` },
+      { RATE_LIMIT_USER: 'off', LOG_LEVEL: 'warn', EVENT_THREADS: eventThreads },
+    ),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const rss = () =>
