@@ -47,8 +47,8 @@ export async function run(): Promise<Section> {
     [
       'the server: RSS at rest (OCR workers warm) → peak while answering them',
       `${mb(srv.restRss)} → ${mb(srv.peakRss)}`,
-      '—',
-      null,
+      '≤ 600 MB (peak)',
+      srv.peakRss <= RSS_TARGET,
     ],
     [`OCR pool: ${r.poolSize} slot(s) (jpn + eng worker each), start + warm-up`, ms(r.startMs), '—', null],
     ['full pipeline (preprocessing + link pass)', variant('full'), '—', null],
