@@ -66,7 +66,7 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
 
   const spawn = (): Thread => {
     const t: Thread = {
-      // A young generation of 16 MB keeps the server reading screenshots under 600 MB (peak 582 MB,
+      // A young generation of 16 MB keeps the server reading screenshots under 600 MB (peaks 576–597 MB,
       // 619 MB with V8's default for a thread) for a few percent more garbage-collection time.
       worker: new Worker(o.worker ?? WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 16 } }),
       loaded: false,
