@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { freePort, startRedis } from '../../test/helpers/redis-server.ts';
 import { int, ms, type Row, type Section } from './lib/report.ts';
-import { cpuSeconds, serverFlags, stop, waitReady } from './lib/server-process.ts';
+import { cpuSeconds, serverFlags, startStandIn, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
 import { serverEnv } from '../../test/helpers/webhook.ts';
 
@@ -289,30 +289,13 @@ interface Counter {
 }
 
 async function startCounter(): Promise<Counter> {
-  const child = spawn(process.execPath, [COUNTER], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout!.setEncoding('utf8').once('data', (d: string) => resolve(d.trim()));
-  });
-  // One question at a time, so answers cannot cross.
-  let chain: Promise<unknown> = Promise.resolve();
-  const ask = <T>(msg: string) => {
-    const next = chain.then(
-      () =>
-        new Promise<T>((resolve) => {
-          child.once('message', (m) => resolve(m as T));
-          child.send(msg);
-        }),
-    );
-    chain = next.catch(() => {});
-    return next;
-  };
+  const c = await startStandIn(COUNTER);
   return {
-    url,
-    count: () => ask('count'),
-    tokens: async () => (await ask<{ tokens: [string, number][] }>('tokens')).tokens,
-    reset: async () => void (await ask('reset')),
-    close: () => child.disconnect(),
+    url: c.url,
+    count: () => c.ask('count'),
+    tokens: async () => (await c.ask<{ tokens: [string, number][] }>('tokens')).tokens,
+    reset: async () => void (await c.ask('reset')),
+    close: c.close,
   };
 }
 

@@ -11,7 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { int, median, ms, percentile, sortedCopy, type Row, type Section } from './lib/report.ts';
-import { cpuSeconds, serverFlags, stop, waitReady } from './lib/server-process.ts';
+import { cpuSeconds, serverFlags, startStandIn, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
 import { serverEnv } from '../../test/helpers/webhook.ts';
 
@@ -269,22 +269,13 @@ interface Fake {
 }
 
 async function startFake(): Promise<Fake> {
-  const child = spawn(process.execPath, [FAKE], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout!.setEncoding('utf8').once('data', (d: string) => resolve(d.trim()));
-  });
-  const ask = <T>(msg: string) =>
-    new Promise<T>((resolve) => {
-      child.once('message', (m) => resolve(m as T));
-      child.send(msg);
-    });
+  const f = await startStandIn(FAKE);
   return {
-    url,
-    pid: child.pid!,
-    calls: () => ask<Calls>('calls'),
-    reset: async () => void (await ask('reset')),
-    close: () => child.disconnect(),
+    url: f.url,
+    pid: f.pid,
+    calls: () => f.ask<Calls>('calls'),
+    reset: async () => void (await f.ask('reset')),
+    close: f.close,
   };
 }
 

@@ -106,7 +106,7 @@ export async function buildApp(
             copy,
             metrics,
           },
-          deps.events ? { ...options, warmOcr: false } : options,
+          options,
         )
       : null;
   const processEvent = deps.events ? (config.line ? deps.events.process : null) : runtime!.process;

@@ -1,5 +1,5 @@
 // Helpers for benchmarks that run the server as a child process.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Waits until the server answers /readyz with 200, or fails after 30 s or when it exits. */
@@ -40,4 +40,38 @@ export function cpuSeconds(pid: number): number {
 export function serverFlags(): string[] {
   const dir = process.env.BENCH_SERVER_PROFILE;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/** A helper process that prints its URL on its first line and answers questions over IPC (a LINE stand-in). */
+export interface StandIn {
+  url: string;
+  pid: number;
+  /** Sends one message and resolves with the answer; questions go one at a time, so answers cannot cross. */
+  ask<T>(msg: string): Promise<T>;
+  close(): void;
+}
+
+export async function startStandIn(file: string): Promise<StandIn> {
+  const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout!.setEncoding('utf8').once('data', (d: string) => resolve(d.trim()));
+  });
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    url,
+    pid: child.pid!,
+    ask<T>(msg: string) {
+      const next = chain.then(
+        () =>
+          new Promise<T>((resolve) => {
+            child.once('message', (m) => resolve(m as T));
+            child.send(msg);
+          }),
+      );
+      chain = next.catch(() => {});
+      return next;
+    },
+    close: () => child.disconnect(),
+  };
 }
