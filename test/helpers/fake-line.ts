@@ -32,6 +32,9 @@ export interface FakeLine {
   setDelay(kind: Kind, ms: number): void;
   /** Content bytes served for a message id (application/octet-stream unless serveContent says). */
   content: Map<string, Buffer>;
+  /** Rich menus made through the stand-in (id → object), and the default one. */
+  richMenus: Map<string, { name: string; image: number | null }>;
+  defaultRichMenu: { id: string | null };
   /**
    * Content for a message id with its Content-Type, or an error status (404 expired, 410 unsent), or
    * served slowly (delayMs before the headers).
@@ -44,7 +47,18 @@ export interface FakeLine {
   close(): Promise<void>;
 }
 
-type Kind = 'reply' | 'push' | 'loading' | 'content' | 'profile';
+type Kind =
+  | 'reply'
+  | 'push'
+  | 'loading'
+  | 'content'
+  | 'profile'
+  | 'richmenuCreate'
+  | 'richmenuImage'
+  | 'richmenuSetDefault'
+  | 'richmenuGetDefault'
+  | 'richmenuList'
+  | 'richmenuDelete';
 
 const ROUTES: [Kind, string, RegExp][] = [
   ['reply', 'POST', /^\/v2\/bot\/message\/reply$/],
@@ -52,6 +66,13 @@ const ROUTES: [Kind, string, RegExp][] = [
   ['loading', 'POST', /^\/v2\/bot\/chat\/loading\/start$/],
   ['content', 'GET', /^\/v2\/bot\/message\/([^/]+)\/content$/],
   ['profile', 'GET', /^\/v2\/bot\/profile\/([^/]+)$/],
+  // Rich menus (npm run richmenu): kept in `richMenus`; the picture upload is on the data API.
+  ['richmenuCreate', 'POST', /^\/v2\/bot\/richmenu$/],
+  ['richmenuImage', 'POST', /^\/v2\/bot\/richmenu\/([^/]+)\/content$/],
+  ['richmenuSetDefault', 'POST', /^\/v2\/bot\/user\/all\/richmenu\/([^/]+)$/],
+  ['richmenuGetDefault', 'GET', /^\/v2\/bot\/user\/all\/richmenu$/],
+  ['richmenuList', 'GET', /^\/v2\/bot\/richmenu\/list$/],
+  ['richmenuDelete', 'DELETE', /^\/v2\/bot\/richmenu\/([^/]+)$/],
 ];
 
 export const INVALID_REPLY_TOKEN: ScriptedAnswer = { status: 400, body: { message: 'Invalid reply token' } };
@@ -63,6 +84,9 @@ export async function startFakeLine(): Promise<FakeLine> {
   const content = new Map<string, Buffer>();
   const contentMeta = new Map<string, { contentType?: string; status?: number; delayMs?: number }>();
   const acceptedRetryKeys = new Set<string>();
+  const richMenus = new Map<string, { name: string; image: number | null }>();
+  const defaultRichMenu: { id: string | null } = { id: null };
+  let richMenuSeq = 0;
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -70,7 +94,8 @@ export async function startFakeLine(): Promise<FakeLine> {
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const route = ROUTES.find(([, method, re]) => method === req.method && re.test(path));
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString('utf8');
       let body: unknown = raw;
       try {
         body = raw ? JSON.parse(raw) : null;
@@ -136,6 +161,37 @@ export async function startFakeLine(): Promise<FakeLine> {
             const id = re.exec(path)![1]!;
             return send(200, { userId: id, displayName: 'テスト', language: 'ja' });
           }
+          case 'richmenuCreate': {
+            const id = `richmenu-${String(++richMenuSeq).padStart(32, '0')}`;
+            richMenus.set(id, { name: (body as { name?: string } | null)?.name ?? '', image: null });
+            return send(200, { richMenuId: id });
+          }
+          case 'richmenuImage': {
+            const menu = richMenus.get(re.exec(path)![1]!);
+            if (!menu) return send(404, { message: 'Not found' });
+            menu.image = bytes.length;
+            return send(200, {});
+          }
+          case 'richmenuSetDefault': {
+            const id = re.exec(path)![1]!;
+            if (!richMenus.get(id)?.image)
+              return send(400, { message: 'must upload richmenu image before applying it to user' });
+            defaultRichMenu.id = id;
+            return send(200, {});
+          }
+          case 'richmenuGetDefault':
+            if (!defaultRichMenu.id) return send(404, { message: 'no default richmenu' });
+            return send(200, { richMenuId: defaultRichMenu.id });
+          case 'richmenuList':
+            return send(200, {
+              richmenus: [...richMenus].map(([richMenuId, m]) => ({ richMenuId, name: m.name })),
+            });
+          case 'richmenuDelete': {
+            const id = re.exec(path)![1]!;
+            if (!richMenus.delete(id)) return send(404, { message: 'Not found' });
+            if (defaultRichMenu.id === id) defaultRichMenu.id = null;
+            return send(200, {});
+          }
         }
       }, delay);
     });
@@ -147,6 +203,8 @@ export async function startFakeLine(): Promise<FakeLine> {
     url: `http://127.0.0.1:${port}`,
     calls,
     content,
+    richMenus,
+    defaultRichMenu,
     serveContent: (id, c) => {
       if (c.bytes) content.set(id, c.bytes);
       contentMeta.set(id, { contentType: c.contentType, status: c.status, delayMs: c.delayMs });
@@ -163,6 +221,8 @@ export async function startFakeLine(): Promise<FakeLine> {
       delays.clear();
       content.clear();
       contentMeta.clear();
+      richMenus.clear();
+      defaultRichMenu.id = null;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
