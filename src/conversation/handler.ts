@@ -24,6 +24,7 @@ import { loadGuide, type Guide } from '../remediation/load.ts';
 import { onFile, onImage } from './media.ts';
 import type { MediaDeps } from '../media/media.ts';
 import { takeCheck, type RateLimits } from './rate-limit.ts';
+import { addReportCard, kindOfText, launchPostback } from '../report/hook.ts';
 
 export interface HandlerDeps {
   /** Still loading at start-up: the first events wait for it. */
@@ -56,6 +57,9 @@ export async function handleEvent(event: LineEvent, deps: HandlerDeps): Promise<
       return onMessage(event, deps);
     case 'postback': {
       const chat = chatOf(event.source);
+      // 「報告する」 and the rich menu's own buttons (src/report/hook.ts).
+      const launched = launchPostback(event.postback.data, copy);
+      if (launched) return launched;
       const guided = await guidePostback(event.postback.data, chat.id, guideDeps(deps));
       if (guided) return guided;
       const command = commandFromPostback(event.postback.data);
@@ -144,6 +148,8 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
     });
     delete card.quickReply;
   }
+  // 1:1 only: the 「報告する」 card, its mail link built from this text and kept nowhere.
+  if (!group) addReportCard(messages, verdict, { kind: kindOfText(checked, verdict), text: checked });
   return { messages, note };
 }
 

@@ -21,6 +21,8 @@ import { fill, renderAnswer } from './copy.ts';
 import { rememberVerdict } from './context.ts';
 import type { HandlerDeps, Outcome } from './handler.ts';
 import { takeCheck } from './rate-limit.ts';
+import { addReportCard, kindOfText } from '../report/hook.ts';
+import type { ReportInput } from '../report/mailto.ts';
 
 type Note = Outcome['note'];
 
@@ -144,7 +146,7 @@ async function judgeImage(
   if ((verdict.risk === 'unknown' || meaningful < MIN_READ_CHARS) && reading.qr.length === 0)
     return answer(copy, a.image_unreadable, { ...note, unreadable: true });
   const summary = imageSummary(copy, verdict, reading);
-  return reply(copy, verdict, summary, messageId, chat, deps, note);
+  return reply(copy, verdict, summary, messageId, chat, deps, note, { kind: 'sms', text: body });
 }
 
 async function judgeFile(
@@ -160,6 +162,7 @@ async function judgeFile(
   let body: string;
   let summary: string[];
   let links: { text: string; href: string }[] = [];
+  let report: ReportInput | undefined;
   try {
     const asText = kind === 'text' ? decodeText(bytes) : null;
     if (asText === null || looksLikeMail(asText)) {
@@ -170,6 +173,9 @@ async function judgeFile(
       if (mail.from) summary.push(fill(m.mail_from, { from: clip(defangText(mail.from), 80) }));
       if (mail.subject) summary.push(fill(m.mail_subject, { subject: clip(defangText(mail.subject), 80) }));
       note.file = 'mail';
+      // The body only: the header lines hold the person's own address (To).
+      const text = body.slice(body.indexOf('\n\n') + 2);
+      report = { kind: 'mail', text, from: mail.from, subject: mail.subject };
     } else {
       body = asText.replace(/\r\n?/g, '\n').trim().slice(0, 20_000);
       summary = [`${m.read_heading}：`, `「${excerpt(body.split('\n'))}」`];
@@ -190,7 +196,8 @@ async function judgeFile(
   const parts = [intro, summary.join('\n')];
   const linkLines = linksBlock(copy, verdict, []);
   if (linkLines) parts.push(linkLines);
-  return reply(copy, verdict, parts.filter(Boolean).join('\n\n'), messageId, chat, deps, note);
+  report ??= { kind: kindOfText(body, verdict), text: body };
+  return reply(copy, verdict, parts.filter(Boolean).join('\n\n'), messageId, chat, deps, note, report);
 }
 
 /** What was read from a picture: the first lines, the links with their real domains, QR contents. */
@@ -250,11 +257,13 @@ async function reply(
   chat: Chat,
   deps: HandlerDeps,
   note: Note,
+  report: ReportInput,
 ): Promise<Outcome> {
   await rememberVerdict(deps.store, chat.id, v, messageId, deps.now());
   // The summary starts with the verdict's label, so the notification and CONTRACT §5 ("the first
   // message … starts with 【危険】…") hold; the card with its buttons comes last.
   const messages: Message[] = [text(summary), verdictCard(copy, v)];
+  addReportCard(messages, v, report);
   return { messages, note };
 }
 

@@ -1,0 +1,86 @@
+// The 「報告する」 card: a small Flex bubble with the routes that fit what was sent. For a verdict it is
+// built with the verdict (the prefilled mail exists only in that reply); from the menu it is the same
+// card without anything of a message. The other answers (carriers, forwarding, harm) need no text.
+import type { messagingApi } from '@line/bot-sdk';
+import type { Verdict } from '../detector/types.ts';
+import type { ReportRoute, ReportRules } from '../rules/report.ts';
+import { clip, LIMITS } from '../line/limits.ts';
+import { reportMailto, type ReportInput, type ReportKind } from './mailto.ts';
+import { reportData } from './postback.ts';
+
+type Component = messagingApi.FlexComponent;
+type Action = messagingApi.Action;
+
+const ACCENT = '#C62828';
+
+/** After a 危険 or 注意 verdict only: a genuine message is not something to report. */
+export function shouldOfferReport(v: Verdict): boolean {
+  return v.risk === 'high' || v.risk === 'medium';
+}
+
+/** The card added to a verdict's reply; `input` is what was checked, used only to build the mail link. */
+export function reportCard(rules: ReportRules, v: Verdict, input: ReportInput): messagingApi.FlexMessage {
+  const links = input.links ?? v.urls.map((u) => u.url);
+  const mail = reportMailto(rules, { ...input, brand: input.brand ?? v.brand?.name ?? null, links });
+  return bubble(rules, input.kind, rules.intro[input.kind], mail);
+}
+
+/** The menu's 「報告する」: the same routes, the mail left for the person to fill in. */
+export function menuReportCard(rules: ReportRules): messagingApi.FlexMessage {
+  return bubble(rules, 'menu', rules.intro.menu, reportMailto(rules));
+}
+
+function bubble(
+  rules: ReportRules,
+  kind: ReportKind | 'menu',
+  intro: string,
+  mailto: string,
+): messagingApi.FlexMessage {
+  const b = rules.buttons;
+  const buttons: Component[] = [
+    button(b.report_mail, { type: 'uri', label: b.report_mail, uri: mailto }, true),
+  ];
+  if (kind !== 'mail') buttons.push(postback(b.sms_routes, 'sms'));
+  if (kind !== 'sms') buttons.push(postback(b.forward_howto, 'forward'));
+  for (const r of rules.routes.filter((x) => kind === 'menu' || !x.for || x.for.includes(kind)))
+    buttons.push(uriButton(r));
+  buttons.push(postback(b.harm, 'harm'));
+  return {
+    type: 'flex',
+    altText: clip(`${rules.title}：${intro}`, LIMITS.altTextOurs),
+    contents: {
+      type: 'bubble',
+      size: 'mega',
+      body: {
+        type: 'box',
+        layout: 'vertical',
+        spacing: 'md',
+        contents: [
+          { type: 'text', text: rules.title, weight: 'bold', size: 'lg', color: ACCENT, wrap: true },
+          { type: 'text', text: intro, size: 'md', wrap: true },
+          { type: 'text', text: rules.before_sending, size: 'sm', color: '#555555', wrap: true },
+        ],
+      },
+      footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: buttons },
+    },
+  };
+}
+
+function button(label: string, action: Action, primary = false): Component {
+  const b: messagingApi.FlexButton = {
+    type: 'button',
+    style: primary ? 'primary' : 'secondary',
+    height: 'sm',
+    action: { ...action, label },
+  };
+  if (primary) b.color = ACCENT;
+  return b;
+}
+
+function postback(label: string, what: Parameters<typeof reportData>[0]): Component {
+  return button(label, { type: 'postback', label, data: reportData(what), displayText: label });
+}
+
+function uriButton(r: ReportRoute): Component {
+  return button(r.label, { type: 'uri', label: r.label, uri: r.url });
+}

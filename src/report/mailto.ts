@@ -1,0 +1,109 @@
+// The prefilled report mail: a mailto: link whose subject and body carry what was forwarded, links
+// defanged. Built when the verdict is made and sent only in that reply; nothing of it is kept.
+// A URI action takes at most 1,000 characters: the documented limit for the SDK version we use (LINE's
+// release notes of 2026-10-27 raise it to 10,000; the lower one is kept until that is checked on a
+// real channel). The text is cut to fit, with a note.
+import { defangText } from '../line/defang.ts';
+import { fill } from '../conversation/copy.ts';
+import type { ReportRules } from '../rules/report.ts';
+
+export const MAX_URI = 1000;
+const MAX_LINKS = 3;
+const LINK_CHARS = 120;
+const HEADER_CHARS = 40;
+
+export type ReportKind = 'mail' | 'sms';
+
+export interface ReportInput {
+  kind: ReportKind;
+  /** The text that was checked (pasted, read from a picture or the body of a mail file). */
+  text: string;
+  brand?: string | null;
+  /** From a mail file: its sender and subject as the reader saw them. */
+  from?: string | null;
+  subject?: string | null;
+  /** The links the detector found, in full (they are defanged here). */
+  links?: string[];
+}
+
+const KIND_WORD: Record<ReportKind | 'any', string> = { mail: 'メール', sms: 'SMS', any: 'メール・SMS' };
+
+/** mailto: percent-encoding (RFC 6068): UTF-8, line breaks as CRLF. */
+function enc(s: string): string {
+  return encodeURIComponent(s.replace(/\r\n?/g, '\n')).replace(/%0A/g, '%0D%0A');
+}
+
+function build(to: string, subject: string, body: string): string {
+  return `mailto:${to}?subject=${enc(subject)}&body=${enc(body)}`;
+}
+
+/** Code points, so a cut never splits a surrogate pair. */
+function firstChars(s: string, n: number): string {
+  return Array.from(s).slice(0, n).join('');
+}
+
+function oneLine(s: string, max: number): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return Array.from(flat).length > max ? `${firstChars(flat, max - 1)}…` : flat;
+}
+
+/**
+ * The report mail for a verdict (input given) or an empty one to fill in (no input: the menu's
+ * 「報告する」). Always at most MAX_URI characters.
+ */
+export function reportMailto(rules: ReportRules, input?: ReportInput): string {
+  const r = rules.report_mail;
+  const kind = KIND_WORD[input?.kind ?? 'any'];
+  const subject = oneLine(
+    input?.brand ? fill(r.subject, { brand: input.brand, kind }) : fill(r.subject_no_brand, { kind }),
+    40,
+  );
+  const notes = [
+    fill(r.head, { kind }),
+    ...(input ? [input.kind === 'sms' ? r.sms_note : r.mail_note] : [r.sms_note, r.mail_note]),
+  ];
+  if (!input) return fitOrCut(r.to, subject, notes.join('\n'));
+
+  const head: string[] = [...notes];
+  if (input.from) head.push(`${r.label_from}：${defangText(oneLine(input.from, HEADER_CHARS))}`);
+  if (input.subject) head.push(`${r.label_subject}：${defangText(oneLine(input.subject, HEADER_CHARS))}`);
+  let links = (input.links ?? []).slice(0, MAX_LINKS).map((u) => defangText(oneLine(u, LINK_CHARS)));
+  const withLinks = (ls: string[]) => (ls.length ? [...head, `${r.label_links}：`, ...ls] : head);
+  // Links matter more than the text around them: drop text first, then links, until it fits.
+  while (links.length && build(r.to, subject, withLinks(links).join('\n')).length > MAX_URI)
+    links = links.slice(0, -1);
+  const fixed = [...withLinks(links), `${r.label_text}：`].join('\n');
+  const text = defangText(withoutRecipients(input.text.replace(/\r\n?/g, '\n')).trim());
+  const whole = `${fixed}\n${text}`;
+  if (build(r.to, subject, whole).length <= MAX_URI) return build(r.to, subject, whole);
+  // Binary search for the longest beginning of the text that fits with the cut note.
+  const chars = Array.from(text);
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    const body = `${fixed}\n${chars.slice(0, mid).join('')}…\n${r.cut_note}`;
+    if (build(r.to, subject, body).length <= MAX_URI) lo = mid;
+    else hi = mid - 1;
+  }
+  const body =
+    lo > 0 ? `${fixed}\n${chars.slice(0, lo).join('')}…\n${r.cut_note}` : withLinks(links).join('\n');
+  return fitOrCut(r.to, subject, body);
+}
+
+/** Pasted header lines naming the recipient are the person's own address: left out. */
+function withoutRecipients(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !/^\s*(?:to|cc|bcc|delivered-to|宛先|送信先)\s*[:：]/i.test(l))
+    .join('\n');
+}
+
+/** The last guard: a body that still does not fit (absurd rules) loses lines from the end. */
+function fitOrCut(to: string, subject: string, body: string): string {
+  let lines = body.split('\n');
+  while (lines.length > 1 && build(to, subject, lines.join('\n')).length > MAX_URI)
+    lines = lines.slice(0, -1);
+  const out = build(to, subject, lines.join('\n'));
+  return out.length <= MAX_URI ? out : build(to, subject, '');
+}
