@@ -74,17 +74,19 @@ describe('a forwarded text in a 1:1 chat (real detector)', () => {
   it('replies with the verdict card first, labelled as the contract says, with the four buttons', async () => {
     const ev = textEvent(PHISH);
     const messages = await ask(bot, ev);
-    expect(messages).toHaveLength(1);
+    // The card, then the 報告する card (test/launch/report.test.ts), which carries the buttons.
+    expect(messages).toHaveLength(2);
     const card = messages[0]!;
     expect(card.type).toBe('flex');
     expect(card.altText).toMatch(/^【危険】/);
-    expect(card.quickReply!.items.map((i) => i.action.displayText)).toEqual([
+    const buttons = messages[1]!.quickReply!;
+    expect(buttons.items.map((i) => i.action.displayText)).toEqual([
       'どうすればいい？',
       'リンクを開いてしまった',
       '情報を入力してしまった',
       '使い方',
     ]);
-    for (const item of card.quickReply!.items) expect(item.action.type).toBe('postback');
+    for (const item of buttons.items) expect(item.action.type).toBe('postback');
     const json = JSON.stringify(card);
     expect(json).toContain('amazon-co-jp[.]xyz');
     expect(json).not.toMatch(/amazon-co-jp\.xyz|https?:\/\//);

@@ -80,8 +80,9 @@ describe('a screenshot', () => {
       bytes: pictures['sms-sagawa.png'],
       contentType: 'image/png',
     });
-    expect(messages).toHaveLength(2);
-    const [read, card] = messages as [Msg, Msg];
+    // What was read, the card, then the 報告する card with the buttons (test/launch/report.test.ts).
+    expect(messages).toHaveLength(3);
+    const [read, card, report] = messages as [Msg, Msg, Msg];
     expect(read.type).toBe('text');
     // The first message carries the verdict's label (CONTRACT §5), then what was read.
     expect(read.text).toMatch(/^【(危険|注意)】画像の文字を読み取って確かめました。/);
@@ -91,7 +92,7 @@ describe('a screenshot', () => {
     expect(card.type).toBe('flex');
     expect(card.altText).toMatch(/^【(危険|注意)】/);
     expect(card.altText!.slice(0, 4)).toBe(read.text!.slice(0, 4));
-    expect(card.quickReply).toBeDefined();
+    expect(report.quickReply).toBeDefined();
     expect(read.quickReply).toBeUndefined();
     // The content came from the content API; the loading animation was shown while reading.
     expect(bot.fake.callsTo('content').map((c) => c.path)).toEqual([
