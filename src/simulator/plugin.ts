@@ -7,6 +7,7 @@
 //
 // Off unless config.simulator (src/config.ts): it needs no login, so production never has it by default.
 import { readFileSync } from 'node:fs';
+import { loadRichMenu, richMenuSvg, simulatorMenu } from '../richmenu/definition.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HandlerDeps } from '../conversation/handler.ts';
 import { createEventProcessor } from '../conversation/process.ts';
@@ -83,6 +84,13 @@ export async function simulator(app: FastifyInstance, opts: SimulatorOptions): P
   const assets = new Map(
     Object.entries(ASSETS).map(([name, type]) => [name, { type, body: readFileSync(new URL(name, PUBLIC)) }]),
   );
+  // The rich menu LINE shows under the chat, from the same definition as `npm run richmenu`.
+  const menu = loadRichMenu();
+  assets.set('richmenu.svg', { type: 'image/svg+xml', body: Buffer.from(richMenuSvg(menu)) });
+  assets.set('richmenu.json', {
+    type: 'application/json; charset=utf-8',
+    body: Buffer.from(JSON.stringify(simulatorMenu(menu))),
+  });
 
   // This scope only: JSON is the one body the endpoint takes (a cross-site form cannot send it).
   app.removeContentTypeParser('text/plain');
@@ -107,7 +115,7 @@ export async function simulator(app: FastifyInstance, opts: SimulatorOptions): P
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   app.get<{ Params: { asset: string } }>('/simulator/:asset', async (req, reply) => {
-    const asset = Object.hasOwn(ASSETS, req.params.asset) ? assets.get(req.params.asset) : undefined;
+    const asset = assets.get(req.params.asset);
     if (!asset) return refuse(reply, 404, 'not_found');
     return reply.type(asset.type).send(asset.body);
   });

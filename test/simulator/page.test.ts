@@ -166,7 +166,8 @@ describe('the simulator page', () => {
     expect(await mine.locator('.read').innerText()).toBe('既読');
 
     // The verdict card as LINE shows it: red header 危険, reasons, the link defanged with its real domain.
-    const card = page.locator('#messages [data-type=flex]').last();
+    // The verdict card (the 報告する card follows it: test/launch/report.test.ts).
+    const card = page.locator('#messages [data-type=flex][aria-label^="【"]').last();
     const header = card.locator('.flex-header');
     expect((await header.innerText()).split('\n')[0]).toBe('危険');
     expect(
@@ -213,6 +214,36 @@ describe('the simulator page', () => {
     await shoot('simulator-guide.png');
   }, 30_000);
 
+  it('shows the rich menu of `npm run richmenu` under the chat; its areas send the same postbacks', async () => {
+    const bar = page.locator('#richmenu-bar');
+    expect(await bar.innerText()).toContain('メニュー');
+    if ((await bar.getAttribute('aria-expanded')) !== 'true') await bar.click();
+    const image = page.locator('#richmenu-image');
+    await image.waitFor();
+    expect(await image.evaluate((e) => (e as unknown as { naturalWidth: number }).naturalWidth)).toBe(2500);
+    const areas = page.locator('.richmenu-area');
+    expect(
+      await areas.evaluateAll((es) =>
+        es.map((e) => (e as unknown as PageElement & { ariaLabel: string }).ariaLabel),
+      ),
+    ).toEqual(['チェックする', '困ったとき', '報告する', '使い方']);
+    let before = await botRows().count();
+    await page.getByRole('button', { name: '報告する', exact: true }).click();
+    const [report] = await newAnswers(before);
+    expect(report).toContain('報告する（任意）');
+    expect(report).toContain('協議会へメールで報告');
+    expect(await page.locator('#messages .row-user .bubble').last().innerText()).toBe('報告する');
+    await shoot('simulator-richmenu.png', page.locator('#messages .row-bot').nth(before));
+
+    before = await botRows().count();
+    await page.getByRole('button', { name: 'チェックする', exact: true }).click();
+    const [check] = await newAnswers(before);
+    expect(check).toContain('スクリーンショット');
+    // As in LINE: the menu closes and the keyboard opens for pasting.
+    expect(await page.locator('#richmenu').isHidden()).toBe(true);
+    expect(await focusedId()).toBe('input');
+  }, 60_000);
+
   it('reads an attached screenshot and shows what it read, then the verdict card', async () => {
     const before = await botRows().count();
     await page.locator('#file').setInputFiles({ name: 'sms.png', mimeType: 'image/png', buffer: sms });
@@ -222,7 +253,7 @@ describe('the simulator page', () => {
     expect(read).toMatch(/【(危険|注意)】画像の文字を読み取って確かめました。/);
     expect(read).toContain('佐川急便');
     expect(read).toContain('sagawa-delivery-jp[.]top');
-    const card = page.locator('#messages [data-type=flex]').last();
+    const card = page.locator('#messages [data-type=flex][aria-label^="【"]').last();
     expect((await card.locator('.flex-header').innerText()).split('\n')[0]).toMatch(/^(危険|注意)$/);
     expect(await card.innerText()).toContain('sagawa-delivery-jp[.]top');
     await shoot('simulator-screenshot.png', page.locator('#messages .row-bot').nth(before));

@@ -40,6 +40,9 @@ const form = byId('composer', HTMLFormElement);
 const input = byId('input', HTMLTextAreaElement);
 const fileInput = byId('file', HTMLInputElement);
 const attach = byId('attach', HTMLButtonElement);
+const richMenu = byId('richmenu', HTMLElement);
+const richMenuAreas = byId('richmenu-areas', HTMLDivElement);
+const richMenuBar = byId('richmenu-bar', HTMLButtonElement);
 
 /** The bot's "…" while an answer is on its way, as LINE's loading animation. */
 const typing = el('div', 'row row-bot typing');
@@ -189,6 +192,56 @@ function setQuickReplies(message) {
   chips.hidden = chips.childElementCount === 0;
   if (hadFocus && chips.hidden) input.focus();
 }
+
+/**
+ * The rich menu under the chat, as LINE shows it: the picture `npm run richmenu` uploads, with a
+ * button over each area sending that area's action (the same definition, from /simulator/richmenu.json).
+ */
+async function loadRichMenu() {
+  const res = await fetch('/simulator/richmenu.json');
+  const menu = /** @type {unknown} */ (await res.json());
+  if (!isObject(menu) || !Array.isArray(menu.areas)) return;
+  const width = Number(menu.width);
+  const height = Number(menu.height);
+  for (const area of menu.areas.filter(isObject)) {
+    const action = asAction(area.action);
+    const b = isObject(area.bounds) ? area.bounds : undefined;
+    if (!action || !b) continue;
+    const button = /** @type {HTMLButtonElement} */ (el('button', 'richmenu-area'));
+    button.type = 'button';
+    button.setAttribute('aria-label', action.label ?? '');
+    button.style.left = `${(Number(b.x) / width) * 100}%`;
+    button.style.top = `${(Number(b.y) / height) * 100}%`;
+    button.style.width = `${(Number(b.width) / width) * 100}%`;
+    button.style.height = `${(Number(b.height) / height) * 100}%`;
+    const openKeyboard = isObject(area.action) && area.action.inputOption === 'openKeyboard';
+    button.addEventListener('click', () => {
+      onAction(action);
+      // LINE closes the menu and opens the keyboard for this one, so the person can paste at once.
+      if (openKeyboard) {
+        showRichMenu(false);
+        input.focus();
+      }
+    });
+    richMenuAreas.append(button);
+  }
+  if (typeof menu.chatBarText === 'string') richMenuBar.textContent = `${menu.chatBarText} ▾`;
+  richMenuBar.hidden = false;
+  showRichMenu(true);
+}
+
+/** @param {boolean} open */
+function showRichMenu(open) {
+  richMenu.hidden = !open;
+  richMenuBar.setAttribute('aria-expanded', String(open));
+}
+
+richMenuBar.addEventListener('click', () =>
+  showRichMenu(richMenuBar.getAttribute('aria-expanded') !== 'true'),
+);
+// As in LINE, typing closes the menu; the bar opens it again.
+input.addEventListener('focus', () => showRichMenu(false));
+void loadRichMenu().catch(() => notice('リッチメニューを読み込めませんでした。', true));
 
 /**
  * A tap on a button or a chip. A postback shows its displayText as the person's message (LINE does
