@@ -2,6 +2,7 @@
 // (/healthz is up, /readyz says 503) while the dictionary loads, so a cold start answers LINE's first
 // webhook within its 2 s; early events wait for the detector. SIGTERM/SIGINT: stop taking requests,
 // answer every accepted event, close the store.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../log/logger.ts';
@@ -106,11 +107,46 @@ function shutdown(signal: string, code = 0): Promise<void> {
 }
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
+// `npm start` runs this under `sh -c`, which does not pass on the SIGTERM npm forwards (it dies of it,
+// or npm exits first and the shell stays). Started by npm, stop as if the signal had come once the
+// shell or npm above it has gone.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  const npm = parentOf(parent);
+  setInterval(() => {
+    if (process.ppid !== parent || (npm !== null && !alive(npm))) void shutdown('npm exited');
+  }, 500).unref();
+}
+
+/** The parent of a process, from /proc (Linux); null elsewhere. */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (name) state ppid …": the name may hold spaces and brackets, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(ppid) && ppid > 1 ? ppid : null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 // A bug in one event must not take the bot down for everyone: log it and carry on.
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
 try {
-  await app.listen({ host: config.host, port: config.port });
+  // Fastify logs one "Server listening at" per interface (twice on 0.0.0.0), with the address masked
+  // by our logger: its own lines are quieted for the listen; ours below says where to connect.
+  const level = app.log.level;
+  app.log.level = 'warn';
+  await app.listen({ host: config.host, port: config.port }).finally(() => (app.log.level = level));
 } catch (err) {
   stop(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
 }
@@ -132,10 +168,15 @@ log.info(
   },
   'sagicheck server started',
 );
-// The one line a newcomer needs after `npm start` (the logger would mask the address as a link).
-if (config.simulator) {
+// The one "listening" line, with the address to open (the logger would mask it as a link).
+{
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  process.stderr.write(`sagicheck: try the bot in your browser: http://${host}:${config.port}/\n`);
+  const url = `http://${host}:${config.port}/`;
+  process.stderr.write(
+    config.simulator
+      ? `sagicheck: listening on ${url} — try the bot in your browser there\n`
+      : `sagicheck: listening on ${url}\n`,
+  );
 }
 if (!config.line && !config.simulator)
   log.warn(
