@@ -68,7 +68,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const misses: string[] = [];
   const results = await evaluate(dir, missesFile ? (l) => misses.push(l) : undefined, rulesDir);
   if (results.length === 0) {
-    console.error(`no evaluation sets found in ${dir}`);
+    // One line for a newcomer whose clone has no data next to it.
+    console.error(
+      `npm run eval: no evaluation data in ${dir} — the sets (real phishing and genuine texts, JPCERT/CC phishing URLs, Tranco popular domains: phish_texts.jsonl, legit_texts.jsonl, phish_urls.jsonl, legit_urls.jsonl) are not in this repository; they are shared next to it in ../shared/eval/, or pass a folder holding them: npm run eval -- DIR`,
+    );
     process.exit(2);
   }
   const pct = (x: number) => (x * 100).toFixed(1).padStart(5) + '%';
