@@ -9,6 +9,8 @@ import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/open.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
 import { loadGuideRules } from '../remediation/rules.ts';
+import { loadReportRules } from '../rules/report.ts';
+import { loadRichMenu } from '../richmenu/definition.ts';
 import type { Detector } from '../detector/index.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
@@ -34,6 +36,8 @@ let copy: Copy;
 try {
   copy = loadCopy();
   loadGuideRules(); // the step-by-step guide's files: a broken one stops start-up here
+  loadReportRules(); // 「報告する」 and the rich menu likewise (src/report/hook.ts reads them again)
+  loadRichMenu();
   store = openStore(config.storeUrl, log);
 } catch (err) {
   stop((err as Error).message);

@@ -2,6 +2,10 @@
 // whose 報告する card opens a prefilled mail to info@antiphishing.jp carrying the defanged link; a
 // phishing SMS gets the carrier and screenshot routes; the menu's 報告する and the card's buttons answer
 // without anything of the message. Plus the mail link's size limit and the rules file.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { messagingApi } from '@line/bot-sdk';
 import { lineContentSource } from '../../src/media/content.ts';
@@ -210,5 +214,43 @@ describe('the report mail link', () => {
     const uri = reportMailto(rules, { kind: 'sms', text: '😀'.repeat(2000), links });
     expect(uri.length).toBeLessThanOrEqual(MAX_URI);
     expect(() => decodeURIComponent(uri)).not.toThrow();
+  });
+});
+
+describe('rules/report.yaml', () => {
+  const rules = loadReportRules();
+  const contacts = (
+    parseYaml(readFileSync(new URL('../../rules/contacts.yaml', import.meta.url), 'utf8')) as {
+      contacts: { id: string; url?: string; email?: string; source: string }[];
+    }
+  ).contacts;
+
+  it('names the same verified pages and address as rules/contacts.yaml', () => {
+    const byUrl = new Map(contacts.filter((c) => c.url).map((c) => [c.url!, c]));
+    for (const c of rules.carriers) expect(byUrl.get(c.url), c.id).toBeDefined();
+    const antiphishing = contacts.find((c) => c.id === 'antiphishing_report')!;
+    expect(rules.report_mail.to).toBe(antiphishing.email);
+    expect(rules.report_mail.source).toBe(antiphishing.source);
+    const police = contacts.find((c) => c.id === 'police_cyber_online_form')!;
+    expect(rules.harm.routes.find((r) => r.id === 'police_cyber_online_form')!.url).toBe(police.url);
+  });
+
+  it("points to the 迷惑メール相談センター's form, not to an address no official page showed", () => {
+    expect(JSON.stringify(rules)).not.toContain('meiwaku@');
+    expect(rules.routes.find((r) => r.id === 'dekyo_form')!.url).toMatch(/^https:\/\/www\.dekyo\.or\.jp\//);
+  });
+
+  it('a broken file names the file and the place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-rules-'));
+    try {
+      const broken = readFileSync(new URL('../../rules/report.yaml', import.meta.url), 'utf8').replace(
+        'to: info@antiphishing.jp',
+        'to: not-an-address',
+      );
+      writeFileSync(join(dir, 'report.yaml'), broken);
+      expect(() => loadReportRules(dir)).toThrow(/rules\/report\.yaml: report_mail\.to/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });
