@@ -5,6 +5,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { Verdict } from '../detector/types.ts';
 import type { ReportRoute, ReportRules } from '../rules/report.ts';
 import { clip, LIMITS } from '../line/limits.ts';
+import { fill } from '../conversation/copy.ts';
 import { reportMailto, type ReportInput, type ReportKind } from './mailto.ts';
 import { reportData } from './postback.ts';
 
@@ -37,9 +38,9 @@ function bubble(
   mailto: string,
 ): messagingApi.FlexMessage {
   const b = rules.buttons;
-  const buttons: Component[] = [
-    button(b.report_mail, { type: 'uri', label: b.report_mail, uri: mailto }, true),
-  ];
+  const buttons: Component[] = rules.mail_button
+    ? [button(b.report_mail, { type: 'uri', label: b.report_mail, uri: mailto }, true)]
+    : [];
   if (kind !== 'mail') buttons.push(postback(b.sms_routes, 'sms'));
   if (kind !== 'sms') buttons.push(postback(b.forward_howto, 'forward'));
   for (const r of rules.routes.filter((x) => kind === 'menu' || !x.for || x.for.includes(kind)))
@@ -59,11 +60,18 @@ function bubble(
           { type: 'text', text: rules.title, weight: 'bold', size: 'lg', color: ACCENT, wrap: true },
           { type: 'text', text: intro, size: 'md', wrap: true },
           { type: 'text', text: rules.before_sending, size: 'sm', color: '#555555', wrap: true },
+          ...(rules.mail_button ? [] : [addressLine(rules)]),
         ],
       },
       footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: buttons },
     },
   };
+}
+
+/** Without the mail button: where to write, to copy. */
+function addressLine(rules: ReportRules): Component {
+  const text = fill(rules.buttons.report_address, { address: rules.report_mail.to });
+  return { type: 'text', text, size: 'sm', wrap: true };
 }
 
 function button(label: string, action: Action, primary = false): Component {

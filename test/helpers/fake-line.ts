@@ -58,7 +58,8 @@ type Kind =
   | 'richmenuSetDefault'
   | 'richmenuGetDefault'
   | 'richmenuList'
-  | 'richmenuDelete';
+  | 'richmenuDelete'
+  | 'validateReply';
 
 const ROUTES: [Kind, string, RegExp][] = [
   ['reply', 'POST', /^\/v2\/bot\/message\/reply$/],
@@ -73,6 +74,7 @@ const ROUTES: [Kind, string, RegExp][] = [
   ['richmenuGetDefault', 'GET', /^\/v2\/bot\/user\/all\/richmenu$/],
   ['richmenuList', 'GET', /^\/v2\/bot\/richmenu\/list$/],
   ['richmenuDelete', 'DELETE', /^\/v2\/bot\/richmenu\/([^/]+)$/],
+  ['validateReply', 'POST', /^\/v2\/bot\/message\/validate\/reply$/],
 ];
 
 export const INVALID_REPLY_TOKEN: ScriptedAnswer = { status: 400, body: { message: 'Invalid reply token' } };
@@ -186,6 +188,8 @@ export async function startFakeLine(): Promise<FakeLine> {
             return send(200, {
               richmenus: [...richMenus].map(([richMenuId, m]) => ({ richMenuId, name: m.name })),
             });
+          case 'validateReply':
+            return send(200, {});
           case 'richmenuDelete': {
             const id = re.exec(path)![1]!;
             if (!richMenus.delete(id)) return send(404, { message: 'Not found' });
