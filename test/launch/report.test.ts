@@ -88,7 +88,7 @@ const reportCard = (ms: Msg[]) => ms.find((m) => m.type === 'flex' && m.altText?
 const mailto = (m: Msg) => actions(m).find((a) => a.uri?.startsWith('mailto:info@antiphishing.jp?'));
 const mailBody = (uri: string) => decodeURIComponent(new URL(uri).searchParams.get('body') ?? '');
 
-describe('「報告する」 after a verdict', () => {
+describe('「報告する」 after a verdict', { timeout: 30_000 }, () => {
   it('a phishing mail file: the card opens a prefilled mail to info@antiphishing.jp with the defanged link', async () => {
     const bytes = amazonIso2022jp();
     const ev = messageEvent({ type: 'file', fileName: 'amazon.eml', fileSize: bytes.length }, inUser());
@@ -162,7 +162,7 @@ describe('「報告する」 after a verdict', () => {
   });
 });
 
-describe('the rich menu postbacks', () => {
+describe('the rich menu postbacks', { timeout: 30_000 }, () => {
   it('報告する: the routes card, its mail left to fill in', async () => {
     const menu = loadRichMenu();
     const data = menu.areas.find((a) => a.label === '報告する')!.data;

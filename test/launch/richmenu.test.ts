@@ -42,7 +42,8 @@ function writes(): string[] {
   return line.calls.filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.path}`);
 }
 
-describe('npm run richmenu', () => {
+// Each run starts Node and draws the picture: seconds on a busy machine.
+describe('npm run richmenu', { timeout: 60_000 }, () => {
   it('first run: exactly create → upload the picture → set default', async () => {
     line.reset();
     const { stdout } = await richMenu();
@@ -111,7 +112,7 @@ describe('npm run richmenu', () => {
   });
 });
 
-describe('the rich menu definition', () => {
+describe('the rich menu definition', { timeout: 30_000 }, () => {
   const def = loadRichMenu();
 
   it('has the four areas, covering the picture without overlap', () => {
