@@ -59,7 +59,7 @@ function bubble(
         contents: [
           { type: 'text', text: rules.title, weight: 'bold', size: 'lg', color: ACCENT, wrap: true },
           { type: 'text', text: intro, size: 'md', wrap: true },
-          { type: 'text', text: rules.before_sending, size: 'sm', color: '#555555', wrap: true },
+          { type: 'text', text: rules.before_sending[kind], size: 'sm', color: '#555555', wrap: true },
           ...(rules.mail_button ? [] : [addressLine(rules)]),
         ],
       },

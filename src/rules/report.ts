@@ -45,7 +45,7 @@ export const ReportFile = z.strictObject({
     source: page,
   }),
   mail_button: z.boolean(),
-  before_sending: words,
+  before_sending: z.strictObject({ mail: words, sms: words, menu: words }),
   buttons: z.strictObject({
     report_mail: label,
     report_address: words,
