@@ -14,7 +14,7 @@ export interface LineWebhookOptions {
    * Takes a batch of valid events for processing; false when there is no room for all of them, and
    * then none is taken and LINE is told to come back (503).
    */
-  accept(events: LineEvent[]): boolean;
+  accept(events: LineEvent[]): boolean | Promise<boolean>;
   /** Counts an event dropped as malformed (metrics). */
   onInvalid?(): void;
   /** True while the queue has no room at all: requests are then refused before their body is read. */
@@ -46,13 +46,16 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     if (!opts.full?.()) return;
     shed++;
     if (Date.now() - shedLoggedAt >= 5000) {
-      req.log.error({ refused: shed }, 'event queue full: refusing webhooks, LINE may redeliver');
+      // A warning, once per burst: overload is a state the server handles, not a failure of its own.
+      req.log.warn({ refused: shed }, 'event queue full: refusing webhooks, LINE may redeliver');
       shed = 0;
       shedLoggedAt = Date.now();
     }
     return reply.code(503).send({ error: 'busy', message: MESSAGES.busy });
   });
 
+  let unstored = 0;
+  let unstoredLoggedAt = 0;
   const verified = new WeakSet<FastifyRequest>();
   // Only this plugin's scope parses bodies this way; other routes keep Fastify's defaults. Every content
   // type goes through the same check, so no body reaches the handler unverified.
@@ -106,10 +109,29 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     }
     if (invalid > MAX_INVALID_LOGGED)
       req.log.error({ count: invalid - MAX_INVALID_LOGGED }, 'more invalid events dropped');
-    if (events.length && !opts.accept(events)) {
+    let accepted = true;
+    if (events.length) {
+      try {
+        accepted = await opts.accept(events);
+      } catch (err) {
+        // Not written, so not acknowledged: a 503, and LINE redelivers if webhook redelivery is on.
+        // Logged once per outage burst (every 5 s at most), not once per request.
+        unstored++;
+        if (Date.now() - unstoredLoggedAt >= 5000) {
+          req.log.error(
+            { err, refused: unstored },
+            'events could not be written to the store: refusing webhooks',
+          );
+          unstored = 0;
+          unstoredLoggedAt = Date.now();
+        }
+        return reply.code(503).send({ error: 'store_unavailable', message: MESSAGES.store_unavailable });
+      }
+    }
+    if (!accepted) {
       // Not accepted (LINE redelivers on 503). The first ids identify the batch; a body of thousands of
       // events must not become one enormous log line.
-      req.log.error(
+      req.log.warn(
         {
           count: events.length,
           eventIds: events.slice(0, MAX_IDS_LOGGED).map((e) => e.webhookEventId),
@@ -136,6 +158,7 @@ const MESSAGES: Record<string, string> = {
   invalid_webhook_body: 'expected a LINE webhook body: {"destination": string, "events": [...]}',
   body_too_large: 'the body is larger than this webhook accepts',
   busy: 'too many events are waiting; try again shortly',
+  store_unavailable: 'the events could not be stored; try again shortly',
 };
 
 /** HMAC-SHA256 of the exact bytes, base64, compared in constant time: what @line/bot-sdk's

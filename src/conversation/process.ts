@@ -17,6 +17,11 @@ export interface ProcessorDeps extends HandlerDeps {
   loadingAfterMs: number;
   /** Metrics (src/server/metrics.ts): duplicates, outcomes, processing time, failures. */
   observer?: EventObserver;
+  /**
+   * True for an event already claimed when it was written to the durable backlog (src/server/
+   * consumer.ts): claiming it again here would skip it as a duplicate when it is resumed after a crash.
+   */
+  claimed?: (event: LineEvent) => boolean;
 }
 
 export type EventProcessor = (event: LineEvent) => Promise<void>;
@@ -42,7 +47,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
       // Atomic: of two deliveries of one event, whether redelivered or duplicated on the way, exactly
       // one gets past here. isRedelivery alone is no reason to skip: the first delivery may never
       // have arrived.
-      if (!(await deps.store.claimEvent(event.webhookEventId, EVENT_TTL_MS))) {
+      if (!deps.claimed?.(event) && !(await deps.store.claimEvent(event.webhookEventId, EVENT_TTL_MS))) {
         deps.observer?.duplicate();
         log.info('duplicate event skipped');
         return;

@@ -8,6 +8,11 @@ export interface ReplyTarget {
   eventId: string;
   replyToken: string;
   chat: Chat;
+  /**
+   * false: when the reply token fails, do not push (an earlier attempt at this event may have answered
+   * already; src/server/consumer.ts). Unset: push allowed.
+   */
+  pushAllowed?: boolean;
 }
 
 /** How an answer went out: by reply, by push after the reply token failed, or not at all. */

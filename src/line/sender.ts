@@ -1,7 +1,7 @@
 // Sends an answer to LINE: reply with the reply token (free, and the normal path); when LINE says the
 // token is invalid or expired, push instead, but only in a 1:1 chat (a push to a group costs one
 // message per member, and nobody there is waiting alone for the answer).
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import type { Logger } from '../log/logger.ts';
 import type { Delivery, ReplyTarget, Sender } from '../conversation/sender.ts';
@@ -26,6 +26,10 @@ export function createLineSender(api: LineApi, log: Logger): Sender {
         }
         l.warn({ err }, 'reply token invalid or expired');
         if (target.chat.type !== 'user') return 'failed';
+        if (target.pushAllowed === false) {
+          l.warn('not pushing: an earlier attempt at this event may have answered already');
+          return 'failed';
+        }
         if ((err as LineApiError).uncertain) {
           // An earlier attempt may have used the token: pushing could answer twice.
           l.warn('not pushing: an earlier reply attempt may have been delivered');
@@ -45,8 +49,9 @@ export function createLineSender(api: LineApi, log: Logger): Sender {
 }
 
 async function push(api: LineApi, target: ReplyTarget, messages: Message[], l: Logger): Promise<Delivery> {
-  // One key for every attempt of this push: LINE then delivers it at most once.
-  const retryKey = randomUUID();
+  // One key per event, for every attempt of its push, on any machine, after any restart: LINE then
+  // delivers it at most once (it remembers keys for 24 hours).
+  const retryKey = retryKeyFor(target.eventId);
   try {
     await api.push(target.chat.id, messages, retryKey);
     l.info('answer pushed after the reply token failed');
@@ -70,4 +75,13 @@ function withinLimits(messages: Message[], l: Logger): Message[] {
         ? (first as messagingApi.TextMessage).text
         : '';
   return gist ? [text(gist)] : messages;
+}
+
+/** A name-based UUID (RFC 9562 version 5 layout) of the webhook event id: the same id, the same key. */
+export function retryKeyFor(eventId: string): string {
+  const h = createHash('sha1').update(`sagicheck push ${eventId}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }

@@ -9,14 +9,15 @@ import type { Store } from '../store/store.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
 import type { SimulatorLimits } from '../simulator/plugin.ts';
 import type { Sender } from '../conversation/sender.ts';
-import { chatOf } from '../line/events.ts';
 import type { LineApi } from '../line/client.ts';
 import { lineWebhook } from '../../webhooks/line.ts';
 import { createMetrics, metricsText, type Metrics } from './metrics.ts';
 import type { MediaDeps } from '../media/media.ts';
-import { createWorkQueue } from './queue.ts';
 import type { EventOptions, EventRuntime } from './events.ts';
-import type { EventThreads } from './event-threads.ts';
+import { STUCK_EVENT_MS, type EventThreads } from './event-threads.ts';
+import { backlogKey, DEDUPE_MS, seal } from './backlog.ts';
+import { createConsumer, type Consumer } from './consumer.ts';
+import { randomUUID } from 'node:crypto';
 
 export interface AppDeps {
   /**
@@ -46,15 +47,32 @@ export interface AppDeps {
 export interface AppOptions extends EventOptions {
   /** Webhook body limit in bytes; LINE batches stay far below it. */
   bodyLimit?: number;
-  /** Events processed at once. */
+  /** Events processed at once (by each event thread, or by this thread without them). */
   concurrency?: number;
-  /** Events waiting at most; beyond it the webhook answers 503 and LINE may redeliver. */
+  /** Events in the backlog at most; beyond it the webhook answers 503 and LINE may redeliver. */
   maxPending?: number;
+  /** /readyz answers 503 once an event that could be answered now has waited longer than this. */
+  readyMaxWaitMs?: number;
+  /** On close: answer events for at most this long, then leave the rest in the backlog. */
+  drainMs?: number;
+  /** Whole request, and silence on a connection, at most (ms). */
+  requestTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+  /** The backlog consumer's lease and idle poll (consumer.ts), when events are answered here. */
+  leaseMs?: number;
+  pollMs?: number;
   /** Bounds of the simulator page's endpoint (src/simulator/plugin.ts), when it is on. */
   simulator?: Partial<SimulatorLimits>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** LINE's webhook bodies arrive in milliseconds; the simulator's 8 MB upload on a LAN in well under this. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 30_000;
+/** Events per thread at once: enough to overlap LINE API calls and OCR waits. */
+export const DEFAULT_CONCURRENCY = 32;
+/** Fly's kill_timeout is 30 s: 20 s of answering, then the store is closed and the process exits. */
+export const DEFAULT_DRAIN_MS = 20_000;
 
 export async function buildApp(
   config: Config,
@@ -70,6 +88,15 @@ export async function buildApp(
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A request must arrive whole within this time and a connection may sit silent for at most the
+    // other: a client trickling a body byte by byte is cut off instead of holding a socket (fly's
+    // hard_limit is 500 per Machine). Node checks every connectionsCheckingInterval.
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    http: {
+      headersTimeout: Math.min(5000, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: 1000,
+    },
   });
 
   const metrics = deps.metrics ?? createMetrics();
@@ -94,6 +121,25 @@ export async function buildApp(
     return reply.type(metrics.registry.contentType).send(text);
   });
 
+  // Every acknowledged event is written to the backlog first (backlog.ts), then taken from there by the
+  // event threads, or without them by a consumer in this thread.
+  const sealKey = config.line ? backlogKey(config.line.channelSecret) : null;
+  let doneHere = 0;
+  const consumer: Consumer | null =
+    sealKey && !deps.events
+      ? createConsumer({
+          backlog: deps.store.backlog,
+          key: sealKey,
+          owner: `${randomUUID().slice(0, 8)}-app`,
+          concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+          leaseMs: options.leaseMs,
+          pollMs: options.pollMs,
+          log,
+          onTaken: (seconds) => metrics.queueWait(seconds),
+          onDone: () => doneHere++,
+        })
+      : null;
+
   // Handled here, or in event threads; the simulator page always handles its events here. Loaded only
   // when needed: with event threads, this thread never holds the detector, OCR or LINE client code.
   const runtime: EventRuntime | null =
@@ -105,11 +151,35 @@ export async function buildApp(
             detector: deps.detector ?? (await import('../detector/load.ts')).loadDetector(),
             copy,
             metrics,
+            consumer: consumer ?? undefined,
           },
           options,
         )
       : null;
-  const processEvent = deps.events ? (config.line ? deps.events.process : null) : runtime!.process;
+  const answering = sealKey !== null && (deps.events !== undefined || !!runtime?.process);
+  if (consumer && runtime?.process) consumer.start(runtime.process);
+  const wake = () => (deps.events ? deps.events.wake() : consumer?.wake());
+  const running = () => (deps.events ? deps.events.running() : (consumer?.running ?? 0));
+  const done = () => (deps.events ? deps.events.done() : doneHere);
+
+  // Events in the backlog, for the full check on every request: the store's count (read every second)
+  // plus what this server wrote since, less what its consumers finished since.
+  let enqueued = 0;
+  let counted = { count: 0, enqueued: 0, done: 0 };
+  const countBacklog = async () => {
+    const at = { enqueued, done: done() };
+    const s = await deps.store.backlog.stats();
+    counted = { count: s.count, ...at };
+    return s;
+  };
+  const pending = () => Math.max(0, counted.count + enqueued - counted.enqueued - (done() - counted.done));
+  const counting = setInterval(
+    () => void countBacklog().catch((err: unknown) => log.warn({ err }, 'event backlog: count failed')),
+    1000,
+  ).unref();
+  void countBacklog().catch(() => undefined);
+  const maxPending = options.maxPending ?? 2_000;
+  const readyMaxWaitMs = options.readyMaxWaitMs ?? 10_000;
 
   let ready = false;
   let failed = false;
@@ -121,24 +191,39 @@ export async function buildApp(
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (req, reply) => {
     if (!ready) return reply.code(503).send({ status: failed ? 'failed' : 'starting' });
+    let stats;
     try {
-      // A read through the store proves it answers (the file is open, or the server reachable).
-      await deps.store.get('readyz', 'probe');
-      return { status: 'ready' };
+      // Reading the backlog proves the store answers (the file is open, or the server reachable).
+      stats = await countBacklog();
     } catch (err) {
       req.log.error({ err }, 'store not available');
       return reply.code(503).send({ status: 'store_unavailable' });
     }
+    // Not ready when events that could be answered wait too long (too much work, or answering stalled)
+    // or a thread makes no progress: fly then stops routing webhooks here.
+    const now = Date.now();
+    const waitedMs = stats.oldestReadyAt === null ? 0 : now - stats.oldestReadyAt;
+    if (waitedMs > readyMaxWaitMs) {
+      req.log.warn({ waitedMs, backlog: stats.count }, 'not ready: events wait too long');
+      return reply.code(503).send({ status: 'backlog', waitedMs, backlog: stats.count });
+    }
+    const since = consumer?.oldestRunningSince() ?? null;
+    const stuck =
+      deps.events?.stuck(now) ??
+      (since !== null && now - since > STUCK_EVENT_MS ? `one event has run for ${now - since} ms` : null);
+    if (stuck) {
+      req.log.warn({ reason: stuck }, 'not ready: event answering is stuck');
+      return reply.code(503).send({ status: 'stuck', reason: stuck });
+    }
+    return { status: 'ready' };
   });
 
-  const queue = createWorkQueue({
-    concurrency: options.concurrency ?? 32,
-    // A reply token lives about a minute: beyond ~2,000 waiting events (5–15 s of work on one machine)
-    // answering late would fail anyway, so a full queue asks LINE to redeliver (503) instead.
-    maxPending: options.maxPending ?? 2_000,
-    onError: (err) => log.error({ err }, 'event task failed'),
+  // A reply token lives about a minute: beyond ~2,000 waiting events (5–15 s of work on one machine)
+  // answering late would fail anyway, so a full backlog asks LINE to redeliver (503) instead.
+  metrics.watchWebhookQueue(() => {
+    const r = running();
+    return { waiting: Math.max(0, pending() - r), running: r };
   });
-  metrics.watchWebhookQueue(() => ({ waiting: queue.pending - queue.running, running: queue.running }));
   // GET / and POST /simulator/events, only when enabled (config.simulator: never by default in production).
   if (config.simulator && runtime) {
     const { simulator } = await import('../simulator/plugin.ts');
@@ -146,29 +231,38 @@ export async function buildApp(
   }
 
   await app.register(lineWebhook, {
-    channelSecret: processEvent ? (config.line?.channelSecret ?? null) : null,
+    channelSecret: answering ? config.line!.channelSecret : null,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    accept(events) {
-      if (!processEvent || queue.room < events.length) return false;
-      for (const event of events) {
-        // Events of one chat stay in order; events without a chat only need their own turn.
-        const key = event.source ? chatOf(event.source).id : event.webhookEventId;
-        const queued = performance.now();
-        metrics.accepted(event);
-        queue.push(key, () => {
-          metrics.queueWait((performance.now() - queued) / 1000);
-          return processEvent(event);
-        });
-      }
+    // One transaction (SQLite) or one script (Redis) for the whole body, before the 200: what LINE is
+    // told was received is on disk. Duplicates (same webhookEventId within a day) are not written again.
+    async accept(events) {
+      if (!answering || pending() + events.length > maxPending) return false;
+      const fresh = await deps.store.backlog.enqueue(
+        events.map((e) => seal(sealKey!, e)),
+        DEDUPE_MS,
+      );
+      fresh.forEach((isNew, i) => {
+        const event = events[i]!;
+        if (isNew) {
+          enqueued++;
+          metrics.accepted(event);
+        } else {
+          metrics.duplicate();
+          log.info({ eventId: event.webhookEventId }, 'duplicate event skipped');
+        }
+      });
+      if (fresh.some(Boolean)) wake();
       return true;
     },
     onInvalid: () => metrics.invalid(),
-    full: () => queue.room <= 0,
+    full: () => pending() >= maxPending,
   });
 
-  // Runs after the server stopped taking requests: every accepted event is still answered.
+  // Runs after the server stopped taking requests: events are answered for up to drainMs; whatever is
+  // left stays in the backlog and the next start (or another machine) answers it.
   app.addHook('onClose', async () => {
-    await queue.drain();
+    clearInterval(counting);
+    await consumer?.stop(Date.now() + (options.drainMs ?? DEFAULT_DRAIN_MS));
     await runtime?.close();
   });
   return app;

@@ -1,44 +1,68 @@
-// Accepted webhook events handled in threads of their own (EVENT_THREADS), so the server's thread only
-// reads webhooks, checks signatures, queues events and answers LINE's 200 — the analysis, the store, the
-// card and the reply call (~3 ms of CPU per event) never stand in front of the next acknowledgement.
-// The server's work queue (queue.ts) still decides what runs when, and keeps each chat's events in order.
-// A thread that dies is replaced; the events it was answering are logged as failed by the queue.
+// Threads that answer acknowledged events (EVENT_THREADS), so the server's thread only reads webhooks,
+// checks signatures, writes events to the durable backlog and answers LINE's 200 — the analysis, the
+// store, the card and the reply call (~3 ms of CPU per event) never stand in front of the next
+// acknowledgement. Each thread takes its events from the backlog itself (consumer.ts); the server only
+// wakes them when it wrote some. A thread that dies is replaced, and its leases are given back at once so
+// its events are answered by the others. A thread whose beats stop (its event loop blocked) or whose
+// oldest event runs far too long is reported stuck (/readyz).
+import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { LineEvent } from '../line/events.ts';
 import type { MetricsData } from './metrics.ts';
-import type { FromThread, ToThread } from './event-worker.ts';
+import type { FromThread, ThreadData, ToThread } from './event-worker.ts';
 
 export interface EventThreads {
   /** Every thread has loaded its rules, dictionary and store. */
   ready: Promise<void>;
-  /** Resolves when the event has been answered (or its failure logged) in a thread. */
-  process(event: LineEvent): Promise<void>;
+  /** Events were written to the backlog. */
+  wake(): void;
+  /** Events running in the threads (at their last beat). */
+  running(): number;
+  /** Events the threads have finished and deleted from the backlog, since they started. */
+  done(): number;
+  /** Why a thread is not making progress, or null when all are. */
+  stuck(now?: number): string | null;
   /** Each thread's metrics, for the server's /metrics. */
   metrics(): Promise<MetricsData[]>;
-  /** Lets every thread finish its events, close its store and OCR workers, then stops it. */
-  close(): Promise<void>;
+  /** Lets every thread answer what it can until `deadline` (ms), close its store and OCR workers, then stops it. */
+  close(deadline: number): Promise<void>;
 }
 
 interface Thread {
   worker: Worker;
+  owner: string;
   loaded: boolean;
   stopped: boolean;
-  events: Map<number, { resolve: () => void; reject: (err: Error) => void; eventId: string }>;
+  beatAt: number;
+  running: number;
+  oldestRunningSince: number | null;
   asks: Map<number, (data: MetricsData) => void>;
   closed: (() => void) | null;
 }
 
 const WORKER = new URL('./event-worker.ts', import.meta.url);
 
+/** No beat for this long: the thread's event loop is blocked. */
+export const STUCK_BEAT_MS = 10_000;
+/** One event running this long: something waits forever (every step has its own, shorter timeout). */
+export const STUCK_EVENT_MS = 120_000;
+
 export interface EventThreadOptions {
   threads: number;
-  /** Told when a thread stops unexpectedly (it is replaced if it had started). */
-  onThreadError: (err: Error) => void;
+  /** Events each thread answers at once. */
+  concurrency: number;
+  /** Told when a thread stops unexpectedly (it is replaced if it had started), with its lease owner. */
+  onThreadError: (err: Error, owner: string) => void;
+  leaseMs?: number;
+  /** No beat for this long: stuck (STUCK_BEAT_MS; tests shorten it). */
+  stuckBeatMs?: number;
   /** The thread's module; tests give one that fails on cue. */
   worker?: URL;
 }
 
 export function startEventThreads(o: EventThreadOptions): EventThreads {
+  const run = randomUUID().slice(0, 8);
+  let spawned = 0;
+  let done = 0;
   let nextId = 1;
   let closing = false;
   let readyCount = 0;
@@ -49,40 +73,45 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
   const stop = (t: Thread, why: string) => {
     if (t.stopped) return;
     t.stopped = true;
-    const ids = [...t.events.values()].map((e) => e.eventId);
-    for (const e of t.events.values())
-      e.reject(new Error(`${why}; event ${e.eventId} may not have been answered`));
-    t.events.clear();
     for (const ask of t.asks.values()) ask([]);
     t.asks.clear();
     void t.worker.terminate();
     t.closed?.();
     if (closing) return;
-    o.onThreadError(new Error(`${why} (${ids.length} events in it)`));
+    o.onThreadError(new Error(`${why} (${t.running} events in it; the others take them over)`), t.owner);
     if (!t.loaded) return markFailed(new Error(why)); // it could not even start: neither will another
     const i = threads.indexOf(t);
     if (i >= 0) threads[i] = spawn();
   };
 
   const spawn = (): Thread => {
+    const owner = `${run}-${++spawned}`;
     const t: Thread = {
       // A young generation of 16 MB keeps the server reading screenshots under 600 MB (peaks 576–597 MB,
       // 619 MB with V8's default for a thread) for a few percent more garbage-collection time.
-      worker: new Worker(o.worker ?? WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 16 } }),
+      worker: new Worker(o.worker ?? WORKER, {
+        resourceLimits: { maxYoungGenerationSizeMb: 16 },
+        workerData: { owner, concurrency: o.concurrency, leaseMs: o.leaseMs } satisfies ThreadData,
+      }),
+      owner,
       loaded: false,
       stopped: false,
-      events: new Map(),
+      beatAt: Date.now(),
+      running: 0,
+      oldestRunningSince: null,
       asks: new Map(),
       closed: null,
     };
     t.worker.on('message', (m: FromThread) => {
-      if (m.type === 'ready') {
+      if (m.type === 'beat') {
+        t.beatAt = Date.now();
+        t.running = m.running;
+        t.oldestRunningSince = m.oldestRunningSince;
+      } else if (m.type === 'done') done++;
+      else if (m.type === 'ready') {
         t.loaded = true;
+        t.beatAt = Date.now();
         if (++readyCount === threads.length) markReady();
-      } else if (m.type === 'done') {
-        const e = t.events.get(m.id);
-        t.events.delete(m.id);
-        e?.resolve();
       } else if (m.type === 'metrics') {
         t.asks.get(m.id)?.(m.data as MetricsData);
         t.asks.delete(m.id);
@@ -97,16 +126,21 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
 
   return {
     ready,
-    process(event) {
-      let t: Thread | null = null;
-      for (const u of threads) if (!u.stopped && (!t || u.events.size < t.events.size)) t = u;
-      if (!t || closing) return Promise.reject(new Error('no event thread is running'));
-      const thread = t;
-      const id = nextId++;
-      return new Promise<void>((resolve, reject) => {
-        thread.worker.postMessage({ type: 'event', id, event } satisfies ToThread);
-        thread.events.set(id, { resolve, reject, eventId: event.webhookEventId });
-      });
+    wake() {
+      for (const t of threads)
+        if (t.loaded && !t.stopped) t.worker.postMessage({ type: 'wake' } satisfies ToThread);
+    },
+    done: () => done,
+    running: () => threads.reduce((n, t) => n + (t.stopped ? 0 : t.running), 0),
+    stuck(now = Date.now()) {
+      for (const [i, t] of threads.entries()) {
+        if (!t.loaded || t.stopped) continue;
+        if (now - t.beatAt > (o.stuckBeatMs ?? STUCK_BEAT_MS))
+          return `event thread ${i + 1} has not answered for ${now - t.beatAt} ms`;
+        if (t.oldestRunningSince !== null && now - t.oldestRunningSince > STUCK_EVENT_MS)
+          return `event thread ${i + 1} has run one event for ${now - t.oldestRunningSince} ms`;
+      }
+      return null;
     },
     metrics() {
       return Promise.all(
@@ -122,14 +156,14 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
           ),
       );
     },
-    async close() {
+    async close(deadline) {
       closing = true;
       await Promise.all(
         threads.map(async (t) => {
           if (!t.stopped && t.loaded) {
             await new Promise<void>((resolve) => {
               t.closed = resolve;
-              t.worker.postMessage({ type: 'close' } satisfies ToThread);
+              t.worker.postMessage({ type: 'close', deadline } satisfies ToThread);
             });
           }
           t.stopped = true;

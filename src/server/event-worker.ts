@@ -1,23 +1,34 @@
 // One event thread of event-threads.ts: its own store connection, detector, OCR workers and LINE client,
-// reading the same environment as the server. It answers events the server's thread has acknowledged
-// and queued, and sends its metrics when asked.
+// reading the same environment as the server. It takes the events the server's thread wrote to the
+// durable backlog (consumer.ts), answers them, and tells the server how it is doing: a beat every
+// second (a thread whose beats stop is stuck), a note per event done, its metrics when asked.
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../config.ts';
 import { loadCopy } from '../conversation/copy.ts';
 import { loadDetector } from '../detector/load.ts';
-import type { LineEvent } from '../line/events.ts';
 import { createLogger } from '../log/logger.ts';
 import { loadGuide } from '../remediation/load.ts';
 import { openStore } from '../store/open.ts';
+import { backlogKey } from './backlog.ts';
+import { createConsumer } from './consumer.ts';
 import { createEventRuntime } from './events.ts';
 import { createMetrics } from './metrics.ts';
 
+export interface ThreadData {
+  /** This thread's name on the leases it takes. */
+  owner: string;
+  /** Events answered at once. */
+  concurrency: number;
+  leaseMs?: number;
+}
+
 export type ToThread =
-  { type: 'event'; id: number; event: LineEvent } | { type: 'metrics'; id: number } | { type: 'close' };
+  { type: 'wake' } | { type: 'metrics'; id: number } | { type: 'close'; deadline: number };
 export type FromThread =
   | { type: 'ready' }
-  | { type: 'done'; id: number }
+  | { type: 'beat'; running: number; oldestRunningSince: number | null }
+  | { type: 'done' }
   | { type: 'metrics'; id: number; data: unknown }
   | { type: 'closed' };
 
@@ -26,33 +37,46 @@ export type FromThread =
 if (process.platform === 'linux') setPriority(10);
 
 const port = parentPort!;
+const data = workerData as ThreadData;
 const config = loadConfig();
 const log = createLogger(config.logLevel);
 const store = openStore(config.storeUrl, log);
 const metrics = createMetrics({ process: false });
 const detector = loadDetector();
+const consumer = createConsumer({
+  backlog: store.backlog,
+  key: backlogKey(config.line!.channelSecret),
+  owner: data.owner,
+  concurrency: data.concurrency,
+  leaseMs: data.leaseMs,
+  log,
+  onTaken: (seconds) => metrics.queueWait(seconds),
+  onDone: () => port.postMessage({ type: 'done' } satisfies FromThread),
+});
 const runtime = createEventRuntime(
   config,
-  { detector, store, logger: log, copy: loadCopy(), metrics },
+  { detector, store, logger: log, copy: loadCopy(), metrics, consumer },
   { warmOcr: true },
 );
-const running = new Set<Promise<void>>();
+
+const beat = () =>
+  port.postMessage({
+    type: 'beat',
+    running: consumer.running,
+    oldestRunningSince: consumer.oldestRunningSince(),
+  } satisfies FromThread);
+const beats = setInterval(beat, 1000);
 
 port.on('message', (m: ToThread) => {
-  if (m.type === 'event') {
-    // The processor never throws: it logs and apologises itself (src/conversation/process.ts).
-    const done = runtime.process!(m.event).finally(() => {
-      running.delete(done);
-      port.postMessage({ type: 'done', id: m.id } satisfies FromThread);
-    });
-    running.add(done);
-  } else if (m.type === 'metrics') {
+  if (m.type === 'wake') consumer.wake();
+  else if (m.type === 'metrics') {
     void metrics.registry
       .getMetricsAsJSON()
       .then((data) => port.postMessage({ type: 'metrics', id: m.id, data }));
   } else if (m.type === 'close') {
     void (async () => {
-      await Promise.allSettled([...running]);
+      await consumer.stop(m.deadline);
+      clearInterval(beats);
       await runtime.close();
       await store.close();
       port.postMessage({ type: 'closed' } satisfies FromThread);
@@ -61,4 +85,6 @@ port.on('message', (m: ToThread) => {
 });
 
 await Promise.all([detector, loadGuide()]);
+consumer.start(runtime.process!);
+beat();
 port.postMessage({ type: 'ready' } satisfies FromThread);

@@ -15,6 +15,7 @@ import { lineContentSource, memoryContentSource } from '../media/content.ts';
 import { MEDIA_LIMITS, type MediaDeps } from '../media/media.ts';
 import { createOcrPool, type OcrPoolOptions } from '../media/ocr-pool.ts';
 import type { Metrics } from './metrics.ts';
+import type { Consumer } from './consumer.ts';
 
 export interface EventDeps {
   /** May still be loading: early events wait for it. */
@@ -30,6 +31,8 @@ export interface EventDeps {
   now?: () => number;
   /** Reading pictures and files; otherwise LINE's content API and an OCR pool of our own. */
   media?: MediaDeps;
+  /** The durable backlog's consumer that feeds this processor (consumer.ts). */
+  consumer?: Pick<Consumer, 'claimed' | 'wrapSender'>;
 }
 
 export interface EventOptions {
@@ -66,7 +69,8 @@ export function createEventRuntime(
           ...options.lineRetry,
         })
       : null);
-  const baseSender = deps.sender ?? (api ? createLineSender(api, log) : null);
+  const lineSender = deps.sender ?? (api ? createLineSender(api, log) : null);
+  const baseSender = lineSender && deps.consumer ? deps.consumer.wrapSender(lineSender) : lineSender;
   const sender = baseSender ? metrics.instrument(baseSender) : null;
 
   // Workers start with the first picture, or once the detector is ready with warmOcr.
@@ -111,6 +115,7 @@ export function createEventRuntime(
         sender,
         loadingAfterMs: options.loadingAfterMs ?? 500,
         observer: metrics,
+        claimed: deps.consumer?.claimed,
       })
     : null;
   return { handlerDeps, process, close: async () => void (await ownPool?.close()) };

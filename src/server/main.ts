@@ -13,7 +13,7 @@ import { loadReportRules } from '../rules/report.ts';
 import { loadRichMenu } from '../richmenu/definition.ts';
 import type { Detector } from '../detector/index.ts';
 import type { Store } from '../store/store.ts';
-import { buildApp } from './app.ts';
+import { buildApp, DEFAULT_CONCURRENCY, DEFAULT_DRAIN_MS } from './app.ts';
 import { createMetrics, metricsText } from './metrics.ts';
 import { startEventThreads } from './event-threads.ts';
 
@@ -43,14 +43,29 @@ try {
   stop((err as Error).message);
 }
 
-// With LINE credentials and EVENT_THREADS ≥ 1, accepted events are answered in threads of their own
+// The embedded store belongs to this one machine: leases of events a previous run was answering when it
+// was killed are given back, so they are answered now rather than after the lease (consumer.ts).
+if (config.storeUrl.startsWith('sqlite:')) {
+  await store.backlog.release();
+  const { count } = await store.backlog.stats();
+  if (count) log.warn({ events: count }, 'answering events acknowledged before the last stop');
+}
+
+// With LINE credentials and EVENT_THREADS ≥ 1, acknowledged events are answered in threads of their own
 // (event-threads.ts) and this thread only acknowledges webhooks. Otherwise, and for the simulator page,
-// they are answered here with a detector loaded here.
-const threaded = config.line !== null && config.eventThreads > 0;
+// they are answered here with a detector loaded here. A memory: store is not shared between threads.
+const threaded = config.line !== null && config.eventThreads > 0 && config.storeUrl !== 'memory:';
 const events = threaded
   ? startEventThreads({
       threads: config.eventThreads,
-      onThreadError: (err) => log.error({ err }, 'event thread stopped'),
+      concurrency: DEFAULT_CONCURRENCY,
+      onThreadError: (err, owner) => {
+        log.error({ err }, 'event thread stopped');
+        // Its events go to the other threads (or its replacement) now, not after the lease.
+        store.backlog
+          .release(owner)
+          .catch((e: unknown) => log.error({ err: e }, 'event backlog: release failed'));
+      },
     })
   : undefined;
 // Settled once the dictionary is loaded, after the server listens (the load keeps the CPU busy).
@@ -89,15 +104,18 @@ const metricsServer =
 let closing: Promise<void> | null = null;
 function shutdown(signal: string, code = 0): Promise<void> {
   closing ??= (async () => {
-    log.info({ signal }, 'shutting down: finishing accepted events');
+    log.info({ signal }, 'shutting down: answering acknowledged events');
+    // Within fly's kill_timeout (30 s): answer for DEFAULT_DRAIN_MS, then close; what is left stays
+    // in the backlog for the next start.
+    const deadline = Date.now() + DEFAULT_DRAIN_MS;
     const force = setTimeout(() => {
       log.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 25_000).unref();
+    }, DEFAULT_DRAIN_MS + 6_000).unref();
     try {
       metricsServer?.close();
       await app.close();
-      await events?.close();
+      await events?.close(deadline);
       await store.close();
     } catch (err) {
       log.error({ err }, 'error while shutting down');

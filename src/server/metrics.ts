@@ -126,7 +126,7 @@ export function createMetrics(o: { process?: boolean } = {}): Metrics {
   });
   const wait = new Histogram({
     name: 'sagicheck_event_queue_wait_seconds',
-    help: 'Time an accepted event waited in the webhook queue before processing began.',
+    help: 'Time an acknowledged event waited in the backlog before it was taken.',
     buckets: SECONDS_SLOW,
     registers,
   });

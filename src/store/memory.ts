@@ -1,5 +1,5 @@
 // In-process store for tests and the local simulator: same behaviour as sqlite.ts, nothing on disk.
-import type { Json, Store } from './store.ts';
+import type { Backlog, BacklogEntry, BacklogItem, BacklogStats, Json, Store } from './store.ts';
 
 interface Entry {
   value: string;
@@ -12,9 +12,11 @@ export class MemoryStore implements Store {
   private readonly records = new Map<string, Map<string, Entry>>();
   private readonly now: () => number;
   private closed = false;
+  readonly backlog: Backlog;
 
   constructor(now: () => number = Date.now) {
     this.now = now;
+    this.backlog = new MemoryBacklog(now, () => this.open());
   }
 
   async claimEvent(eventId: string, ttlMs: number): Promise<boolean> {
@@ -82,4 +84,109 @@ export class MemoryStore implements Store {
       if (byNs.size === 0) this.records.delete(subject);
     }
   }
+}
+
+interface Row extends BacklogEntry {
+  owner: string | null;
+  leaseUntil: number;
+}
+
+/** The backlog in a Map (insertion order is arrival order); answered ids kept for dedupeMs. */
+class MemoryBacklog implements Backlog {
+  private readonly rows = new Map<string, Row>();
+  private readonly answered = new Map<string, number>();
+  private readonly now: () => number;
+  private readonly open: () => void;
+
+  constructor(now: () => number, open: () => void) {
+    this.now = now;
+    this.open = open;
+  }
+
+  async enqueue(items: BacklogItem[], dedupeMs: number): Promise<boolean[]> {
+    this.open();
+    const t = this.now();
+    return items.map((item) => {
+      const until = this.answered.get(item.id);
+      if (this.rows.has(item.id) || (until !== undefined && until > t)) return false;
+      this.answered.set(item.id, t + dedupeMs);
+      this.rows.set(item.id, { ...item, at: t, attempts: 0, sending: false, owner: null, leaseUntil: 0 });
+      if (this.answered.size % 1024 === 0)
+        for (const [id, u] of this.answered) if (u <= t) this.answered.delete(id);
+      return true;
+    });
+  }
+
+  async take(owner: string, max: number, leaseMs: number): Promise<BacklogEntry[]> {
+    this.open();
+    const t = this.now();
+    const out: BacklogEntry[] = [];
+    for (const row of this.heads()) {
+      if (out.length >= max) break;
+      if (row.leaseUntil > t) continue;
+      row.owner = owner;
+      row.leaseUntil = t + leaseMs;
+      row.attempts++;
+      out.push(entry(row));
+    }
+    return out;
+  }
+
+  async renew(owner: string, leaseMs: number): Promise<void> {
+    this.open();
+    const until = this.now() + leaseMs;
+    for (const row of this.rows.values()) if (row.owner === owner) row.leaseUntil = until;
+  }
+
+  async markSending(id: string, owner: string): Promise<void> {
+    this.open();
+    const row = this.rows.get(id);
+    if (row?.owner === owner) row.sending = true;
+  }
+
+  async complete(id: string, owner: string, answered: boolean): Promise<void> {
+    this.open();
+    if (this.rows.get(id)?.owner !== owner) return;
+    this.rows.delete(id);
+    if (!answered) this.answered.delete(id);
+  }
+
+  async release(owner?: string): Promise<void> {
+    this.open();
+    for (const row of this.rows.values())
+      if (owner === undefined || row.owner === owner) {
+        row.owner = null;
+        row.leaseUntil = 0;
+      }
+  }
+
+  async stats(): Promise<BacklogStats> {
+    this.open();
+    const t = this.now();
+    let oldestReadyAt: number | null = null;
+    for (const row of this.heads())
+      if (row.leaseUntil <= t && (oldestReadyAt === null || row.at < oldestReadyAt)) oldestReadyAt = row.at;
+    return { count: this.rows.size, oldestReadyAt };
+  }
+
+  /** The first row of each chat, in arrival order. */
+  private *heads(): Generator<Row> {
+    const seen = new Set<string>();
+    for (const row of this.rows.values()) {
+      if (seen.has(row.chat)) continue;
+      seen.add(row.chat);
+      yield row;
+    }
+  }
+}
+
+function entry(row: Row): BacklogEntry {
+  return {
+    id: row.id,
+    chat: row.chat,
+    body: row.body,
+    at: row.at,
+    attempts: row.attempts,
+    sending: row.sending,
+  };
 }

@@ -21,7 +21,8 @@
 // its own. Connection problems are logged once per outage.
 import { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
-import { StoreError, type Json, type Store } from './store.ts';
+import { RedisBacklog } from './redis-backlog.ts';
+import { StoreError, type Backlog, type Json, type Store } from './store.ts';
 
 /**
  * Generous on purpose: a busy machine can stall its event loop for a second or more, and a timeout that
@@ -69,6 +70,7 @@ export class RedisStore implements Store {
   private readonly prefix: string;
   private readonly now: () => number;
   private closed = false;
+  readonly backlog: Backlog;
 
   constructor(url: string, opts: RedisStoreOptions = {}) {
     this.prefix = opts.prefix ?? 'sagicheck:';
@@ -87,6 +89,7 @@ export class RedisStore implements Store {
     client.defineCommand('sagicheckSet', { numberOfKeys: 1, lua: SET_RECORD });
     client.defineCommand('sagicheckIncrement', { numberOfKeys: 1, lua: INCREMENT });
     this.client = client as Redis & Scripts;
+    this.backlog = new RedisBacklog(client, this.prefix, this.now, (op, f) => this.run(op, f));
 
     // Without an 'error' listener ioredis prints every failed attempt; log each outage once instead.
     const log = opts.log;

@@ -1,9 +1,11 @@
-// The embedded default store: one node:sqlite file (on fly.io, on the /data volume). Every operation is
-// one statement, so it is atomic without transactions; WAL lets reads go on while a write commits.
+// The embedded default store: one node:sqlite file (on fly.io, on the /data volume). Every record
+// operation is one statement, so it is atomic without transactions; the backlog's take and enqueue are
+// one transaction each. WAL lets reads go on while a write commits. secure_delete overwrites deleted rows
+// (a blocked user's records, answered events) with zeros instead of leaving them in free pages.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { Json, Store } from './store.ts';
+import type { Backlog, BacklogEntry, BacklogItem, BacklogStats, Json, Store } from './store.ts';
 
 const SWEEP_EVERY_MS = 10 * 60_000;
 
@@ -21,10 +23,26 @@ CREATE TABLE IF NOT EXISTS records (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_expiry ON events (expires_at);
 CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at);
+CREATE TABLE IF NOT EXISTS backlog (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  chat TEXT NOT NULL,
+  body TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  owner TEXT,
+  lease_until INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  sending INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS backlog_chat ON backlog (chat, seq);
 `;
+
+/** Rows that are next in their chat (no earlier row of the same chat, leased or not). */
+const HEAD = 'NOT EXISTS (SELECT 1 FROM backlog c WHERE c.chat = b.chat AND c.seq < b.seq)';
 
 export class SqliteStore implements Store {
   private readonly db: DatabaseSync;
+  readonly backlog: Backlog;
   private readonly now: () => number;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly q: Record<
@@ -37,7 +55,11 @@ export class SqliteStore implements Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     this.now = now;
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    // synchronous = NORMAL: a commit survives the process being killed (it is in the WAL, in the OS's
+    // cache), not a power cut of the host before the next checkpoint; see docs/deploy.md.
+    this.db.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;',
+    );
     this.db.exec(SCHEMA);
     this.q = {
       // Inserts a new id, or takes over an expired one; a live id is left alone (0 rows changed).
@@ -64,6 +86,7 @@ export class SqliteStore implements Store {
       sweepEvents: this.db.prepare('DELETE FROM events WHERE expires_at <= ?'),
       sweepRecords: this.db.prepare('DELETE FROM records WHERE expires_at <= ?'),
     };
+    this.backlog = new SqliteBacklog(this.db, now, this.q.claim);
     this.sweep();
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_EVERY_MS).unref();
   }
@@ -106,5 +129,121 @@ export class SqliteStore implements Store {
     const t = this.now();
     this.q.sweepEvents.run(t);
     this.q.sweepRecords.run(t);
+  }
+}
+
+class SqliteBacklog implements Backlog {
+  private readonly q: Record<
+    | 'insert'
+    | 'heads'
+    | 'lease'
+    | 'renew'
+    | 'sending'
+    | 'delete'
+    | 'forget'
+    | 'release'
+    | 'releaseAll'
+    | 'count'
+    | 'oldest',
+    StatementSync
+  >;
+
+  private readonly db: DatabaseSync;
+  private readonly now: () => number;
+  private readonly claim: StatementSync;
+
+  constructor(db: DatabaseSync, now: () => number, claim: StatementSync) {
+    this.db = db;
+    this.now = now;
+    this.claim = claim;
+    this.q = {
+      insert: db.prepare('INSERT OR IGNORE INTO backlog (id, chat, body, at) VALUES (?, ?, ?, ?)'),
+      heads: db.prepare(
+        `SELECT seq, id, chat, body, at, attempts, sending FROM backlog b
+         WHERE lease_until <= ? AND ${HEAD} ORDER BY seq LIMIT ?`,
+      ),
+      lease: db.prepare(
+        'UPDATE backlog SET owner = ?, lease_until = ?, attempts = attempts + 1 WHERE seq = ?',
+      ),
+      renew: db.prepare('UPDATE backlog SET lease_until = ? WHERE owner = ?'),
+      sending: db.prepare('UPDATE backlog SET sending = 1 WHERE id = ? AND owner = ?'),
+      delete: db.prepare('DELETE FROM backlog WHERE id = ? AND owner = ?'),
+      forget: db.prepare('DELETE FROM events WHERE id = ?'),
+      release: db.prepare('UPDATE backlog SET owner = NULL, lease_until = 0 WHERE owner = ?'),
+      releaseAll: db.prepare('UPDATE backlog SET owner = NULL, lease_until = 0 WHERE owner IS NOT NULL'),
+      count: db.prepare('SELECT count(*) AS n FROM backlog'),
+      oldest: db.prepare(`SELECT min(at) AS at FROM backlog b WHERE lease_until <= ? AND ${HEAD}`),
+    };
+  }
+
+  async enqueue(items: BacklogItem[], dedupeMs: number): Promise<boolean[]> {
+    const t = this.now();
+    return this.transaction(() =>
+      // The id's claim (the same table as claimEvent) and the row together, or neither.
+      items.map((item) => {
+        if (this.claim.run(item.id, t + dedupeMs, t).changes !== 1) return false;
+        this.q.insert.run(item.id, item.chat, item.body, t);
+        return true;
+      }),
+    );
+  }
+
+  async take(owner: string, max: number, leaseMs: number): Promise<BacklogEntry[]> {
+    const t = this.now();
+    return this.transaction(() => {
+      const rows = this.q.heads.all(t, max) as unknown as (Omit<BacklogEntry, 'sending'> & {
+        seq: number;
+        sending: number;
+      })[];
+      return rows.map((r) => {
+        this.q.lease.run(owner, t + leaseMs, r.seq);
+        return {
+          id: r.id,
+          chat: r.chat,
+          body: r.body,
+          at: r.at,
+          attempts: r.attempts + 1,
+          sending: r.sending === 1,
+        };
+      });
+    });
+  }
+
+  async renew(owner: string, leaseMs: number): Promise<void> {
+    this.q.renew.run(this.now() + leaseMs, owner);
+  }
+
+  async markSending(id: string, owner: string): Promise<void> {
+    this.q.sending.run(id, owner);
+  }
+
+  async complete(id: string, owner: string, answered: boolean): Promise<void> {
+    this.transaction(() => {
+      if (this.q.delete.run(id, owner).changes === 1 && !answered) this.q.forget.run(id);
+    });
+  }
+
+  async release(owner?: string): Promise<void> {
+    if (owner === undefined) this.q.releaseAll.run();
+    else this.q.release.run(owner);
+  }
+
+  async stats(): Promise<BacklogStats> {
+    const count = (this.q.count.get() as { n: number }).n;
+    const oldest = this.q.oldest.get(this.now()) as { at: number | null };
+    return { count, oldestReadyAt: oldest.at };
+  }
+
+  /** BEGIN IMMEDIATE: takes the write lock at once, so two threads never lease the same row. */
+  private transaction<T>(f: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const v = f();
+      this.db.exec('COMMIT');
+      return v;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
   }
 }

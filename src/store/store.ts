@@ -32,7 +32,66 @@ export interface Store {
   /** Removes every record of a subject: the user blocked the bot, or the bot left a group. */
   deleteSubject(subject: string): Promise<void>;
 
+  /** Webhook events acknowledged and not yet answered (src/server/backlog.ts). */
+  readonly backlog: Backlog;
+
   close(): Promise<void>;
+}
+
+/**
+ * The durable event backlog: every event LINE was told "200" is written here first, then taken, answered
+ * and deleted. Events of one chat are taken one at a time, in the order they came (a conversation's
+ * next step must see the previous one). A taken event is leased to its owner (a thread of one server
+ * process); a lease not renewed runs out and another owner takes the event over.
+ */
+export interface Backlog {
+  /**
+   * Adds the events not seen before, in one transaction, and returns for each whether it was new
+   * (false: a duplicate, already waiting or answered within dedupeMs).
+   */
+  enqueue(items: BacklogItem[], dedupeMs: number): Promise<boolean[]>;
+  /** Leases up to `max` events that are next in their chat and not leased, oldest first. */
+  take(owner: string, max: number, leaseMs: number): Promise<BacklogEntry[]>;
+  /** Extends every lease the owner holds (a heartbeat while long events run). */
+  renew(owner: string, leaseMs: number): Promise<void>;
+  /** Notes that an answer may be on its way, so a later attempt does not send a second one by push. */
+  markSending(id: string, owner: string): Promise<void>;
+  /**
+   * Deletes the event. answered=false also forgets its id, so a redelivery of it is taken again rather
+   * than dropped as a duplicate.
+   */
+  complete(id: string, owner: string, answered: boolean): Promise<void>;
+  /**
+   * Gives back the leases of one owner (a thread that died), or of every owner: a single machine
+   * (SQLite) restarting after a crash takes its events again at once instead of after the lease.
+   */
+  release(owner?: string): Promise<void>;
+  /** Events waiting, and when the oldest one that could be taken now (next in its chat, not leased) came. */
+  stats(): Promise<BacklogStats>;
+}
+
+export interface BacklogItem {
+  /** webhookEventId */
+  id: string;
+  /** Events with the same key run one at a time, in order (the chat's id). */
+  chat: string;
+  /** The event, sealed (src/server/backlog.ts): the store never sees it in the clear. */
+  body: string;
+}
+
+export interface BacklogEntry extends BacklogItem {
+  /** When it was enqueued (ms). */
+  at: number;
+  /** Times it has been taken, this time included: above 1, an earlier attempt did not finish. */
+  attempts: number;
+  /** An earlier attempt called markSending: an answer may already have reached the person. */
+  sending: boolean;
+}
+
+export interface BacklogStats {
+  count: number;
+  /** null when nothing is waiting that could be taken. */
+  oldestReadyAt: number | null;
 }
 
 /** An operation the store could not carry out (e.g. Redis unreachable); the message names no data. */

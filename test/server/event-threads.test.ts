@@ -1,44 +1,42 @@
-// When an event thread fails (src/server/event-threads.ts): the events it held fail loudly, naming their
-// ids (the work queue logs them), a new thread takes over, and the server goes on answering.
+// Event threads (src/server/event-threads.ts): a thread that dies is reported with its lease owner (so
+// its events can be given back at once) and replaced; a thread whose beats stop is reported stuck.
 import { describe, expect, it } from 'vitest';
-import type { LineEvent } from '../../src/line/events.ts';
 import { startEventThreads } from '../../src/server/event-threads.ts';
-
-const event = (id: string) => ({ webhookEventId: id }) as LineEvent;
+import { waitFor } from '../helpers/webhook.ts';
 
 describe('event threads', { timeout: 20_000 }, () => {
-  it('fails the events of a thread that dies, names them, and carries on with a new thread', async () => {
-    const errors: string[] = [];
+  it('replaces a thread that dies, naming its owner, and reports one whose beats stop', async () => {
+    const errors: { message: string; owner: string }[] = [];
     const threads = startEventThreads({
       threads: 1,
-      onThreadError: (err) => errors.push(err.message),
+      concurrency: 4,
+      onThreadError: (err, owner) => errors.push({ message: err.message, owner }),
+      stuckBeatMs: 300,
       worker: new URL('../helpers/failing-event-thread.ts', import.meta.url),
     });
     try {
       await threads.ready;
-      const results = await Promise.allSettled([
-        threads.process(event('first')),
-        threads.process(event('crash')),
-        threads.process(event('third')),
-      ]);
-      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
-      const reasons = results.map((r) => String((r as PromiseRejectedResult).reason));
-      expect(reasons[0]).toMatch(/staged failure; event first may not have been answered/);
-      expect(reasons[2]).toMatch(/event third/);
-      expect(errors).toEqual(['event thread failed: staged failure (3 events in it)']);
-      // The replacement starts and answers.
-      let answered = false;
-      for (let i = 0; i < 100 && !answered; i++) {
-        answered = await threads.process(event(`after-${i}`)).then(
-          () => true,
-          () => false,
-        );
-        if (!answered) await new Promise((r) => setTimeout(r, 50));
+      expect(threads.stuck()).toBeNull();
+      threads.wake(); // the first thread fails
+      await waitFor(() => errors.length === 1, 5000, 'the failure');
+      expect(errors[0]!.message).toMatch(
+        /^event thread failed: staged failure \(\d+ events in it; the others take them over\)$/,
+      );
+      expect(errors[0]!.owner).toMatch(/-1$/);
+      // The replacement starts, beats, and answers for metrics.
+      let answering = 0;
+      for (let i = 0; i < 100 && answering === 0; i++) {
+        answering = (await threads.metrics()).length;
+        if (!answering) await new Promise((r) => setTimeout(r, 50));
       }
-      expect(answered).toBe(true);
-      expect(await threads.metrics()).toEqual([[]]);
+      expect(answering).toBe(1);
+      await waitFor(() => threads.running() === 1, 5000, 'a beat');
+      expect(threads.stuck()).toBeNull();
+      threads.wake(); // the replacement stops beating
+      await waitFor(() => threads.stuck() !== null, 5000, 'stuck');
+      expect(threads.stuck()).toMatch(/^event thread 1 has not answered for \d+ ms$/);
     } finally {
-      await threads.close();
+      await threads.close(Date.now() + 1000);
     }
   });
 });

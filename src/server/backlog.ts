@@ -1,0 +1,46 @@
+// What LINE was told "200" for is in the store first (store.ts, Backlog): the webhook writes a body's
+// events in one transaction and only then acknowledges; consumers (consumer.ts) take them from there.
+//
+// Sealed at rest: an event holds the message text, the user id and the reply token. It lives in the
+// backlog for seconds, but SQLite's WAL file and Redis's persistence may keep old copies of a deleted
+// row for a while, so the body is AES-256-GCM encrypted with a key derived from LINE_CHANNEL_SECRET (a
+// secret that is never on the volume nor in Redis). The event id is the additional data: a body cannot
+// be moved to another id. Rotating the channel secret makes events still waiting unreadable: they are
+// logged by id and dropped (docs/deploy.md).
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { chatOf, type LineEvent } from '../line/events.ts';
+import type { BacklogEntry, BacklogItem } from '../store/store.ts';
+
+export type SealKey = Buffer;
+
+/** A webhookEventId seen within this long is a duplicate: LINE redelivers for a while, tokens last 20 min. */
+export const DEDUPE_MS = 24 * 60 * 60_000;
+
+export function backlogKey(channelSecret: string): SealKey {
+  return Buffer.from(hkdfSync('sha256', channelSecret, 'sagicheck', 'event backlog v1', 32));
+}
+
+/** Events of one chat are answered in order; an event without a chat only needs its own turn. */
+export function orderKey(event: LineEvent): string {
+  return event.source ? chatOf(event.source).id : event.webhookEventId;
+}
+
+export function seal(key: SealKey, event: LineEvent): BacklogItem {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(event.webhookEventId));
+  const data = Buffer.concat([cipher.update(JSON.stringify(event), 'utf8'), cipher.final()]);
+  const body = `v1.${Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64')}`;
+  return { id: event.webhookEventId, chat: orderKey(event), body };
+}
+
+/** Throws when the body was sealed with another key or altered. */
+export function unseal(key: SealKey, entry: Pick<BacklogEntry, 'id' | 'body'>): LineEvent {
+  if (!entry.body.startsWith('v1.')) throw new Error('unknown backlog body format');
+  const raw = Buffer.from(entry.body.slice(3), 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+  decipher.setAAD(Buffer.from(entry.id));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  const json = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  return JSON.parse(json) as LineEvent;
+}
