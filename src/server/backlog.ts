@@ -7,7 +7,7 @@
 // secret that is never on the volume nor in Redis). The event id is the additional data: a body cannot
 // be moved to another id. Rotating the channel secret makes events still waiting unreadable: they are
 // logged by id and dropped (docs/deploy.md).
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { chatOf, type LineEvent } from '../line/events.ts';
 import type { BacklogEntry, BacklogItem } from '../store/store.ts';
 
@@ -20,9 +20,13 @@ export function backlogKey(channelSecret: string): SealKey {
   return Buffer.from(hkdfSync('sha256', channelSecret, 'sagicheck', 'event backlog v1', 32));
 }
 
-/** Events of one chat are answered in order; an event without a chat only needs its own turn. */
+/**
+ * Events of one chat are answered in order; an event without a chat only needs its own turn. A hash of
+ * the chat's id: the backlog needs to group a chat's events, not to know who it is.
+ */
 export function orderKey(event: LineEvent): string {
-  return event.source ? chatOf(event.source).id : event.webhookEventId;
+  const key = event.source ? chatOf(event.source).id : event.webhookEventId;
+  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
 }
 
 export function seal(key: SealKey, event: LineEvent): BacklogItem {

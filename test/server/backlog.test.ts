@@ -1,0 +1,183 @@
+// The durable event backlog (src/store/store.ts, Backlog) behaves the same in every store: duplicates
+// dropped in one transaction with the new events, one event per chat at a time and in order, leases that
+// run out and are taken over, "sending" noted for the next attempt, answered=false forgetting the id.
+// And the sealing (src/server/backlog.ts): the store never holds the event in the clear.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/store/memory.ts';
+import { RedisStore } from '../../src/store/redis.ts';
+import { SqliteStore } from '../../src/store/sqlite.ts';
+import type { BacklogItem, Store } from '../../src/store/store.ts';
+import { backlogKey, seal, unseal } from '../../src/server/backlog.ts';
+import type { LineEvent } from '../../src/line/events.ts';
+import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
+import { Redis } from 'ioredis';
+
+const dir = mkdtempSync(join(tmpdir(), 'sagicheck-backlog-'));
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+const kinds: [string, (now: () => number) => Store][] = [
+  ['memory', (now) => new MemoryStore(now)],
+  ['sqlite', (now) => new SqliteStore(join(dir, `s${++n}`, 'store.db'), now)],
+  ['redis', (now) => new RedisStore(redis.url, { now, prefix: `b${++n}:` })],
+];
+
+const item = (id: string, chat: string): BacklogItem => ({ id, chat, body: `body of ${id}` });
+const ids = (entries: { id: string }[]) => entries.map((e) => e.id);
+const DAY = 86_400_000;
+
+describe.each(kinds)('%s backlog', { timeout: 30_000 }, (_name, make) => {
+  function clocked() {
+    const clock = { t: 1_000_000 };
+    return { clock, store: make(() => clock.t) };
+  }
+
+  it('takes events oldest first, one per chat at a time, and drops duplicates', async () => {
+    const { clock, store } = clocked();
+    try {
+      expect(await store.backlog.enqueue([item('a1', 'A'), item('a2', 'A'), item('b1', 'B')], DAY)).toEqual([
+        true,
+        true,
+        true,
+      ]);
+      clock.t += 10;
+      // a1 again (a redelivery while it waits) is a duplicate; c1 is new.
+      expect(await store.backlog.enqueue([item('a1', 'A'), item('c1', 'C')], DAY)).toEqual([false, true]);
+      expect(await store.backlog.stats()).toEqual({ count: 4, oldestReadyAt: 1_000_000 });
+
+      const first = await store.backlog.take('w1', 10, 30_000);
+      expect(ids(first)).toEqual(['a1', 'b1', 'c1']);
+      expect(first[0]).toEqual({
+        id: 'a1',
+        chat: 'A',
+        body: 'body of a1',
+        at: 1_000_000,
+        attempts: 1,
+        sending: false,
+      });
+      // a2 waits for a1, even for another owner; nothing else is free.
+      expect(await store.backlog.take('w2', 10, 30_000)).toEqual([]);
+      expect(await store.backlog.stats()).toEqual({ count: 4, oldestReadyAt: null });
+
+      await store.backlog.complete('a1', 'w1', true);
+      expect(ids(await store.backlog.take('w2', 10, 30_000))).toEqual(['a2']);
+      // Answered ids stay claimed: a later redelivery is a duplicate.
+      expect(await store.backlog.enqueue([item('a1', 'A')], DAY)).toEqual([false]);
+      // Not answered: the id is forgotten, so a redelivery is taken again.
+      await store.backlog.complete('b1', 'w1', false);
+      expect(await store.backlog.enqueue([item('b1', 'B')], DAY)).toEqual([true]);
+      // Only the owner completes.
+      await store.backlog.complete('c1', 'someone else', true);
+      expect((await store.backlog.stats()).count).toBe(3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('hands an event whose lease ran out to another owner, with "sending" noted', async () => {
+    const { clock, store } = clocked();
+    try {
+      await store.backlog.enqueue([item('e1', 'A'), item('e2', 'B')], DAY);
+      expect(ids(await store.backlog.take('dead', 10, 1000))).toEqual(['e1', 'e2']);
+      await store.backlog.markSending('e1', 'dead');
+      await store.backlog.markSending('e2', 'not the owner');
+      clock.t += 999;
+      expect(await store.backlog.take('w', 10, 1000)).toEqual([]);
+      clock.t += 1;
+      const again = await store.backlog.take('w', 10, 1000);
+      expect(again.map((e) => [e.id, e.attempts, e.sending])).toEqual([
+        ['e1', 2, true],
+        ['e2', 2, false],
+      ]);
+      // A live owner renews; its events are not taken over.
+      clock.t += 900;
+      await store.backlog.renew('w', 1000);
+      clock.t += 900;
+      expect(await store.backlog.take('x', 10, 1000)).toEqual([]);
+      // The dead owner's completion changes nothing now.
+      await store.backlog.complete('e1', 'dead', true);
+      expect((await store.backlog.stats()).count).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('gives back the leases of one owner, or of all', async () => {
+    const { store } = clocked();
+    try {
+      await store.backlog.enqueue([item('a', 'A'), item('b', 'B'), item('c', 'C')], DAY);
+      await store.backlog.take('one', 1, 60_000);
+      await store.backlog.take('two', 2, 60_000);
+      await store.backlog.release('one');
+      expect(ids(await store.backlog.take('three', 10, 60_000))).toEqual(['a']);
+      await store.backlog.release();
+      expect(ids(await store.backlog.take('four', 10, 60_000))).toEqual(['a', 'b', 'c']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('sealed events', () => {
+  const event = {
+    type: 'message',
+    webhookEventId: '01SEALED',
+    message: { type: 'text', text: '【Amazon】お支払い方法に問題があります' },
+    source: { type: 'user', userId: 'U' + 'f'.repeat(32) },
+  } as unknown as LineEvent;
+  const key = backlogKey('a channel secret');
+
+  it('are unreadable without the key, bound to their id, and come back whole', () => {
+    const sealed = seal(key, event);
+    expect(sealed.chat).toHaveLength(22); // a hash of the chat's id, only to keep its events in order
+    expect(sealed.chat).toBe(seal(key, { ...event, webhookEventId: '01NEXT' } as LineEvent).chat);
+    expect(sealed.body).not.toContain('Amazon');
+    expect(Buffer.from(sealed.body.slice(3), 'base64').toString('latin1')).not.toContain('fff');
+    expect(unseal(key, sealed)).toEqual(event);
+    expect(() => unseal(backlogKey('another secret'), sealed)).toThrow();
+    expect(() => unseal(key, { ...sealed, id: '01OTHER' })).toThrow();
+  });
+
+  it('leave no text in the SQLite file or its WAL, waiting or answered', async () => {
+    const sub = join(dir, 'sealed');
+    const store = new SqliteStore(join(sub, 'store.db'));
+    await store.backlog.enqueue([seal(key, event)], DAY);
+    const files = () =>
+      readdirSync(sub)
+        .map((f) => readFileSync(join(sub, f)).toString('utf8'))
+        .join('');
+    expect(files()).not.toContain('お支払い');
+    const [taken] = await store.backlog.take('w', 1, 1000);
+    await store.backlog.complete(taken!.id, 'w', true);
+    await store.close();
+    expect(files()).not.toContain('お支払い');
+    expect(files()).not.toContain('f'.repeat(32));
+  });
+
+  it('keep the Redis keys of the backlog in one slot', async () => {
+    const store = new RedisStore(redis.url, { prefix: 'slot:' });
+    await store.backlog.enqueue([seal(key, event)], DAY);
+    const client = new Redis(redis.url);
+    const keys = (await client.keys('slot:*')).sort();
+    expect(keys).toEqual([
+      'slot:{backlog}:body',
+      'slot:{backlog}:done',
+      'slot:{backlog}:meta',
+      'slot:{backlog}:order',
+      'slot:{backlog}:seq',
+    ]);
+    expect(JSON.stringify(await client.hgetall('slot:{backlog}:body'))).not.toContain('Amazon');
+    client.disconnect();
+    await store.close();
+  });
+});
