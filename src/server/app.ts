@@ -58,7 +58,8 @@ export interface AppOptions extends EventOptions {
   /** Whole request, and silence on a connection, at most (ms). */
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
-  /** The backlog consumer's lease and idle poll (consumer.ts), when events are answered here. */
+  /** The backlog consumer's lease owner, lease and idle poll (consumer.ts), when events are answered here. */
+  owner?: string;
   leaseMs?: number;
   pollMs?: number;
   /** Bounds of the simulator page's endpoint (src/simulator/plugin.ts), when it is on. */
@@ -130,7 +131,7 @@ export async function buildApp(
       ? createConsumer({
           backlog: deps.store.backlog,
           key: sealKey,
-          owner: `${randomUUID().slice(0, 8)}-app`,
+          owner: options.owner ?? `${randomUUID().slice(0, 8)}/app/`,
           concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
           leaseMs: options.leaseMs,
           pollMs: options.pollMs,

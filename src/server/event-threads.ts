@@ -5,7 +5,6 @@
 // wakes them when it wrote some. A thread that dies is replaced, and its leases are given back at once so
 // its events are answered by the others. A thread whose beats stop (its event loop blocked) or whose
 // oldest event runs far too long is reported stuck (/readyz).
-import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { MetricsData } from './metrics.ts';
 import type { FromThread, ThreadData, ToThread } from './event-worker.ts';
@@ -50,6 +49,8 @@ export interface EventThreadOptions {
   threads: number;
   /** Events each thread answers at once. */
   concurrency: number;
+  /** Lease owners of this run start with it; each thread adds its number and a slash. */
+  ownerPrefix: string;
   /** Told when a thread stops unexpectedly (it is replaced if it had started), with its lease owner. */
   onThreadError: (err: Error, owner: string) => void;
   leaseMs?: number;
@@ -60,7 +61,6 @@ export interface EventThreadOptions {
 }
 
 export function startEventThreads(o: EventThreadOptions): EventThreads {
-  const run = randomUUID().slice(0, 8);
   let spawned = 0;
   let done = 0;
   let nextId = 1;
@@ -85,7 +85,7 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
   };
 
   const spawn = (): Thread => {
-    const owner = `${run}-${++spawned}`;
+    const owner = `${o.ownerPrefix}${++spawned}/`;
     const t: Thread = {
       // A young generation of 16 MB keeps the server reading screenshots under 600 MB (peaks 576–597 MB,
       // 619 MB with V8's default for a thread) for a few percent more garbage-collection time.

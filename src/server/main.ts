@@ -2,8 +2,10 @@
 // (/healthz is up, /readyz says 503) while the dictionary loads, so a cold start answers LINE's first
 // webhook within its 2 s; early events wait for the detector. SIGTERM/SIGINT: stop taking requests,
 // answer every accepted event, close the store.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { hostname } from 'node:os';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/open.ts';
@@ -43,12 +45,20 @@ try {
   stop((err as Error).message);
 }
 
-// The embedded store belongs to this one machine: leases of events a previous run was answering when it
-// was killed are given back, so they are answered now rather than after the lease (consumer.ts).
-if (config.storeUrl.startsWith('sqlite:')) {
-  await store.backlog.release();
+// Leases of events a previous run was answering when it was killed are given back, so they are answered
+// now rather than once the lease runs out (consumer.ts): all of them with the embedded store, which
+// belongs to this one machine; with Redis, those of this Fly Machine's earlier run (Fly runs one server
+// process per Machine and names it in FLY_MACHINE_ID). Elsewhere, Redis leases run out (30 s).
+const machine = process.env.FLY_MACHINE_ID?.trim() || null;
+const ownerPrefix = `${machine ?? hostname()}/${randomUUID().slice(0, 8)}/`;
+try {
+  if (config.storeUrl.startsWith('sqlite:')) await store.backlog.release();
+  else if (machine) await store.backlog.release(`${machine}/`);
   const { count } = await store.backlog.stats();
   if (count) log.warn({ events: count }, 'answering events acknowledged before the last stop');
+} catch (err) {
+  // Redis not reachable yet: the leases run out instead, and /readyz says 503 meanwhile.
+  log.warn({ err }, 'event backlog: could not look for events of the last run');
 }
 
 // With LINE credentials and EVENT_THREADS ≥ 1, acknowledged events are answered in threads of their own
@@ -59,6 +69,7 @@ const events = threaded
   ? startEventThreads({
       threads: config.eventThreads,
       concurrency: DEFAULT_CONCURRENCY,
+      ownerPrefix,
       onThreadError: (err, owner) => {
         log.error({ err }, 'event thread stopped');
         // Its events go to the other threads (or its replacement) now, not after the lease.
@@ -78,7 +89,7 @@ const metrics = createMetrics();
 const app = await buildApp(
   config,
   { detector, events, store, logger: log, copy, metrics },
-  { warmOcr: !threaded },
+  { warmOcr: !threaded, owner: `${ownerPrefix}app/` },
 );
 const allMetrics = async () => metricsText(metrics, events ? await events.metrics() : []);
 

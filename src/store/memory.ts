@@ -151,10 +151,10 @@ class MemoryBacklog implements Backlog {
     if (!answered) this.answered.delete(id);
   }
 
-  async release(owner?: string): Promise<void> {
+  async release(prefix?: string): Promise<void> {
     this.open();
     for (const row of this.rows.values())
-      if (owner === undefined || row.owner === owner) {
+      if (row.owner !== null && row.owner.startsWith(prefix ?? '')) {
         row.owner = null;
         row.leaseUntil = 0;
       }

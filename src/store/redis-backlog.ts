@@ -64,12 +64,15 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[5]) - 1)) do
 end
 return out`;
 
-// KEYS meta; ARGV owner ('' for every owner), leaseUntil, 'renew' or 'release'.
+// KEYS meta; ARGV owner (renew) or owner prefix (release; '' for every owner), leaseUntil, 'renew' or
+// 'release'.
 const LEASES = `${META}
 local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
   local m = meta(all[i + 1])
-  local mine = m.owner == ARGV[1] or (ARGV[1] == '' and m.owner ~= '')
+  local mine
+  if ARGV[3] == 'renew' then mine = m.owner == ARGV[1]
+  else mine = string.sub(m.owner, 1, #ARGV[1]) == ARGV[1] end
   if mine and m.owner ~= '' then
     if ARGV[3] == 'release' then m.owner = '' end
     m.lease = tonumber(ARGV[2])

@@ -169,7 +169,9 @@ class SqliteBacklog implements Backlog {
       sending: db.prepare('UPDATE backlog SET sending = 1 WHERE id = ? AND owner = ?'),
       delete: db.prepare('DELETE FROM backlog WHERE id = ? AND owner = ?'),
       forget: db.prepare('DELETE FROM events WHERE id = ?'),
-      release: db.prepare('UPDATE backlog SET owner = NULL, lease_until = 0 WHERE owner = ?'),
+      release: db.prepare(
+        'UPDATE backlog SET owner = NULL, lease_until = 0 WHERE substr(owner, 1, length(?1)) = ?1',
+      ),
       releaseAll: db.prepare('UPDATE backlog SET owner = NULL, lease_until = 0 WHERE owner IS NOT NULL'),
       count: db.prepare('SELECT count(*) AS n FROM backlog'),
       oldest: db.prepare(`SELECT min(at) AS at FROM backlog b WHERE lease_until <= ? AND ${HEAD}`),
@@ -223,9 +225,9 @@ class SqliteBacklog implements Backlog {
     });
   }
 
-  async release(owner?: string): Promise<void> {
-    if (owner === undefined) this.q.releaseAll.run();
-    else this.q.release.run(owner);
+  async release(prefix?: string): Promise<void> {
+    if (prefix === undefined) this.q.releaseAll.run();
+    else this.q.release.run(prefix);
   }
 
   async stats(): Promise<BacklogStats> {

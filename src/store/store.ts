@@ -62,10 +62,11 @@ export interface Backlog {
    */
   complete(id: string, owner: string, answered: boolean): Promise<void>;
   /**
-   * Gives back the leases of one owner (a thread that died), or of every owner: a single machine
-   * (SQLite) restarting after a crash takes its events again at once instead of after the lease.
+   * Gives back the leases of the owners whose name starts with `prefix` (a thread that died; the
+   * previous run of a restarted Fly Machine), or of every owner: a single machine (SQLite) restarting
+   * after a crash takes its events again at once instead of after the lease.
    */
-  release(owner?: string): Promise<void>;
+  release(prefix?: string): Promise<void>;
   /** Events waiting, and when the oldest one that could be taken now (next in its chat, not leased) came. */
   stats(): Promise<BacklogStats>;
 }

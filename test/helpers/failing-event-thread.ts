@@ -7,7 +7,7 @@ import type { FromThread, ThreadData, ToThread } from '../../src/server/event-wo
 
 const port = parentPort!;
 const { owner } = workerData as ThreadData;
-const first = owner.endsWith('-1');
+const first = owner.endsWith('/1/');
 const beats = setInterval(
   () => port.postMessage({ type: 'beat', running: 1, oldestRunningSince: Date.now() } satisfies FromThread),
   50,

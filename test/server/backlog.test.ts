@@ -112,16 +112,19 @@ describe.each(kinds)('%s backlog', { timeout: 30_000 }, (_name, make) => {
     }
   });
 
-  it('gives back the leases of one owner, or of all', async () => {
+  it('gives back the leases of the owners named by a prefix, or of all', async () => {
     const { store } = clocked();
     try {
-      await store.backlog.enqueue([item('a', 'A'), item('b', 'B'), item('c', 'C')], DAY);
-      await store.backlog.take('one', 1, 60_000);
-      await store.backlog.take('two', 2, 60_000);
-      await store.backlog.release('one');
+      await store.backlog.enqueue([item('a', 'A'), item('b', 'B'), item('c', 'C'), item('d', 'D')], DAY);
+      await store.backlog.take('m1/run/1/', 1, 60_000);
+      await store.backlog.take('m1/run/11/', 1, 60_000);
+      await store.backlog.take('m2/run/1/', 2, 60_000);
+      await store.backlog.release('m1/run/1/');
       expect(ids(await store.backlog.take('three', 10, 60_000))).toEqual(['a']);
+      await store.backlog.release('m1/');
+      expect(ids(await store.backlog.take('three', 10, 60_000))).toEqual(['b']);
       await store.backlog.release();
-      expect(ids(await store.backlog.take('four', 10, 60_000))).toEqual(['a', 'b', 'c']);
+      expect(ids(await store.backlog.take('four', 10, 60_000))).toEqual(['a', 'b', 'c', 'd']);
     } finally {
       await store.close();
     }

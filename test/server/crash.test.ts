@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite.ts';
-import { freePort } from '../helpers/redis-server.ts';
+import { RedisStore } from '../../src/store/redis.ts';
+import type { Store } from '../../src/store/store.ts';
+import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.ts';
 import { body, inUser, postWebhook, serverEnv, textEvent, waitFor } from '../helpers/webhook.ts';
 
 const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
@@ -73,15 +75,47 @@ async function startStandIn(): Promise<StandIn> {
 
 const dir = mkdtempSync(join(tmpdir(), 'sagicheck-crash-'));
 const children: ChildProcess[] = [];
-afterAll(() => {
+let redis: RedisServer | null = null;
+afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(port: number, lineUrl: string, storeUrl: string) {
+interface Kind {
+  url(): Promise<string>;
+  /** Variables of the server as deployed with this store. */
+  env: Record<string, string>;
+  open(url: string): Store;
+}
+
+const kinds: [string, Kind][] = [
+  [
+    'SQLite',
+    {
+      url: async () => `sqlite:${join(dir, 'bot.db')}`,
+      env: {},
+      open: (url) => new SqliteStore(url.slice('sqlite:'.length)),
+    },
+  ],
+  [
+    // On Fly, a restarted Machine takes back its earlier run's leases at once (FLY_MACHINE_ID).
+    'Redis, a restarted Fly Machine',
+    {
+      url: async () => (redis ??= await startRedis()).url,
+      env: { FLY_MACHINE_ID: '148e21ea7e5089' },
+      open: (url) => new RedisStore(url),
+    },
+  ],
+];
+
+async function start(port: number, lineUrl: string, storeUrl: string, more: Record<string, string>) {
   const logs: string[] = [];
   const child = spawn(process.execPath, [MAIN], {
-    env: serverEnv({ port, lineUrl, storeUrl }, { EVENT_THREADS: '1', LOG_LEVEL: 'info', SIMULATOR: '0' }),
+    env: serverEnv(
+      { port, lineUrl, storeUrl },
+      { EVENT_THREADS: '1', LOG_LEVEL: 'info', SIMULATOR: '0', ...more },
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -100,20 +134,18 @@ async function start(port: number, lineUrl: string, storeUrl: string) {
   return { child, logs };
 }
 
-describe('SIGKILL after 300 acknowledged events (SQLite)', { timeout: 120_000 }, () => {
+describe.each(kinds)('SIGKILL after 300 acknowledged events (%s)', { timeout: 120_000 }, (_name, kind) => {
   it('answers every one exactly once after a restart on the same store', async () => {
     const line = await startStandIn();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const file = join(dir, 'bot.db');
+    const storeUrl = await kind.url();
     try {
-      const first = await start(port, line.url, `sqlite:${file}`);
+      const first = await start(port, line.url, storeUrl, kind.env);
       // One user per event: nothing waits for another event of its chat, all could run at once.
-      const events = Array.from({ length: COUNT }, (_, i) =>
-        textEvent(
-          '【Amazon】お支払い方法に問題があります https://amazon-verify.top/login',
-          inUser(`U${String(i).padStart(32, '0')}`),
-        ),
+      const users = Array.from({ length: COUNT }, (_, i) => `U${String(i).padStart(32, '0')}`);
+      const events = users.map((user) =>
+        textEvent('【Amazon】お支払い方法に問題があります https://amazon-verify.top/login', inUser(user)),
       );
       for (let i = 0; i < COUNT; i += 10) {
         const batch = events.slice(i, i + 10);
@@ -128,15 +160,13 @@ describe('SIGKILL after 300 acknowledged events (SQLite)', { timeout: 120_000 },
       expect(inFlight).toBeLessThan(COUNT);
 
       line.hold = false;
-      const second = await start(port, line.url, `sqlite:${file}`);
-      const answered = () =>
-        events.filter(
-          (e) => (line.replies.get(e.replyToken) ?? 0) + (line.pushes.get(e.source.userId) ?? 0) > 0,
-        ).length;
+      const second = await start(port, line.url, storeUrl, kind.env);
+      const answers = (i: number) =>
+        (line.replies.get(events[i]!.replyToken) ?? 0) + (line.pushes.get(users[i]!) ?? 0);
+      const answered = () => users.filter((_, i) => answers(i) > 0).length;
       await waitFor(() => answered() === COUNT, 60_000, 'all answered');
       await new Promise((r) => setTimeout(r, 1000)); // room for a second answer, were there one
-      for (const e of events)
-        expect((line.replies.get(e.replyToken) ?? 0) + (line.pushes.get(e.source.userId) ?? 0)).toBe(1);
+      expect(users.map((_, i) => answers(i))).toEqual(users.map(() => 1));
       expect(line.pushes.size).toBe(0);
       expect(second.logs.find((l) => l.includes('acknowledged before the last stop'))).toContain(
         `"events":${COUNT}`,
@@ -147,7 +177,7 @@ describe('SIGKILL after 300 acknowledged events (SQLite)', { timeout: 120_000 },
       const exited = new Promise((r) => second.child.once('exit', r));
       second.child.kill('SIGTERM');
       await exited;
-      const store = new SqliteStore(file);
+      const store = kind.open(storeUrl);
       expect(await store.backlog.stats()).toEqual({ count: 0, oldestReadyAt: null });
       await store.close();
     } finally {

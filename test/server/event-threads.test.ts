@@ -10,6 +10,7 @@ describe('event threads', { timeout: 20_000 }, () => {
     const threads = startEventThreads({
       threads: 1,
       concurrency: 4,
+      ownerPrefix: 'host/run/',
       onThreadError: (err, owner) => errors.push({ message: err.message, owner }),
       stuckBeatMs: 300,
       worker: new URL('../helpers/failing-event-thread.ts', import.meta.url),
@@ -22,7 +23,7 @@ describe('event threads', { timeout: 20_000 }, () => {
       expect(errors[0]!.message).toMatch(
         /^event thread failed: staged failure \(\d+ events in it; the others take them over\)$/,
       );
-      expect(errors[0]!.owner).toMatch(/-1$/);
+      expect(errors[0]!.owner).toBe('host/run/1/');
       // The replacement starts, beats, and answers for metrics.
       let answering = 0;
       for (let i = 0; i < 100 && answering === 0; i++) {
