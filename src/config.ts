@@ -26,9 +26,14 @@ export interface Config {
   };
   /**
    * The local simulator page (GET /, src/simulator/): SIMULATOR=1 on, SIMULATOR=0 off; unset, on only
-   * without LINE credentials and outside production (NODE_ENV=production needs SIMULATOR=1).
+   * without LINE credentials and with NODE_ENV unset, development or test (any other needs SIMULATOR=1).
    */
   simulator: boolean;
+  /**
+   * Host names the simulator page answers to besides localhost, 127.0.0.1 and [::1] (SIMULATOR_HOSTS):
+   * a page that answers any Host can be reached from a web site through DNS rebinding.
+   */
+  simulatorHosts: string[];
   /** Threads that answer accepted events (src/server/event-threads.ts); 0: the server's own thread. */
   eventThreads: number;
 }
@@ -114,6 +119,21 @@ const Env = z.object({
     (s) => s === undefined || s === '0' || s === '1',
     'must be 1 (serve the simulator page at GET /) or 0 (never serve it)',
   ),
+  SIMULATOR_HOSTS: optional.transform((s, ctx) => {
+    const hosts = (s ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
+    for (const h of hosts)
+      if (!/^(?:[a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$/.test(h) && !/^\[[0-9a-f:.]{2,45}\]$/.test(h)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be host names or addresses separated by commas, e.g. 192.168.1.20,mypc.local',
+        });
+        return z.NEVER;
+      }
+    return hosts;
+  }),
   EVENT_THREADS: z
     .string()
     .default('1')
@@ -157,9 +177,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       token: e.METRICS_TOKEN ?? null,
       port: e.METRICS_PORT === undefined ? null : Number(e.METRICS_PORT),
     },
-    // The page needs no login: in production it is never on unless asked for by name.
+    // The page needs no login: unless asked for by name, it is on only without credentials and only when
+    // NODE_ENV says development or test or nothing at all (Production, prod, staging … all mean off).
     simulator:
-      e.SIMULATOR === undefined ? !(secret && token) && e.NODE_ENV !== 'production' : e.SIMULATOR === '1',
+      e.SIMULATOR === undefined
+        ? !(secret && token) && ['', 'development', 'test'].includes((e.NODE_ENV ?? '').toLowerCase())
+        : e.SIMULATOR === '1',
+    simulatorHosts: e.SIMULATOR_HOSTS,
     eventThreads: e.EVENT_THREADS,
   };
 }

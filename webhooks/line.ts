@@ -145,6 +145,8 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
 }
 
 const MAX_INVALID_LOGGED = 5;
+/** Base64 of 32 bytes: 43 characters and one "=". */
+const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
 const MAX_IDS_LOGGED = 20;
 
 /** Values from the body are the sender's to choose: never a long one into the logs. */
@@ -162,10 +164,12 @@ const MESSAGES: Record<string, string> = {
 };
 
 /** HMAC-SHA256 of the exact bytes, base64, compared in constant time: what @line/bot-sdk's
- * validateSignature does, without loading the whole SDK into the thread that only acknowledges. */
+ * validateSignature does, without loading the whole SDK into the thread that only acknowledges. Only
+ * the exact form LINE sends is taken (Buffer.from would also decode spaces, missing padding, the
+ * URL-safe alphabet and trailing junk). */
 function signatureOk(req: FastifyRequest, raw: Buffer, secret: string): boolean {
   const sig = req.headers['x-line-signature'];
-  if (typeof sig !== 'string' || sig.length === 0) return false;
+  if (typeof sig !== 'string' || !SIGNATURE.test(sig)) return false;
   const expected = createHmac('sha256', secret).update(raw).digest();
   const given = Buffer.from(sig, 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);

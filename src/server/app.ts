@@ -228,7 +228,11 @@ export async function buildApp(
   // GET / and POST /simulator/events, only when enabled (config.simulator: never by default in production).
   if (config.simulator && runtime) {
     const { simulator } = await import('../simulator/plugin.ts');
-    await app.register(simulator, { deps: runtime.handlerDeps, limits: options.simulator });
+    await app.register(simulator, {
+      deps: runtime.handlerDeps,
+      limits: options.simulator,
+      hosts: config.simulatorHosts,
+    });
   }
 
   await app.register(lineWebhook, {

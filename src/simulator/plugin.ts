@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   /** The very dependencies the LINE webhook's processor gets (src/server/app.ts). */
   deps: HandlerDeps;
   limits?: Partial<SimulatorLimits>;
+  /** Host names answered besides localhost, 127.0.0.1 and [::1] (config.simulatorHosts). */
+  hosts?: string[];
 }
 
 export const EVENTS_PATH = '/simulator/events';
@@ -66,6 +68,7 @@ const MESSAGES: Record<string, string> = {
   body_too_large: 'the body is larger than the simulator accepts',
   upload_too_large: 'the file is larger than the simulator accepts',
   cross_origin: 'requests from other sites are refused',
+  host_not_allowed: 'the simulator answers on localhost only; add this host name to SIMULATOR_HOSTS',
   rate_limited: 'too many requests; try again in a minute',
   busy: 'too many requests are waiting; try again shortly',
   not_found: 'no such file',
@@ -92,6 +95,12 @@ export async function simulator(app: FastifyInstance, opts: SimulatorOptions): P
     body: Buffer.from(JSON.stringify(simulatorMenu(menu))),
   });
 
+  // DNS rebinding: a web site can point its own name at 127.0.0.1 and then read this page as "same
+  // origin". The Host header still carries that name, so only known names are answered.
+  const hosts = new Set(['localhost', '127.0.0.1', '[::1]', ...(opts.hosts ?? [])]);
+  app.addHook('onRequest', async (req, reply) => {
+    if (!hosts.has(hostName(req.headers.host))) return refuse(reply, 403, 'host_not_allowed');
+  });
   // This scope only: JSON is the one body the endpoint takes (a cross-site form cannot send it).
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (_req, reply) => {
@@ -193,6 +202,13 @@ export async function simulator(app: FastifyInstance, opts: SimulatorOptions): P
     await processEvent(built.event);
     return sent;
   }
+}
+
+/** The Host header's name without the port, lower case ("" when missing). */
+function hostName(host: string | undefined): string {
+  const h = (host ?? '').trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  return h.split(':')[0]!;
 }
 
 /** A browser says where a request comes from; only the page itself may post. */

@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       rateLimits: { user: { max: 20, windowMs: 600_000 }, group: { max: 100, windowMs: 600_000 } },
       metrics: { token: null, port: null },
       simulator: true,
+      simulatorHosts: [],
       eventThreads: 1,
     });
     expect(loadConfig({ LINE_CHANNEL_SECRET: ' ', LINE_CHANNEL_ACCESS_TOKEN: '' }).line).toBeNull();
@@ -30,6 +31,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...line, SIMULATOR: '1' }).simulator).toBe(true);
     expect(loadConfig({ SIMULATOR: '0' }).simulator).toBe(false);
     expect(loadConfig({ SIMULATOR: ' ' }).simulator).toBe(true);
+    // Any spelling of production, and any environment that is not plainly local, keeps it off.
+    for (const NODE_ENV of ['Production', ' PRODUCTION ', 'prod', 'staging'])
+      expect(loadConfig({ NODE_ENV }).simulator).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'Test' }).simulator).toBe(true);
+  });
+
+  it('reads SIMULATOR_HOSTS as a list of host names', () => {
+    expect(loadConfig({}).simulatorHosts).toEqual([]);
+    expect(loadConfig({ SIMULATOR_HOSTS: ' MyPC.local, 192.168.1.20 ,[fd00::1]' }).simulatorHosts).toEqual([
+      'mypc.local',
+      '192.168.1.20',
+      '[fd00::1]',
+    ]);
+    expect(() => loadConfig({ SIMULATOR_HOSTS: 'http://mypc.local' })).toThrow(/^SIMULATOR_HOSTS: must be/);
   });
 
   it('answers events in EVENT_THREADS threads, or in the server thread with 0', () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '../../src/detector/load.ts';
 import type { Detector } from '../../src/detector/index.ts';
 import { startBot, type Bot } from '../helpers/bot.ts';
-import { body, postWebhook, sign, textEvent, waitFor } from '../helpers/webhook.ts';
+import { body, followEvent, postWebhook, sign, textEvent, waitFor } from '../helpers/webhook.ts';
 
 describe('POST /webhooks/line', () => {
   let bot: Bot;
@@ -29,6 +29,27 @@ describe('POST /webhooks/line', () => {
     const res = await postWebhook(bot.url, raw, { 'x-line-signature': sign(raw + ' ') });
     expect(res.status).toBe(401);
     expect(res.json).toMatchObject({ error: 'invalid_signature' });
+  });
+
+  it('takes the signature only as LINE writes it: 44 characters of standard base64, one "="', async () => {
+    const raw = body(followEvent());
+    const good = sign(raw);
+    expect(good).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    // Each decodes to the same 32 bytes with a lenient decoder; none is what LINE sends. (Spaces around
+    // the value are not the sender's: HTTP strips them from every header.)
+    const lenient = [
+      good.slice(0, -1), // no padding
+      `${good.slice(0, 20)}\t${good.slice(20)}`,
+      `${good}==`,
+      `${good}!`,
+      good.replace(/\+/g, '-').replace(/\//g, '_'), // the URL-safe alphabet
+    ];
+    for (const sig of lenient)
+      expect([sig, (await postWebhook(bot.url, raw, { 'x-line-signature': sig })).status]).toEqual([
+        sig,
+        401,
+      ]);
+    expect((await postWebhook(bot.url, raw, { 'x-line-signature': good })).status).toBe(200);
   });
 
   it('checks the signature before parsing: a forged invalid body is 401, not 400', async () => {

@@ -1,5 +1,6 @@
 // The simulator's HTTP side: when the page is served, what POST /simulator/events accepts and refuses,
 // and that its answers are the very messages the LINE webhook path sends for the same input.
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '../../src/detector/load.ts';
 import { CONTEXT_NS } from '../../src/conversation/context.ts';
@@ -88,7 +89,7 @@ describe('when the page is served', () => {
   });
 
   it('never serves it in production without SIMULATOR=1, nor anywhere with SIMULATOR=0', async () => {
-    for (const env of [{ NODE_ENV: 'production' }, { SIMULATOR: '0' }]) {
+    for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'Production' }, { SIMULATOR: '0' }]) {
       const bot = await startBot({ line: false, detector, env });
       try {
         expect((await fetch(`${bot.url}/`)).status).toBe(404);
@@ -102,6 +103,35 @@ describe('when the page is served', () => {
       expect((await fetch(`${asked.url}/`)).status).toBe(200);
     } finally {
       await asked.close();
+    }
+  });
+});
+
+describe('the Host allowlist (DNS rebinding)', () => {
+  /** GET with a Host header of our choosing (fetch would set its own). */
+  const get = (url: string, path: string, host: string) =>
+    new Promise<number>((resolve, reject) => {
+      const u = new URL(url);
+      request({ host: u.hostname, port: u.port, path, headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+        .on('error', reject)
+        .end();
+    });
+
+  it('answers localhost, 127.0.0.1 and [::1] only, unless SIMULATOR_HOSTS names more', async () => {
+    const bot = await startBot({ line: false, detector, env: { SIMULATOR_HOSTS: 'mypc.local' } });
+    try {
+      for (const host of ['localhost:3000', '127.0.0.1', '[::1]:3000', 'LOCALHOST', 'mypc.local:3000'])
+        expect([host, await get(bot.url, '/', host)]).toEqual([host, 200]);
+      for (const host of ['attacker.example', 'attacker.example:3000', '127.0.0.1.nip.io'])
+        for (const path of ['/', '/simulator/app.js'])
+          expect([host, path, await get(bot.url, path, host)]).toEqual([host, path, 403]);
+      // The webhook and health checks are not the simulator's: any Host reaches them.
+      expect(await get(bot.url, '/healthz', 'attacker.example')).toBe(200);
+    } finally {
+      await bot.close();
     }
   });
 });
