@@ -23,6 +23,8 @@ export interface Config {
     token: string | null;
     /** A second listener serving only /metrics, without a token (fly.io's scraper); null: none. */
     port: number | null;
+    /** Where that listener binds (METRICS_HOST, default HOST): it has no token, so keep it private. */
+    host: string;
   };
   /**
    * The local simulator page (GET /, src/simulator/): SIMULATOR=1 on, SIMULATOR=0 off; unset, on only
@@ -115,6 +117,7 @@ const Env = z.object({
     (s) => s === undefined || (/^\d{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 65535),
     'must be a port number from 1 to 65535',
   ),
+  METRICS_HOST: optional,
   SIMULATOR: optional.refine(
     (s) => s === undefined || s === '0' || s === '1',
     'must be 1 (serve the simulator page at GET /) or 0 (never serve it)',
@@ -176,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: {
       token: e.METRICS_TOKEN ?? null,
       port: e.METRICS_PORT === undefined ? null : Number(e.METRICS_PORT),
+      host: e.METRICS_HOST ?? e.HOST,
     },
     // The page needs no login: unless asked for by name, it is on only without credentials and only when
     // NODE_ENV says development or test or nothing at all (Production, prod, staging … all mean off).

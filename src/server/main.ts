@@ -95,6 +95,7 @@ const allMetrics = async () => metricsText(metrics, events ? await events.metric
 
 // METRICS_PORT: /metrics alone on a second port, without a token, for fly.io's Prometheus scraper. Fly
 // routes only the service port (PORT) from the internet; this one is reachable on the private network.
+// Elsewhere, METRICS_HOST binds it to a private address (docs/deploy.md, "Metrics").
 const metricsServer =
   config.metrics.port === null
     ? null
@@ -186,8 +187,9 @@ try {
 if (metricsServer) {
   const port = config.metrics.port!;
   await new Promise<void>((resolve) => {
-    metricsServer.once('error', (err) => stop(`cannot listen on ${config.host}:${port}: ${err.message}`));
-    metricsServer.listen(port, config.host, resolve);
+    const host = config.metrics.host;
+    metricsServer.once('error', (err) => stop(`cannot listen on ${host}:${port}: ${err.message}`));
+    metricsServer.listen(port, host, resolve);
   });
 }
 log.info(

@@ -131,7 +131,7 @@ describe.each(kinds)('%s backlog', { timeout: 30_000 }, (_name, make) => {
   });
 });
 
-describe('sealed events', () => {
+describe('at rest', () => {
   const event = {
     type: 'message',
     webhookEventId: '01SEALED',
@@ -140,7 +140,7 @@ describe('sealed events', () => {
   } as unknown as LineEvent;
   const key = backlogKey('a channel secret');
 
-  it('are unreadable without the key, bound to their id, and come back whole', () => {
+  it('sealed events are unreadable without the key, bound to their id, and come back whole', () => {
     const sealed = seal(key, event);
     expect(sealed.chat).toHaveLength(22); // a hash of the chat's id, only to keep its events in order
     expect(sealed.chat).toBe(seal(key, { ...event, webhookEventId: '01NEXT' } as LineEvent).chat);
@@ -151,7 +151,7 @@ describe('sealed events', () => {
     expect(() => unseal(key, { ...sealed, id: '01OTHER' })).toThrow();
   });
 
-  it('leave no text in the SQLite file or its WAL, waiting or answered', async () => {
+  it('sealed events leave no text in the SQLite file or its WAL, waiting or answered', async () => {
     const sub = join(dir, 'sealed');
     const store = new SqliteStore(join(sub, 'store.db'));
     await store.backlog.enqueue([seal(key, event)], DAY);
@@ -167,7 +167,22 @@ describe('sealed events', () => {
     expect(files()).not.toContain('f'.repeat(32));
   });
 
-  it('keep the Redis keys of the backlog in one slot', async () => {
+  it("a blocked user's records leave no trace in the SQLite file (secure_delete)", async () => {
+    const sub = join(dir, 'deleted');
+    const store = new SqliteStore(join(sub, 'store.db'));
+    const subject = 'U' + 'e'.repeat(32);
+    await store.set('context', subject, { risk: 'high', brand: 'amazon' }, DAY);
+    await store.set('context', 'U' + 'd'.repeat(32), { risk: 'low' }, DAY);
+    await store.deleteSubject(subject);
+    await store.close();
+    const bytes = readdirSync(sub)
+      .map((f) => readFileSync(join(sub, f)).toString('latin1'))
+      .join('');
+    expect(bytes).toContain('d'.repeat(32));
+    expect(bytes).not.toContain('e'.repeat(32));
+  });
+
+  it('the Redis keys of the backlog live in one slot', async () => {
     const store = new RedisStore(redis.url, { prefix: 'slot:' });
     await store.backlog.enqueue([seal(key, event)], DAY);
     const client = new Redis(redis.url);

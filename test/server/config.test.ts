@@ -13,7 +13,7 @@ describe('loadConfig', () => {
       storeUrl: 'sqlite:./data/sagicheck.db',
       logLevel: 'info',
       rateLimits: { user: { max: 20, windowMs: 600_000 }, group: { max: 100, windowMs: 600_000 } },
-      metrics: { token: null, port: null },
+      metrics: { token: null, port: null, host: '0.0.0.0' },
       simulator: true,
       simulatorHosts: [],
       eventThreads: 1,
@@ -108,7 +108,9 @@ describe('loadConfig', () => {
       METRICS_PORT: '9091',
     });
     expect(c.rateLimits).toEqual({ user: { max: 5, windowMs: 30_000 }, group: null });
-    expect(c.metrics).toEqual({ token: 'abcdefghijklmnop1234', port: 9091 });
+    expect(c.metrics).toEqual({ token: 'abcdefghijklmnop1234', port: 9091, host: '0.0.0.0' });
+    expect(loadConfig({ HOST: '::', METRICS_HOST: 'fly-local-6pn' }).metrics.host).toBe('fly-local-6pn');
+    expect(loadConfig({ HOST: '127.0.0.1' }).metrics.host).toBe('127.0.0.1');
     expect(loadConfig({ RATE_LIMIT_GROUP: '300/1h' }).rateLimits.group).toEqual({
       max: 300,
       windowMs: 3_600_000,
