@@ -89,7 +89,9 @@ export function createConsumer(o: ConsumerOptions): Consumer {
         if (free <= 0 || stopping) break;
         const entries = await o.backlog.take(o.owner, free, leaseMs);
         lastTakeEmpty = entries.length === 0;
-        starts.push(...entries);
+        // An event of ours whose lease ran out while this thread was blocked comes back: it is
+        // still running here, so it is not started twice.
+        for (const e of entries) if (!running.has(e.id) && !starts.some((x) => x.id === e.id)) starts.push(e);
         scheduleStart();
         if (entries.length === free) again = true;
       } while (again);

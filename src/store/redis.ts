@@ -11,6 +11,7 @@
 //                                     nothing outlives its own expiry by more than that; deleteSubject is
 //                                     one DEL of one key (no index to keep in step, no SCAN), and every
 //                                     command names the one key it touches (Lua scripts included).
+//   sagicheck:{backlog}:…             the acknowledged events waiting to be answered (redis-backlog.ts).
 // Writes that read first (increment) or touch the key's expiry (set) are Lua scripts: atomic across
 // machines. Record times use the machine's clock, as the other stores do; NTP keeps machines within
 // milliseconds, which is nothing next to expiries of minutes and hours.

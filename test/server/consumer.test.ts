@@ -1,0 +1,121 @@
+// The backlog consumer (src/server/consumer.ts) on its own, with a memory store and a stand-in processor
+// and sender: a resumed event that may have answered never pushes, a failed answer frees the id for a
+// redelivery, an unreadable event is dropped by id, an event whose lease ran out while it still runs here
+// is not started twice, and stop() leaves what it could not answer in the store.
+import { describe, expect, it } from 'vitest';
+import type { Sender, ReplyTarget, Delivery } from '../../src/conversation/sender.ts';
+import type { LineEvent } from '../../src/line/events.ts';
+import { createLogger } from '../../src/log/logger.ts';
+import { backlogKey, seal } from '../../src/server/backlog.ts';
+import { createConsumer } from '../../src/server/consumer.ts';
+import { MemoryStore } from '../../src/store/memory.ts';
+import { waitFor } from '../helpers/webhook.ts';
+
+const key = backlogKey('secret');
+const event = (id: string, user = 'U' + '1'.repeat(32)) =>
+  ({
+    type: 'message',
+    mode: 'active',
+    webhookEventId: id,
+    replyToken: `rt-${id}`,
+    source: { type: 'user', userId: user },
+    message: { type: 'text', id: '1', text: 'x' },
+  }) as unknown as LineEvent;
+
+function setup(o: { delivery?: Delivery; leaseMs?: number; block?: Promise<void> } = {}) {
+  const clock = { t: 1_000_000 };
+  const store = new MemoryStore(() => clock.t);
+  const logs: string[] = [];
+  const log = createLogger('debug', { write: (s: string) => void logs.push(s) });
+  const consumer = createConsumer({
+    backlog: store.backlog,
+    key,
+    owner: 'me/',
+    concurrency: 4,
+    log,
+    leaseMs: o.leaseMs ?? 30_000,
+    pollMs: 20,
+  });
+  const targets: ReplyTarget[] = [];
+  const base: Sender = {
+    async reply(target) {
+      targets.push(target);
+      return o.delivery ?? 'replied';
+    },
+    async showLoading() {},
+  };
+  const sender = consumer.wrapSender(base);
+  const processed: string[] = [];
+  consumer.start(async (e) => {
+    processed.push(e.webhookEventId);
+    if (!consumer.claimed(e)) throw new Error('not claimed by the consumer');
+    await o.block;
+    if ('replyToken' in e)
+      await sender.reply(
+        { eventId: e.webhookEventId, replyToken: e.replyToken!, chat: { type: 'user', id: 'U' } },
+        [],
+      );
+  });
+  return { clock, store, consumer, targets, processed, logs };
+}
+
+describe('the backlog consumer', { timeout: 10_000 }, () => {
+  it('answers, deletes, and lets a first attempt push but not one after "sending"', async () => {
+    const { store, consumer, targets } = setup();
+    await store.backlog.enqueue([seal(key, event('e1'))], 60_000);
+    consumer.wake();
+    await waitFor(() => targets.length === 1, 2000, 'answer');
+    expect(targets[0]!.pushAllowed).toBe(true);
+    await waitFor(() => consumer.running === 0, 2000, 'done');
+    expect((await store.backlog.stats()).count).toBe(0);
+
+    // A crash after the "sending" mark: the next attempt may reply, not push.
+    await store.backlog.enqueue([seal(key, event('e2'))], 60_000);
+    const [taken] = await store.backlog.take('dead/', 1, 1);
+    await store.backlog.markSending(taken!.id, 'dead/');
+    await store.backlog.release('dead/');
+    await waitFor(() => targets.length === 2, 2000, 'resumed answer');
+    expect(targets[1]!.pushAllowed).toBe(false);
+    await consumer.stop(Date.now() + 1000);
+  });
+
+  it('forgets the id of an event it could not answer, and drops an unreadable one by id', async () => {
+    const { store, consumer, logs } = setup({ delivery: 'failed' });
+    await store.backlog.enqueue([seal(key, event('f1'))], 60_000);
+    await store.backlog.enqueue([{ ...seal(backlogKey('old secret'), event('f2')), chat: 'other' }], 60_000);
+    consumer.wake();
+    await waitFor(
+      () => consumer.running === 0 && logs.some((l) => l.includes('cannot be read')),
+      2000,
+      'both',
+    );
+    expect((await store.backlog.stats()).count).toBe(0);
+    expect(logs.find((l) => l.includes('cannot be read'))).toContain('"eventId":"f2"');
+    // A redelivery of either is taken again rather than dropped as a duplicate.
+    expect(await store.backlog.enqueue([seal(key, event('f1')), seal(key, event('f2'))], 60_000)).toEqual([
+      true,
+      true,
+    ]);
+    await consumer.stop(Date.now() + 500);
+  });
+
+  it('does not start twice an event whose lease ran out while it runs here, and leaves the rest on stop', async () => {
+    let release!: () => void;
+    const block = new Promise<void>((r) => (release = r));
+    const { clock, store, consumer, processed } = setup({ leaseMs: 1000, block });
+    await store.backlog.enqueue(
+      [seal(key, event('g1')), seal(key, event('g2', 'U' + '2'.repeat(32)))],
+      60_000,
+    );
+    consumer.wake();
+    await waitFor(() => processed.length === 2, 2000, 'both running');
+    clock.t += 5000; // the leases run out (the renewal timer has not fired in this fake time)
+    await new Promise((r) => setTimeout(r, 100)); // several polls take them again
+    expect(processed).toEqual(['g1', 'g2']);
+    // Stopping with both still running: they stay in the store for the next start.
+    const stopped = await consumer.stop(Date.now() + 200);
+    expect(stopped.unfinished).toBe(2);
+    expect((await store.backlog.stats()).count).toBe(2);
+    release();
+  });
+});
