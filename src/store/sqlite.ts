@@ -8,6 +8,10 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Backlog, BacklogEntry, BacklogItem, BacklogStats, Json, Store } from './store.ts';
 
 const SWEEP_EVERY_MS = 10 * 60_000;
+const BUSY_TIMEOUT_MS = 5000;
+const SQLITE_BUSY = 5;
+/** The webhook waits at most this long for the write lock (LINE gives up after 2 s). */
+const ENQUEUE_WAIT_MS = 1000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -58,7 +62,7 @@ export class SqliteStore implements Store {
     // synchronous = NORMAL: a commit survives the process being killed (it is in the WAL, in the OS's
     // cache), not a power cut of the host before the next checkpoint; see docs/deploy.md.
     this.db.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;',
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA secure_delete = ON;`,
     );
     this.db.exec(SCHEMA);
     this.q = {
@@ -179,15 +183,28 @@ class SqliteBacklog implements Backlog {
   }
 
   async enqueue(items: BacklogItem[], dedupeMs: number): Promise<boolean[]> {
-    const t = this.now();
-    return this.transaction(() =>
-      // The id's claim (the same table as claimEvent) and the row together, or neither.
-      items.map((item) => {
-        if (this.claim.run(item.id, t + dedupeMs, t).changes !== 1) return false;
-        this.q.insert.run(item.id, item.chat, item.body, t);
-        return true;
-      }),
-    );
+    // Called by the thread that acknowledges webhooks: it must never sleep in SQLite's busy handler
+    // while an event thread holds the write lock. It tries without waiting and, if the lock is taken,
+    // tries again on the next turn of the event loop, reading other webhooks in between.
+    const giveUpAt = Date.now() + ENQUEUE_WAIT_MS;
+    for (;;) {
+      const t = this.now();
+      try {
+        return this.transaction(
+          () =>
+            // The id's claim (the same table as claimEvent) and the row together, or neither.
+            items.map((item) => {
+              if (this.claim.run(item.id, t + dedupeMs, t).changes !== 1) return false;
+              this.q.insert.run(item.id, item.chat, item.body, t);
+              return true;
+            }),
+          { wait: false },
+        );
+      } catch (err) {
+        if ((err as { errcode?: number }).errcode !== SQLITE_BUSY || Date.now() > giveUpAt) throw err;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
   }
 
   async take(owner: string, max: number, leaseMs: number): Promise<BacklogEntry[]> {
@@ -236,9 +253,20 @@ class SqliteBacklog implements Backlog {
     return { count, oldestReadyAt: oldest.at };
   }
 
-  /** BEGIN IMMEDIATE: takes the write lock at once, so two threads never lease the same row. */
-  private transaction<T>(f: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
+  /**
+   * BEGIN IMMEDIATE: takes the write lock at once, so two threads never lease the same row. With
+   * wait: false, throws SQLITE_BUSY at once instead of waiting for the lock (busy_timeout).
+   */
+  private transaction<T>(f: () => T, o: { wait: boolean } = { wait: true }): T {
+    if (o.wait) this.db.exec('BEGIN IMMEDIATE');
+    else {
+      this.db.exec('PRAGMA busy_timeout = 0');
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+      } finally {
+        this.db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+    }
     try {
       const v = f();
       this.db.exec('COMMIT');

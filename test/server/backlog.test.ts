@@ -14,6 +14,7 @@ import { backlogKey, seal, unseal } from '../../src/server/backlog.ts';
 import type { LineEvent } from '../../src/line/events.ts';
 import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
 import { Redis } from 'ioredis';
+import { DatabaseSync } from 'node:sqlite';
 
 const dir = mkdtempSync(join(tmpdir(), 'sagicheck-backlog-'));
 let redis: RedisServer;
@@ -128,6 +129,24 @@ describe.each(kinds)('%s backlog', { timeout: 30_000 }, (_name, make) => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('SQLite enqueue while another thread writes', () => {
+  it('waits for the write lock without blocking the event loop, then writes', async () => {
+    const file = join(dir, 'locked', 'store.db');
+    const store = new SqliteStore(file);
+    const other = new DatabaseSync(file);
+    other.exec('BEGIN IMMEDIATE'); // an event thread in the middle of a write
+    let settled = false;
+    const written = store.backlog.enqueue([item('l1', 'A')], DAY).finally(() => (settled = true));
+    // The acknowledging thread goes on: timers run while the enqueue waits for the lock.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    other.exec('COMMIT');
+    expect(await written).toEqual([true]);
+    other.close();
+    await store.close();
   });
 });
 
