@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkQueue } from '../../src/server/queue.ts';
 import { startBot } from '../helpers/bot.ts';
+import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
+import { MemoryStore } from '../../src/store/memory.ts';
 import { stubDetector } from '../helpers/verdicts.ts';
 import { body, inUser, postWebhook, textEvent, waitFor } from '../helpers/webhook.ts';
 
@@ -27,6 +29,42 @@ describe('graceful close', () => {
     await bot.fake.close();
   });
 });
+
+describe('closing with more than it can answer in time', () => {
+  it('answers what it can within drainMs and leaves the rest to the next start on the same store', async () => {
+    const store = new MemoryStore();
+    const fake = await startFakeLine();
+    fake.setDelay('reply', 800); // LINE is slow: two at a time, ten waiting
+    const first = await startBot({
+      store,
+      fake,
+      detector: Promise.resolve(stubDetector()),
+      options: { concurrency: 2, drainMs: 300 },
+    });
+    const events = Array.from({ length: 12 }, (_, i) =>
+      textEvent('HIGH with link', inUser(`U${String(i).padStart(32, '0')}`)),
+    );
+    expect((await postWebhook(first.url, body(...events))).status).toBe(200);
+    await waitFor(() => fake.callsTo('reply').length >= 1, 3000, 'first replies started');
+    await first.app.close();
+    expect(first.logs.some((l) => l.includes('stopping with events still running'))).toBe(true);
+    const left = (await store.backlog.stats()).count;
+    expect(left).toBeGreaterThan(0);
+
+    const second = await startBot({ store, fake, detector: Promise.resolve(stubDetector()) });
+    try {
+      await waitFor(() => new Set(tokens(fake)).size === events.length, 10_000, 'every event answered');
+      await new Promise((r) => setTimeout(r, 200)); // room for a second answer, were there one
+      expect(tokens(fake).sort()).toEqual(events.map((e) => e.replyToken).sort());
+    } finally {
+      await second.close();
+      await fake.close();
+    }
+  });
+});
+
+const tokens = (fake: FakeLine) =>
+  fake.callsTo('reply').map((c) => (c.body as { replyToken: string }).replyToken);
 
 describe('work queue', () => {
   const deferred = () => {
