@@ -163,8 +163,8 @@ export async function buildApp(
   const running = () => (deps.events ? deps.events.running() : (consumer?.running ?? 0));
   const done = () => (deps.events ? deps.events.done() : doneHere);
 
-  // Events in the backlog, for the full check on every request: the store's count (read every second)
-  // plus what this server wrote since, less what its consumers finished since.
+  // Events in the backlog, for the full check on every request: the store's count (read every 5 s and
+  // at each /readyz) plus what this server wrote since, less what its consumers finished since.
   let enqueued = 0;
   let counted = { count: 0, enqueued: 0, done: 0 };
   const countBacklog = async () => {
@@ -176,7 +176,7 @@ export async function buildApp(
   const pending = () => Math.max(0, counted.count + enqueued - counted.enqueued - (done() - counted.done));
   const counting = setInterval(
     () => void countBacklog().catch((err: unknown) => log.warn({ err }, 'event backlog: count failed')),
-    1000,
+    5000,
   ).unref();
   void countBacklog().catch(() => undefined);
   const maxPending = options.maxPending ?? 2_000;

@@ -18,8 +18,11 @@ import { unseal, type SealKey } from './backlog.ts';
 
 /** A dead consumer's events are taken over after this long; a live one renews every third of it. */
 export const LEASE_MS = 30_000;
-/** Idle consumers look for events freed by others (released, or leases run out) this often. */
-export const POLL_MS = 1000;
+/**
+ * Idle consumers look for events freed by others (released, or leases run out) this often; events
+ * written here wake them at once. Every look is a store command (billed per command on Upstash).
+ */
+export const POLL_MS = 5000;
 
 export interface ConsumerOptions {
   backlog: Backlog;
@@ -100,8 +103,8 @@ export function createConsumer(o: ConsumerOptions): Consumer {
         o.log.info('event backlog: reachable again');
       }
     } catch (err) {
-      // Once per outage: an idle consumer tries every second.
-      if (!failing) o.log.error({ err }, 'event backlog: take failed; retrying every second');
+      // Once per outage: an idle consumer tries at every poll.
+      if (!failing) o.log.error({ err }, 'event backlog: take failed; retrying');
       failing = true;
     } finally {
       taking = false;

@@ -1,7 +1,7 @@
 // `npm start`: configuration, store and detector, then the server on HOST:PORT. It listens at once
 // (/healthz is up, /readyz says 503) while the dictionary loads, so a cold start answers LINE's first
 // webhook within its 2 s; early events wait for the detector. SIGTERM/SIGINT: stop taking requests,
-// answer every accepted event, close the store.
+// answer acknowledged events for up to 20 s (the rest stays in the store's backlog), close the store.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
