@@ -88,13 +88,13 @@ describe('the rule files', () => {
           facts.some((f) => f.includes(n)),
           `number ${n} in:\n${t}`,
         ).toBe(true);
-      for (const u of t.match(/https?:\/\/\S+|[\w.+-]+@[\w.-]+/g) ?? [])
-        expect(
-          facts.some((f) => f === u),
-          `${u} in:\n${t}`,
-        ).toBe(true);
-      for (const d of t.match(/[a-z0-9-]+(?:\[\.\][a-z0-9-]+)+/g) ?? []) {
-        const host = d.replaceAll('[.]', '.');
+      for (const u of t.match(/https?:\/\/[^\s）」、。]+|[\w.+-]+@[\w.-]+/g) ?? [])
+        expect(facts.some((f) => f === u) || brandFacts.some((f) => f.includes(u)), `${u} in:\n${t}`).toBe(
+          true,
+        );
+      // Hosts are written as typed: every one is an official domain of brands.yaml or a contact's page.
+      for (const d of t.match(/[a-z0-9-]+(?:\.[a-z0-9-]+)+/g) ?? []) {
+        const host = d;
         expect(
           brandFacts.some((f) => f.includes(host)) || facts.some((f) => f.includes(host)),
           `${host} in:\n${t}`,
@@ -233,7 +233,7 @@ describe('brand-specific steps', () => {
   it('Amazon: アカウントサービス → メッセージセンター, and the official site to type', () => {
     const t = rendered(['entered_password'], 'amazon').join('\n');
     expect(t).toContain('「アカウントサービス」→「メッセージセンター」');
-    expect(t).toContain('Amazonの公式サイト（amazon[.]co[.]jp）');
+    expect(t).toContain('Amazonの公式サイト（amazon.co.jp）');
     expect(rendered(['nothing_done'], 'amazon').join('\n')).toContain('メッセージセンター');
   });
 
@@ -246,7 +246,7 @@ describe('brand-specific steps', () => {
     expect(rendered(['entered_card'], 'jcb').join()).toContain('24時間・年中無休');
     expect(rendered(['entered_card'], 'aeon_card').join()).toContain('イオンウォレット');
     expect(rendered(['nothing_done'], 'nta').join()).toContain('メッセージボックス');
-    expect(rendered(['nothing_done'], 'sagawa').join()).toContain('sagawa-exp[.]co[.]jp');
+    expect(rendered(['nothing_done'], 'sagawa').join()).toContain('sagawa-exp.co.jp');
     expect(rendered(['app_installed'], 'docomo').join()).toContain('151');
   });
 
