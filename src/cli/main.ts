@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadDetector } from '../detector/load.ts';
 import type { Detector } from '../detector/index.ts';
-import type { Verdict } from '../detector/types.ts';
-import { renderTerminal } from './render.ts';
+import { forTerminal, renderTerminal } from './render.ts';
 
 const USAGE = `使い方: sagicheck check [--json | --jsonl] [TEXT]
        sagicheck --version
@@ -24,15 +23,6 @@ function version(): string {
     version: string;
   };
   return pkg.version;
-}
-
-/**
- * Advice lines that only make sense in the LINE chat (press a button, send it to this talk) are left
- * out of what the command prints: nobody at a terminal can 「どうすればいい？」と送る.
- */
-const LINE_ONLY = /「どうすればいい？」|そのまま送ってください/;
-function forTerminal(v: Verdict): Verdict {
-  return { ...v, advice: v.advice.filter((a) => !LINE_ONLY.test(a)) };
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -88,7 +88,8 @@ export function verdictCard(
 
   const reasons = shownReasons(v).slice(0, MAX_REASONS);
   const heading = v.risk === 'low' ? c.reasons_low : v.risk === 'unknown' ? c.reasons_unknown : c.reasons;
-  const reasonRows = reasons.map((r) => bullet(defangText(clip(r.message, REASON_CHARS))));
+  const shownAsTyped = officialNames(v);
+  const reasonRows = reasons.map((r) => bullet(defangOthers(clip(r.message, REASON_CHARS), shownAsTyped)));
   if (reasonRows.length) body.push(section(heading, reasonRows));
   if (isPhoneScam(v)) body.push(txt(c.called_question, { weight: 'bold' }));
 
@@ -149,7 +150,7 @@ export function verdictCard(
     body.push(
       section(
         c.next,
-        advice.map((a) => bullet(defangText(clip(a, ADVICE_CHARS)))),
+        advice.map((a) => bullet(defangOthers(clip(a, ADVICE_CHARS), shownAsTyped))),
       ),
     );
 
@@ -175,6 +176,27 @@ export function verdictCard(
     contents: bubble,
     quickReply: quickReply(copy, isPhoneScam(v)),
   };
+}
+
+/**
+ * The names the card may show as a person types them: this verdict's official hosts and domains, and
+ * the brand's official domains (its advice names them: 「amazon.co.jp の「アカウントサービス」」).
+ */
+function officialNames(v: Verdict): string[] {
+  const names = v.urls.filter((u) => u.official).flatMap((u) => [u.host, u.domain]);
+  names.push(...v.emails.filter((e) => e.official).flatMap((e) => [e.address, e.domain]));
+  return [...new Set(names.filter((n) => n.includes('.')))].sort((a, b) => b.length - a.length);
+}
+
+/** Every host defanged except the official ones (written back as typed). */
+function defangOthers(text: string, official: string[]): string {
+  let out = defangText(text);
+  for (const name of official) {
+    // Whole names only: amazon[.]co[.]jp[.]verify-xx[.]top stays defanged throughout.
+    const escaped = defangHost(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(?<![\\w-]|\\[\\.\\])${escaped}(?![\\w-]|\\[\\.\\])`, 'g'), name);
+  }
+  return out;
 }
 
 function section(title: string, rows: Component[]): Box {
