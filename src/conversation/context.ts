@@ -19,6 +19,8 @@ export type ChatContext = {
   /** Whether the message had a link / a phone number: the guide's first question follows it. */
   links?: number;
   phones?: number;
+  /** A mail (a mail file, or pasted with its addresses): the guide may say メール; otherwise メッセージ. */
+  mail?: boolean;
   /** The message checked before this one, so 「最初のほう」 can still be talked about. */
   previous?: Omit<ChatContext, 'previous'> | null;
 };
@@ -29,6 +31,7 @@ export async function rememberVerdict(
   v: Verdict,
   messageId: string,
   at: number,
+  mail = v.emails.length > 0,
 ): Promise<void> {
   const before = await lastVerdict(store, chatId);
   const ctx: ChatContext = {
@@ -40,6 +43,7 @@ export async function rememberVerdict(
     messageId,
     links: v.urls.length,
     phones: v.phones.length,
+    mail,
     previous: before ? withoutPrevious(before) : null,
   };
   await store.set(CONTEXT_NS, chatId, ctx, CONTEXT_TTL_MS);

@@ -56,6 +56,7 @@ export const RepliesFile = z.object({
     links_heading: line,
     link: line,
     qr_link: line,
+    qr_link_same: line,
     qr_text: line,
     mail_from: line,
     mail_subject: line,
@@ -108,7 +109,7 @@ export const RepliesFile = z.object({
 export type Copy = z.infer<typeof RepliesFile>;
 export type AnswerCopy = z.infer<typeof Answer>;
 export type Command = keyof Copy['buttons'];
-export const COMMANDS: Command[] = ['help', 'opened_link', 'entered_info', 'called', 'usage'];
+export const COMMANDS: Command[] = ['help', 'opened_link', 'called', 'entered_info', 'usage'];
 
 export function loadCopy(file = DEFAULT_REPLIES_FILE): Copy {
   const shown = 'rules/replies.yaml';
@@ -153,4 +154,12 @@ function normalizeCommand(s: string): string {
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\s?!。、．.…]+/g, '');
+}
+
+/**
+ * Words from the rules that assume a mail (brands' 「メールのリンクは開かず…」) said of the message the
+ * person actually got: an SMS or a LINE message is no mail.
+ */
+export function forChannel(text: string, mail: boolean): string {
+  return mail ? text : text.replaceAll('メールのリンク', 'メッセージのリンク');
 }

@@ -222,6 +222,8 @@ function linksBlock(copy: Copy, v: Verdict, qr: string[]): string {
     const host = defangHost(clip(u.hostUnicode ?? u.host, 80));
     const domain = defangHost(clip(u.domain || u.host, 80));
     const fromQr = qr.some((q) => q.includes(u.host));
+    // The host is its own domain: named once.
+    if (domain === host) return `・${fromQr ? fill(m.qr_link_same, { host }) : host}`;
     return `・${fill(fromQr ? m.qr_link : m.link, { host, domain })}`;
   });
   return shown.length ? [`${m.links_heading}：`, ...shown].join('\n') : '';
@@ -261,7 +263,7 @@ async function reply(
   report: ReportInput,
   mail = false,
 ): Promise<Outcome> {
-  await rememberVerdict(deps.store, chat.id, v, messageId, deps.now());
+  await rememberVerdict(deps.store, chat.id, v, messageId, deps.now(), mail || v.emails.length > 0);
   // The verdict first (CONTRACT §5, and what a worried person needs first), then what was read, short,
   // so they can check the reading; the buttons go under the last message, where LINE shows them.
   const card = verdictCard(copy, v, { mail });

@@ -3,7 +3,7 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Risk, Verdict } from '../detector/types.ts';
 import { RISK_LABEL } from '../cli/render.ts';
-import { fill, type Copy } from '../conversation/copy.ts';
+import { fill, forChannel, type Copy } from '../conversation/copy.ts';
 import { defangHost, defangText } from './defang.ts';
 import { clip, LIMITS } from './limits.ts';
 import { quickReply } from './messages.ts';
@@ -66,21 +66,18 @@ function shownReasons(v: Verdict): Verdict['reasons'] {
 /** The detector's advice, fitted to the message: no link advice without a link, SMS not called mail. */
 function shownAdvice(copy: Copy, v: Verdict, mail: boolean): string[] {
   let lines = v.advice;
-  if (!mail) lines = lines.map((a) => a.replaceAll('メールのリンク', 'メッセージのリンク'));
+  lines = lines.map((a) => forChannel(a, mail));
   if (warns(v) && v.urls.length === 0) {
     const kept = lines.filter((a) => !a.includes('リンク'));
     lines = [copy.verdict.next_no_link, ...kept];
   }
   // Green: always the one line "still, use the official app".
-  if (v.risk === 'low' && !lines.some((a) => a.includes('公式アプリ'))) lines = [...lines, copy.verdict.still_official];
+  if (v.risk === 'low' && !lines.some((a) => a.includes('公式アプリ')))
+    lines = [...lines, copy.verdict.still_official];
   return [...new Set(lines)];
 }
 
-export function verdictCard(
-  copy: Copy,
-  v: Verdict,
-  o: { mail?: boolean } = {},
-): messagingApi.FlexMessage {
+export function verdictCard(copy: Copy, v: Verdict, o: { mail?: boolean } = {}): messagingApi.FlexMessage {
   const c = copy.verdict;
   const mail = o.mail ?? v.emails.length > 0;
   const body: Component[] = [];

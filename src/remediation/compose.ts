@@ -3,6 +3,7 @@
 // extra steps of the brand (or, with no brand, the story) of the last verdict. A step another step
 // covers (the same instruction) and a step that no longer applies (unless) are left out, and a merged
 // guide keeps each action's most urgent step before filling up to max_steps by urgency.
+import type { Risk } from '../detector/types.ts';
 import { ACTION_INTENTS, type ActionIntent } from '../rules/schema.ts';
 import type { GuideRules, StepDef } from './rules.ts';
 
@@ -10,6 +11,8 @@ export interface Situation {
   /** Brand id of the last verdict (brands.yaml). */
   brand: string | null;
   scenario: string | null;
+  /** The last verdict's risk; a low or unknown one leaves out the warned_only steps. */
+  risk?: Risk | null;
 }
 
 /** Step ids, most urgent first. */
@@ -49,6 +52,7 @@ export function composeSteps(rules: GuideRules, intents: ActionIntent[], s: Situ
   let ids = [...owner.keys()].filter((id) => !replaced.has(id));
   // Steps that no longer apply, then steps another step of this guide already says.
   ids = ids.filter((id) => !step(id).unless.some((i) => acts.includes(i)));
+  if (s.risk === 'low' || s.risk === 'unknown') ids = ids.filter((id) => !step(id).warned_only);
   const covered = new Set(ids.flatMap((id) => step(id).covers));
   ids = ids.filter((id) => !covered.has(id));
 

@@ -3,7 +3,7 @@
 // walks through them one message at a time, remembering the position so the person can come back.
 // Called by the conversation handler; knows nothing of HTTP.
 import type { messagingApi } from '@line/bot-sdk';
-import { fill, type Copy } from '../conversation/copy.ts';
+import { fill, forChannel, type Copy } from '../conversation/copy.ts';
 import { lastVerdict, type ChatContext } from '../conversation/context.ts';
 import { text, type Message } from '../line/messages.ts';
 import type { ActionIntent, BrandRule } from '../rules/schema.ts';
@@ -21,7 +21,7 @@ import { composeSteps, effectiveIntents } from './compose.ts';
 import { isDone, loadFlow, newFlowId, saveFlow, type Flow, type FlowVerdict } from './flow.ts';
 import type { Guide } from './load.ts';
 import { buildMemo } from './memo.ts';
-import { packTexts, renderStep } from './render.ts';
+import { packTexts, renderStep, stepText } from './render.ts';
 import { looksForwarded, navFor, understand, type NavOp } from './understand.ts';
 import { formatWhen } from './when.ts';
 
@@ -155,10 +155,22 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps, earlier = 
     f.steps = composeSteps(rules, f.intents, {
       brand: f.verdict?.brand ?? null,
       scenario: f.verdict?.scenario ?? null,
+      risk: f.verdict?.risk ?? null,
     });
     f.done = f.done.filter(([id]) => f.steps.includes(id));
     const next = f.steps.findIndex((id) => !isDone(f, id));
     f.pos = next < 0 ? f.steps.length : next;
+  };
+
+  /** A step of one of these intents' playbooks, or an extra step for one of them. */
+  const belongsTo = (id: string, intents: ActionIntent[]) => {
+    const step = rules.steps.get(id)!;
+    return intents.some(
+      (i) =>
+        rules.playbooks.playbooks[i].includes(id) ||
+        step.for?.includes(i) === true ||
+        (step.replaces !== undefined && rules.playbooks.playbooks[i].includes(step.replaces)),
+    );
   };
 
   const labels = (intents: ActionIntent[]) => intents.map((i) => rules.copy.intent_labels[i]);
@@ -188,13 +200,9 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps, earlier = 
   const stepMessage = (f: Flow, lead?: string): Message => {
     if (f.pos >= f.steps.length) return finished(f, lead);
     const id = f.steps[f.pos]!;
-    const body = renderStep(
-      rules,
-      rules.steps.get(id)!,
-      f.pos + 1,
-      f.steps.length,
-      isDone(f, id),
-      brandOf(f),
+    const body = forChannel(
+      renderStep(rules, rules.steps.get(id)!, f.pos + 1, f.steps.length, isDone(f, id), brandOf(f)),
+      f.verdict?.mail === true,
     );
     return msg(lead ? `${lead}\n\n${body}` : body, stepButtons(rules.copy, f.id, id, f.pos));
   };
@@ -236,7 +244,16 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps, earlier = 
         const added = after.filter((i) => !before.includes(i));
         if (added.length) recompute(cur);
         await save(cur);
-        const lead = added.length ? fill(t.added, { actions: labels(added).join('」「') }) : t.resumed;
+        let lead = added.length ? fill(t.added, { actions: labels(added).join('」「') }) : t.resumed;
+        // What was just said gets its answer now, even when a more urgent step stays on screen.
+        const first = cur.steps.findIndex((id) => belongsTo(id, added));
+        if (first >= 0 && first !== cur.pos) {
+          const words = forChannel(
+            stepText(rules, rules.steps.get(cur.steps[first]!)!, brandOf(cur)),
+            cur.verdict?.mail === true,
+          );
+          lead += `\n\n${fill(t.added_first, { n: first + 1 })}\n${words}\n\n${t.added_now}`;
+        }
         return { messages: [stepMessage(cur, lead)], note: note('step', cur, { added: added.length }) };
       }
       const f = fresh(intents, assumed);
@@ -372,7 +389,10 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps, earlier = 
   const summary = (f: Flow): Message[] => {
     const brand = brandOf(f);
     const blocks = f.steps.map((id, i) =>
-      renderStep(rules, rules.steps.get(id)!, i + 1, f.steps.length, isDone(f, id), brand),
+      forChannel(
+        renderStep(rules, rules.steps.get(id)!, i + 1, f.steps.length, isDone(f, id), brand),
+        f.verdict?.mail === true,
+      ),
     );
     const texts = packTexts([fill(t.summary_heading, { total: f.steps.length }), ...blocks], t.summary_more);
     return texts.map((body, i) =>
@@ -393,5 +413,8 @@ function firstChoices(copy: Guide['rules']['copy'], ctx: ChatContext | null): st
 }
 
 function verdictOf(ctx: ChatContext | null): FlowVerdict | null {
-  return ctx ? { risk: ctx.risk, brand: ctx.brand?.id ?? null, scenario: ctx.scenario, at: ctx.at } : null;
+  if (!ctx) return null;
+  const v: FlowVerdict = { risk: ctx.risk, brand: ctx.brand?.id ?? null, scenario: ctx.scenario, at: ctx.at };
+  if (ctx.mail) v.mail = true;
+  return v;
 }

@@ -342,6 +342,8 @@ export const Step = z.strictObject({
   covers: z.array(ruleId).default([]),
   /** Left out when the person also did one of these (the check "did you enter anything?" after they said so). */
   unless: z.array(ActionIntent).default([]),
+  /** Only after a 危険 or 注意 verdict (or none): a genuine notice is not reported or deleted. */
+  warned_only: z.boolean().default(false),
 });
 
 export const ExtraStep = Step.extend({
@@ -444,6 +446,9 @@ export const GuideFile = z.strictObject({
     intro_opened_only: copyLine,
     intro_steps: copyLine,
     added: copyLine,
+    /** After added: the new action's most urgent step, when another step stays on screen. */
+    added_first: copyLine,
+    added_now: copyLine,
     resumed: copyLine,
     replaced: copyLine,
     expired: copyLine,

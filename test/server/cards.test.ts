@@ -213,10 +213,10 @@ describe('honest cards (issue 11)', () => {
     expect(shown).not.toContain('リンク');
     expect(shown).toContain('電話してしまいましたか？');
     expect(shown).toContain(copy.verdict.next_no_link);
-    expect(card.quickReply!.items.map((i) => i.action.label)).toEqual([
+    expect((card.quickReply?.items ?? []).map((i) => i.action!.label!)).toEqual([
       'どうすればいい？',
-      '情報を入力してしまった',
       '電話してしまった',
+      '情報を入力してしまった',
       '使い方',
     ]);
   });
