@@ -7,6 +7,8 @@ import { fill, forChannel, type Copy } from '../conversation/copy.ts';
 import { defangHost, defangText } from './defang.ts';
 import { clip, LIMITS } from './limits.ts';
 import { quickReply } from './messages.ts';
+import { DEFAULT_RULES_DIR, readRuleFile } from '../rules/load.ts';
+import { BrandsFile } from '../rules/schema.ts';
 
 type Box = messagingApi.FlexBox;
 type Component = messagingApi.FlexComponent;
@@ -181,8 +183,21 @@ export function verdictCard(copy: Copy, v: Verdict, o: { mail?: boolean } = {}):
  */
 function officialNames(v: Verdict): string[] {
   const names = v.urls.filter((u) => u.official).flatMap((u) => [u.host, u.domain]);
+  if (v.brand) names.push(...(brandDomains().get(v.brand.id) ?? []));
   names.push(...v.emails.filter((e) => e.official).flatMap((e) => [e.address, e.domain]));
   return [...new Set(names.filter((n) => n.includes('.')))].sort((a, b) => b.length - a.length);
+}
+
+let domainsByBrand: Map<string, string[]> | null = null;
+/** Each brand's official domains (rules/brands.yaml, read once): the names a reason may cite as official. */
+function brandDomains(): Map<string, string[]> {
+  domainsByBrand ??= new Map(
+    readRuleFile(DEFAULT_RULES_DIR, 'brands.yaml', BrandsFile).brands.map((b) => [
+      b.id,
+      b.domains.map((d) => d.domain),
+    ]),
+  );
+  return domainsByBrand;
 }
 
 /** Every host defanged except the official ones (written back as typed). */

@@ -14,8 +14,11 @@ const HARD_LIMIT = 8;
 const POLICE = new Set(['police_emergency_110', 'police_consultation_9110']);
 const CARD_STOP = /カードを止め/;
 
-const situations: { brand: string | null; scenario: string | null }[] = [
+type Situation = { brand: string | null; scenario: string | null; risk?: 'high' | 'low' };
+const situations: Situation[] = [
   { brand: null, scenario: null },
+  // After a message with no danger sign: nothing to report or delete.
+  { brand: null, scenario: null, risk: 'low' },
   ...Object.keys(rules.playbooks.brands).map((brand) => ({ brand, scenario: null })),
   ...Object.keys(rules.playbooks.scenarios).map((scenario) => ({ brand: null, scenario })),
 ];
@@ -26,7 +29,7 @@ const paths: ActionIntent[][] = [
   [...ACTION_INTENTS],
 ];
 
-function check(intents: ActionIntent[], s: { brand: string | null; scenario: string | null }) {
+function check(intents: ActionIntent[], s: Situation) {
   const where = `${intents.join('+')} ${s.brand ?? s.scenario ?? '-'}`;
   const ids = composeSteps(rules, intents, s);
   expect(ids.length, where).toBeGreaterThan(0);
@@ -78,6 +81,11 @@ describe('every guide path', () => {
     expect(first('code_sent')).toBe('line_code_check');
     expect(first('app_installed')).toBe('device_airplane');
     expect(first('called_number')).toBe('call_stop');
+  });
+
+  it('tells nobody to report or delete a message that showed no sign of danger', () => {
+    const low = composeSteps(rules, ['nothing_done'], { brand: null, scenario: null, risk: 'low' });
+    expect(low).toEqual(['check_official']);
   });
 
   it('keeps the most urgent step of every action when they do not all fit', () => {

@@ -6,12 +6,20 @@ import { loadDetector } from '../../src/detector/load.ts';
 import type { Detector } from '../../src/detector/index.ts';
 import type { Risk, Verdict } from '../../src/detector/types.ts';
 import { loadCopy } from '../../src/conversation/copy.ts';
+import { DEFAULT_RULES_DIR, readRuleFile } from '../../src/rules/load.ts';
+import { BrandsFile } from '../../src/rules/schema.ts';
 import { verdictCard } from '../../src/line/flex.ts';
 import { checkMessages, LIMITS } from '../../src/line/limits.ts';
 import { defangHost, defangText } from '../../src/line/defang.ts';
 import { link, verdict } from '../helpers/verdicts.ts';
 
 const copy = loadCopy();
+const BRAND_DOMAINS = new Map(
+  readRuleFile(DEFAULT_RULES_DIR, 'brands.yaml', BrandsFile).brands.map((b) => [
+    b.id,
+    b.domains.map((d) => d.domain),
+  ]),
+);
 const LABEL: Record<Risk, string> = {
   high: '【危険】',
   medium: '【注意】',
@@ -54,6 +62,7 @@ function expectGoodCard(v: Verdict, what: string): void {
   const official = [
     ...v.urls.filter((u) => u.official).flatMap((u) => [u.host, u.domain]),
     ...v.emails.filter((e) => e.official).flatMap((e) => [e.address, e.domain]),
+    ...(v.brand ? (BRAND_DOMAINS.get(v.brand.id) ?? []) : []),
   ].sort((a, b) => b.length - a.length);
   for (const t of shown) {
     let rest = t;
