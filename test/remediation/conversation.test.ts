@@ -32,6 +32,8 @@ type Event = TestEvent & { replyToken?: string };
 const AMAZON_PHISH = 'Amazon phish';
 const SMBC_PHISH = 'SMBC card phish';
 const LOW = 'a genuine notice';
+const TAKEOVER = 'a friend asks for a code';
+const CALLBACK = 'call this number';
 const detector: Detector = {
   analyze: (text) =>
     ({
@@ -45,6 +47,8 @@ const detector: Detector = {
         scenario: 'card_usage_check',
       }),
       [LOW]: verdict('low', { brand: { id: 'amazon', name: 'Amazon' } }),
+      [TAKEOVER]: verdict('high', { scenario: 'account_takeover' }),
+      [CALLBACK]: verdict('high', { phones: [{ number: '050-3184-2290', codes: [] }] }),
     })[text.trim()] ?? verdict('low'),
 };
 
@@ -505,6 +509,31 @@ describe('the guide after a verdict', () => {
     const empty = textOf(await press('g=memo', newUser()));
     expect(empty).toContain('・まだお知らせいただいていません。');
     expect(empty).toContain('・まだ「できた」を押したステップはありません。');
+  });
+
+  it('asks first about what the message was after: a code for a takeover, a call for a number', async () => {
+    let user = newUser();
+    await say(TAKEOVER, user);
+    let m = await press('action=help', user);
+    expect(labels(m)).toEqual([
+      'まだ何もしていない',
+      '認証番号を教えた',
+      '電子マネーの番号を送った',
+      'お金を払った・振り込んだ',
+      'その他',
+    ]);
+    const steps = await press(tap(m, '認証番号を教えた'), user);
+    expect(steps.at(-1)!.text).toContain('LINEヘルプセンター');
+    user = newUser();
+    await say(CALLBACK, user);
+    m = await press('action=help', user);
+    expect(labels(m)).toEqual([
+      'まだ何もしていない',
+      '電話してしまった',
+      'お金を払った・振り込んだ',
+      '情報を入力した',
+      'その他',
+    ]);
   });
 
   it('after a verdict without danger signs, asks what happened', async () => {
