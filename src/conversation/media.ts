@@ -143,7 +143,9 @@ async function judgeImage(
   note.brand = verdict.brand?.id ?? 'none';
   // A few stray letters read from a photo's texture are not a message.
   const meaningful = (body.match(/[\p{L}\p{N}]/gu) ?? []).length;
-  if ((verdict.risk === 'unknown' || meaningful < MIN_READ_CHARS) && reading.qr.length === 0)
+  // (A link alone that cannot be vouched for is 判定できません too, but something was read.)
+  const nothing = verdict.risk === 'unknown' && verdict.urls.length === 0;
+  if ((nothing || meaningful < MIN_READ_CHARS) && reading.qr.length === 0)
     return answer(copy, a.image_unreadable, { ...note, unreadable: true });
   const summary = imageSummary(copy, verdict, reading);
   return reply(copy, verdict, summary, messageId, chat, deps, note, { kind: 'sms', text: body });

@@ -138,7 +138,7 @@ describe('the guide after a verdict', () => {
     const steps = await press(tap(m, 'リンクを開いた'), user);
     expect(textOf(steps)).toContain('お知らせいただいたこと：リンクを開いた');
     // Only opened the link: reassurance, then the two checks that matter.
-    expect(steps[0]!.text).toContain('多くの場合それだけで大きな被害にはなりません');
+    expect(steps[0]!.text).toContain('リンクを開いただけのときは、まず落ち着いてください。');
     expect(steps.at(-1)!.text).toMatch(/^ステップ 1\/4\n開いたページは閉じてください。そのページで/);
     expect(labels(steps)).toEqual(['できた', '次へ', 'まとめて見る', '相談メモ', 'ほかにしたこと']);
     const s2 = await press(tap(steps, 'できた'), user);
