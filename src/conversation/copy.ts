@@ -36,6 +36,8 @@ export const RepliesFile = z.object({
     summary_phone: z.object({ high: noAllClear, medium: noAllClear }),
     summary_no_link: z.object({ high: noAllClear, medium: noAllClear }),
     brand_lead: line,
+    /** Unknown, with a link: the site could not be vouched for. */
+    summary_unverified: noAllClear,
     /** Headings of the reasons: the reassuring evidence (low), what could not be vouched for (unknown). */
     reasons_low: line,
     reasons_unknown: line,

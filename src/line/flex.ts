@@ -51,6 +51,8 @@ function summary(copy: Copy, v: Verdict): string {
     const t = v.phones.length ? c.summary_phone[v.risk] : c.summary_no_link[v.risk];
     return fill(t, { brand_lead: lead });
   }
+  // A link nobody vouches for: something was found, the bot just cannot say it is real.
+  if (v.risk === 'unknown' && v.urls.length) return c.summary_unverified;
   return v.brand ? fill(c.summary_with_brand[v.risk], { brand: v.brand.name }) : c.summary[v.risk];
 }
 
@@ -72,6 +74,11 @@ function shownAdvice(copy: Copy, v: Verdict, mail: boolean): string[] {
   if (warns(v) && v.urls.length === 0) {
     const kept = lines.filter((a) => !a.includes('リンク'));
     lines = [copy.verdict.next_no_link, ...kept];
+  }
+  // A link the bot cannot vouch for: not 「本文を送ってください」 (it was sent) but where to go instead.
+  if (v.risk === 'unknown' && v.urls.length) {
+    lines = lines.filter((a) => !a.includes('送ってください'));
+    if (!lines.length) lines = [copy.verdict.still_official];
   }
   // Green: always the one line "still, use the official app".
   if (v.risk === 'low' && !lines.some((a) => a.includes('公式アプリ')))

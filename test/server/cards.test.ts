@@ -199,9 +199,11 @@ describe('honest cards (issue 11)', () => {
     const v = verdict('unknown', {
       reasons: [info('unverified_site', message)],
       urls: [link('shop-example-jp.com')],
+      advice: ['届いたSMSやメールの本文をコピーして、そのまま送ってください。'],
     });
     const card = verdictCard(copy, v);
-    expect(card.altText.startsWith('【判定できません】')).toBe(true);
+    expect(card.altText).toBe(`【判定できません】${copy.verdict.summary_unverified}`);
+    expect(flexTexts(card.contents).join('\n')).not.toContain('送ってください');
     expect(flexTexts(card.contents)).toContain(message);
     expect(flexTexts(card.contents)).toContain(copy.verdict.reasons_unknown);
   });
