@@ -102,6 +102,7 @@ export const RepliesFile = z.object({
     /** The person's own words (./turn.ts): answered, never checked. */
     greeting: Answer,
     thanks: Answer,
+    ok: Answer,
     question_nothing: Answer,
     /** {when} {title} {summary}: the message checked last. */
     question_about_last: Answer,

@@ -183,6 +183,7 @@ async function answerOwnWords(own: OwnWords, chat: Chat, deps: HandlerDeps): Pro
   const { copy } = deps;
   if (own === 'greeting') return text(renderAnswer(copy.answers.greeting), copy);
   if (own === 'thanks') return text(renderAnswer(copy.answers.thanks), copy);
+  if (own === 'ok') return text(renderAnswer(copy.answers.ok), copy);
   const last = await lastVerdict(deps.store, chat.id);
   if (!last) return text(renderAnswer(copy.answers.question_nothing), copy);
   const summary = last.brand

@@ -6,7 +6,7 @@
 import type { Guide } from '../remediation/load.ts';
 import { looksForwarded } from '../remediation/understand.ts';
 
-export type OwnWords = 'greeting' | 'thanks' | 'question';
+export type OwnWords = 'greeting' | 'thanks' | 'ok' | 'question';
 
 /** A question longer than this is more likely a pasted message than the person asking. */
 const QUESTION_CHARS = 60;
@@ -19,6 +19,7 @@ export function ownWords(guide: Guide, raw: string): OwnWords | null {
   if (key === '') return null;
   if (t.greeting.some((w) => bare(w) === key)) return 'greeting';
   if (t.thanks.some((w) => bare(w) === key)) return 'thanks';
+  if (t.ok.some((w) => bare(w) === key)) return 'ok';
   if (text.length > QUESTION_CHARS) return null;
   const asks = t.question.some((w) => text.includes(w.normalize('NFKC')));
   const ending = text.replace(/[\s。!！…w笑]+$/u, '');

@@ -286,6 +286,7 @@ export const IntentsFile = z.strictObject({
   turns: z.strictObject({
     greeting: phraseList,
     thanks: phraseList,
+    ok: phraseList,
     /** Words of a question about a message (詐欺, 大丈夫 …) or a question ending (ですか, ？). */
     question: phraseList,
     question_endings: phraseList,

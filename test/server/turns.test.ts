@@ -12,8 +12,10 @@ describe('own words', () => {
   it('greetings and thanks, however written', () => {
     for (const t of ['こんにちは', 'こんにちは！', 'おはようございます。', 'はじめまして', 'Hello'])
       expect(ownWords(guide, t), t).toBe('greeting');
-    for (const t of ['ありがとう', 'ありがとうございました！', 'わかりました', '了解です', 'OK', 'はい'])
+    for (const t of ['ありがとう', 'ありがとうございました！', '助かりました'])
       expect(ownWords(guide, t), t).toBe('thanks');
+    for (const t of ['わかりました', '了解です', 'OK', 'はい', 'いいえ。'])
+      expect(ownWords(guide, t), t).toBe('ok');
   });
 
   it('a question about a message, without the message', () => {
