@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detector, Verdict } from '../src/detector/index.ts';
 import { loadDetector } from '../src/detector/load.ts';
+import { forTerminal } from '../src/cli/render.ts';
 import { expectContract } from './helpers/verdict.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -65,7 +66,10 @@ describe('sagicheck check (human-readable)', { timeout: 60_000 }, () => {
     expect(r.stdout).toContain('Amazon');
     expect(r.stdout).toContain('amazon.co.jp.verify-xx.top');
     for (const reason of expected.reasons) expect(r.stdout).toContain(reason.message);
-    for (const line of expected.advice) expect(r.stdout).toContain(line);
+    for (const line of forTerminal(expected).advice) expect(r.stdout).toContain(line);
+    // Advice for the LINE chat only (press 「どうすればいい？」) is not printed.
+    expect(expected.advice.some((a) => a.includes('「どうすればいい？」'))).toBe(true);
+    expect(r.stdout).not.toContain('どうすればいい');
     // Not a terminal: no colour codes in the output.
     expect(r.stdout).not.toContain('\u001b[');
   });
@@ -75,6 +79,14 @@ describe('sagicheck check (human-readable)', { timeout: 60_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith(LABEL[d.analyze(PLAIN + '\n').risk])).toBe(true);
     expect(r.stdout.startsWith('【危険なサインは見つかりません】')).toBe(true);
+  });
+
+  it('prints its version with --version', async () => {
+    for (const args of [['--version'], ['check', '--version']]) {
+      const r = await run(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^sagicheck \d+\.\d+\.\d+\n$/);
+    }
   });
 
   it('labels empty input 【判定できません】 and still exits 0', async () => {
@@ -93,7 +105,7 @@ describe('sagicheck check --json', { timeout: 60_000 }, () => {
     expect(lines).toHaveLength(1);
     const v = JSON.parse(lines[0]!);
     expectContract(v);
-    expect(v).toEqual(d.analyze(PHISH));
+    expect(v).toEqual(forTerminal(d.analyze(PHISH)));
   });
 
   it('reads a multi-line mail from standard input', async () => {
@@ -101,7 +113,7 @@ describe('sagicheck check --json', { timeout: 60_000 }, () => {
       'From: "Amazon" <info@mail-notice.jp>\nSubject: 確認\n\nお客様\nhttps://secure-signin.net/ap/signin\n';
     const r = await run(['check', '--json'], mail);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(d.analyze(mail));
+    expect(JSON.parse(r.stdout)).toEqual(forTerminal(d.analyze(mail)));
   });
 });
 
@@ -134,13 +146,13 @@ describe('sagicheck check --jsonl', { timeout: 60_000 }, () => {
     const verdict = (o: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'id'));
     expect(out[0]!.id).toBe(1);
-    expect(verdict(out[0]!)).toEqual(d.analyze(PHISH));
+    expect(verdict(out[0]!)).toEqual(forTerminal(d.analyze(PHISH)));
     expect(out[1]).toEqual({ id: null, error: expect.any(String) });
     expect(out[2]!.id).toBe('two');
-    expect(verdict(out[2]!)).toEqual(d.analyze(PLAIN));
+    expect(verdict(out[2]!)).toEqual(forTerminal(d.analyze(PLAIN)));
     expect(out[3]).toEqual({ id: 3, error: expect.any(String) });
     expect(out[4]!.id).toEqual({ nested: [1, 2] });
-    expect(verdict(out[4]!)).toEqual(d.analyze('https://bit.ly/3abcDEF'));
+    expect(verdict(out[4]!)).toEqual(forTerminal(d.analyze('https://bit.ly/3abcDEF')));
     expect(out[5]).toHaveProperty('risk');
     expect(out[6]).toMatchObject({ id: 7, risk: 'unknown' });
     for (const o of [out[0]!, out[2]!, out[4]!, out[6]!]) expectContract(verdict(o) as unknown as Verdict);
@@ -187,7 +199,7 @@ describe('the re-exec shim (bin/sagicheck.js under an older Node)', { timeout: 6
     const r = await run(['check', '--json', PHISH], '', SYSTEM_NODE);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(d.analyze(PHISH));
+    expect(JSON.parse(r.stdout)).toEqual(forTerminal(d.analyze(PHISH)));
   });
 
   it.runIf(existsSync(SYSTEM_NODE))('passes standard input and the usage exit code through', async () => {

@@ -50,3 +50,15 @@ export function renderTerminal(v: Verdict, color: boolean): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * Advice lines that only make sense in the LINE chat (press a button, send it to this talk) are left
+ * out of what the command prints: nobody at a terminal can 「どうすればいい？」と送る.
+ */
+const LINE_ONLY = /「どうすればいい？」|そのまま送ってください/;
+/** What to do when nothing could be checked, said for the command line (like its usage text). */
+const CLI_UNKNOWN = 'SMSやメールの本文を、そのまま TEXT か標準入力で渡してください。';
+export function forTerminal(v: Verdict): Verdict {
+  const advice = v.advice.filter((a) => !LINE_ONLY.test(a));
+  return { ...v, advice: advice.length ? advice : [CLI_UNKNOWN] };
+}

@@ -16,6 +16,13 @@ export type ChatContext = {
   at: number;
   /** The LINE message id the verdict was about: an unsend of that message forgets the context. */
   messageId: string;
+  /** Whether the message had a link / a phone number: the guide's first question follows it. */
+  links?: number;
+  phones?: number;
+  /** A mail (a mail file, or pasted with its addresses): the guide may say メール; otherwise メッセージ. */
+  mail?: boolean;
+  /** The message checked before this one, so 「最初のほう」 can still be talked about. */
+  previous?: Omit<ChatContext, 'previous'> | null;
 };
 
 export async function rememberVerdict(
@@ -24,7 +31,9 @@ export async function rememberVerdict(
   v: Verdict,
   messageId: string,
   at: number,
+  mail = v.emails.length > 0,
 ): Promise<void> {
+  const before = await lastVerdict(store, chatId);
   const ctx: ChatContext = {
     risk: v.risk,
     brand: v.brand ? { id: v.brand.id, name: v.brand.name } : null,
@@ -32,6 +41,10 @@ export async function rememberVerdict(
     advice: v.advice,
     at,
     messageId,
+    links: v.urls.length,
+    phones: v.phones.length,
+    mail,
+    previous: before ? withoutPrevious(before) : null,
   };
   await store.set(CONTEXT_NS, chatId, ctx, CONTEXT_TTL_MS);
 }
@@ -43,7 +56,18 @@ export async function lastVerdict(store: Store, chatId: string): Promise<ChatCon
 /** The person took back the message: forget the verdict about it, if that is what we hold. */
 export async function forgetMessage(store: Store, chatId: string, messageId: string): Promise<boolean> {
   const ctx = await lastVerdict(store, chatId);
-  if (ctx?.messageId !== messageId) return false;
-  await store.delete(CONTEXT_NS, chatId);
+  if (!ctx) return false;
+  if (ctx.previous?.messageId === messageId) {
+    await store.set(CONTEXT_NS, chatId, { ...ctx, previous: null }, CONTEXT_TTL_MS);
+    return true;
+  }
+  if (ctx.messageId !== messageId) return false;
+  if (ctx.previous) await store.set(CONTEXT_NS, chatId, ctx.previous, CONTEXT_TTL_MS);
+  else await store.delete(CONTEXT_NS, chatId);
   return true;
+}
+
+function withoutPrevious(c: ChatContext): Omit<ChatContext, 'previous'> {
+  const { previous: _, ...rest } = c;
+  return rest;
 }

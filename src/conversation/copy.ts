@@ -32,6 +32,23 @@ export const RepliesFile = z.object({
     emails_more: line,
     next: line,
     long_text_note: line,
+    /** High/medium without a link: {brand_lead} is 「{brand}を名乗る、」 or nothing. */
+    summary_phone: z.object({ high: noAllClear, medium: noAllClear }),
+    summary_no_link: z.object({ high: noAllClear, medium: noAllClear }),
+    brand_lead: line,
+    /** Unknown, with a link: the site could not be vouched for. */
+    summary_unverified: noAllClear,
+    /** Headings of the reasons: the reassuring evidence (low), what could not be vouched for (unknown). */
+    reasons_low: line,
+    reasons_unknown: line,
+    /** Under a green card's evidence. */
+    still_official: noAllClear,
+    /** Under links shown with [.]: why. */
+    defanged_note: line,
+    /** A message that asks to call a number. */
+    called_question: line,
+    /** Instead of the detector's link advice when the message has no link. */
+    next_no_link: line,
   }),
   media: z.object({
     image_read: noAllClear,
@@ -41,17 +58,25 @@ export const RepliesFile = z.object({
     links_heading: line,
     link: line,
     qr_link: line,
+    qr_link_same: line,
     qr_text: line,
     mail_from: line,
     mail_subject: line,
     uncertain: noAllClear,
     check_reading: noAllClear,
   }),
-  buttons: z.object({ help: button, opened_link: button, entered_info: button, usage: button }),
+  buttons: z.object({
+    help: button,
+    opened_link: button,
+    entered_info: button,
+    called: button,
+    usage: button,
+  }),
   commands: z.object({
     help: z.array(line).min(1),
     opened_link: z.array(line).min(1),
     entered_info: z.array(line).min(1),
+    called: z.array(line).min(1),
     usage: z.array(line).min(1),
   }),
   answers: z.object({
@@ -74,13 +99,20 @@ export const RepliesFile = z.object({
     mention_only: Answer,
     internal_error: Answer,
     rate_limited: Answer,
+    /** The person's own words (./turn.ts): answered, never checked. */
+    greeting: Answer,
+    thanks: Answer,
+    ok: Answer,
+    question_nothing: Answer,
+    /** {when} {title} {summary}: the message checked last. */
+    question_about_last: Answer,
   }),
 });
 
 export type Copy = z.infer<typeof RepliesFile>;
 export type AnswerCopy = z.infer<typeof Answer>;
 export type Command = keyof Copy['buttons'];
-export const COMMANDS: Command[] = ['help', 'opened_link', 'entered_info', 'usage'];
+export const COMMANDS: Command[] = ['help', 'opened_link', 'called', 'entered_info', 'usage'];
 
 export function loadCopy(file = DEFAULT_REPLIES_FILE): Copy {
   const shown = 'rules/replies.yaml';
@@ -125,4 +157,12 @@ function normalizeCommand(s: string): string {
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\s?!。、．.…]+/g, '');
+}
+
+/**
+ * Words from the rules that assume a mail (brands' 「メールのリンクは開かず…」) said of the message the
+ * person actually got: an SMS or a LINE message is no mail.
+ */
+export function forChannel(text: string, mail: boolean): string {
+  return mail ? text : text.replaceAll('メールのリンク', 'メッセージのリンク');
 }

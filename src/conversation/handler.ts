@@ -18,7 +18,9 @@ import { verdictCard } from '../line/flex.ts';
 import { LIMITS } from '../line/limits.ts';
 import { commandFromPostback, text, type Message } from '../line/messages.ts';
 import { commandFor, fill, renderAnswer, type Command, type Copy } from './copy.ts';
-import { forgetMessage, rememberVerdict } from './context.ts';
+import { forgetMessage, lastVerdict, rememberVerdict } from './context.ts';
+import { ownWords, type OwnWords } from './turn.ts';
+import { formatWhen } from '../remediation/when.ts';
 import { guideCommand, guidePostback, guideText, type GuideDeps } from '../remediation/guide.ts';
 import { loadGuide, type Guide } from '../remediation/load.ts';
 import { onFile, onImage } from './media.ts';
@@ -113,6 +115,13 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
   // The person's own words about what they did (「リンクを開いてカード番号も入れた」) go to the guide.
   const guided = addressed ? await guideText(body, chat.id, guideDeps(deps)) : null;
   if (guided) return guided;
+  // A greeting, thanks or a question without the message: answered, not checked or counted, and the
+  // message checked before stays the one we talk about. In a group, people talking among themselves.
+  const own = ownWords(await guideDeps(deps).guide, body);
+  if (own) {
+    if (!addressed) return { messages: QUIET, note: { kind: 'text', own, group } };
+    return { messages: [await answerOwnWords(own, chat, deps)], note: { kind: 'text', own, group } };
+  }
 
   const allowed = await takeCheck(deps.store, chat, deps.rateLimits, addressed);
   if (!allowed.ok) {
@@ -168,6 +177,24 @@ async function answerCommand(
     messages: [text(renderAnswer(copy.answers.usage), copy)],
     note: { ...note, answer: command },
   };
+}
+
+async function answerOwnWords(own: OwnWords, chat: Chat, deps: HandlerDeps): Promise<Message> {
+  const { copy } = deps;
+  if (own === 'greeting') return text(renderAnswer(copy.answers.greeting), copy);
+  if (own === 'thanks') return text(renderAnswer(copy.answers.thanks), copy);
+  if (own === 'ok') return text(renderAnswer(copy.answers.ok), copy);
+  const last = await lastVerdict(deps.store, chat.id);
+  if (!last) return text(renderAnswer(copy.answers.question_nothing), copy);
+  const summary = last.brand
+    ? fill(copy.verdict.summary_with_brand[last.risk], { brand: last.brand.name })
+    : copy.verdict.summary[last.risk];
+  const body = renderAnswer(copy.answers.question_about_last, {
+    when: formatWhen(last.at, deps.now()),
+    title: copy.verdict.title[last.risk],
+    summary,
+  });
+  return text(body, copy);
 }
 
 function guideDeps(deps: HandlerDeps): GuideDeps {

@@ -30,8 +30,8 @@ const IMAGE_FILE = /\.(png|jpe?g|webp|gif|bmp|tiff?)$/i;
 const MAIL_FILE = /\.(eml|mht|msg822)$/i;
 const TEXT_FILE = /\.(txt|text)$/i;
 /** Shown from a screenshot: this many characters of text, this many links. */
-const EXCERPT_CHARS = 160;
-const SHOWN_LINKS = 3;
+const EXCERPT_CHARS = 80;
+const SHOWN_LINKS = 2;
 /** Fewer letters and digits than this read from a picture (and no QR code): nothing was read. */
 const MIN_READ_CHARS = 8;
 
@@ -143,7 +143,9 @@ async function judgeImage(
   note.brand = verdict.brand?.id ?? 'none';
   // A few stray letters read from a photo's texture are not a message.
   const meaningful = (body.match(/[\p{L}\p{N}]/gu) ?? []).length;
-  if ((verdict.risk === 'unknown' || meaningful < MIN_READ_CHARS) && reading.qr.length === 0)
+  // (A link alone that cannot be vouched for is 判定できません too, but something was read.)
+  const nothing = verdict.risk === 'unknown' && verdict.urls.length === 0;
+  if ((nothing || meaningful < MIN_READ_CHARS) && reading.qr.length === 0)
     return answer(copy, a.image_unreadable, { ...note, unreadable: true });
   const summary = imageSummary(copy, verdict, reading);
   return reply(copy, verdict, summary, messageId, chat, deps, note, { kind: 'sms', text: body });
@@ -197,7 +199,8 @@ async function judgeFile(
   const linkLines = linksBlock(copy, verdict, []);
   if (linkLines) parts.push(linkLines);
   report ??= { kind: kindOfText(body, verdict), text: body };
-  return reply(copy, verdict, parts.filter(Boolean).join('\n\n'), messageId, chat, deps, note, report);
+  const mail = kind === 'mail' || note.file === 'mail';
+  return reply(copy, verdict, parts.filter(Boolean).join('\n\n'), messageId, chat, deps, note, report, mail);
 }
 
 /** What was read from a picture: the first lines, the links with their real domains, QR contents. */
@@ -221,6 +224,8 @@ function linksBlock(copy: Copy, v: Verdict, qr: string[]): string {
     const host = defangHost(clip(u.hostUnicode ?? u.host, 80));
     const domain = defangHost(clip(u.domain || u.host, 80));
     const fromQr = qr.some((q) => q.includes(u.host));
+    // The host is its own domain: named once.
+    if (domain === host) return `・${fromQr ? fill(m.qr_link_same, { host }) : host}`;
     return `・${fill(fromQr ? m.qr_link : m.link, { host, domain })}`;
   });
   return shown.length ? [`${m.links_heading}：`, ...shown].join('\n') : '';
@@ -258,11 +263,15 @@ async function reply(
   deps: HandlerDeps,
   note: Note,
   report: ReportInput,
+  mail = false,
 ): Promise<Outcome> {
-  await rememberVerdict(deps.store, chat.id, v, messageId, deps.now());
-  // The summary starts with the verdict's label, so the notification and CONTRACT §5 ("the first
-  // message … starts with 【危険】…") hold; the card with its buttons comes last.
-  const messages: Message[] = [text(summary), verdictCard(copy, v)];
+  await rememberVerdict(deps.store, chat.id, v, messageId, deps.now(), mail || v.emails.length > 0);
+  // The verdict first (CONTRACT §5, and what a worried person needs first), then what was read, short,
+  // so they can check the reading; the buttons go under the last message, where LINE shows them.
+  const card = verdictCard(copy, v, { mail });
+  const read: Message = { ...text(summary), quickReply: card.quickReply! };
+  delete card.quickReply;
+  const messages: Message[] = [card, read];
   addReportCard(messages, v, report);
   return { messages, note };
 }

@@ -5,6 +5,10 @@
 // not one per message. In a group the notice goes out only when someone called the bot (@); chatter
 // that only goes over the count is passed over silently, as the bot is quiet there anyway.
 // A window starts with the first check counted and lasts windowMs (a fixed window per chat).
+// The counters are kept under a hash of the chat's id, not the id: blocking and re-adding the bot
+// deletes everything kept under the id (unfollow), but not the count, so that is no way around the
+// limit; and all that is kept is a number under a name that does not say whose it is.
+import { createHash } from 'node:crypto';
 import type { RateLimit } from '../config.ts';
 import type { Chat } from '../line/events.ts';
 import type { Store } from '../store/store.ts';
@@ -36,10 +40,16 @@ export async function takeCheck(
   const scope = chat.type === 'user' ? 'user' : 'group';
   const limit = limits?.[scope];
   if (!limit) return { ok: true };
-  const count = await store.increment(RATE_NS, chat.id, limit.windowMs);
+  const key = counterKey(chat.id);
+  const count = await store.increment(RATE_NS, key, limit.windowMs);
   if (count <= limit.max) return { ok: true };
   const minutes = Math.max(1, Math.ceil(limit.windowMs / 60_000));
   // The notice counter lives one window from the first notice: at most one notice per window length.
-  const notice = addressed && (await store.increment(RATE_NOTICE_NS, chat.id, limit.windowMs)) === 1;
+  const notice = addressed && (await store.increment(RATE_NOTICE_NS, key, limit.windowMs)) === 1;
   return { ok: false, notice, minutes, scope };
+}
+
+/** The store key of a chat's counters: a one-way hash of its id (domain-separated from log pseudonyms). */
+export function counterKey(chatId: string): string {
+  return createHash('sha256').update(`sagicheck-rate:${chatId}`).digest('base64url').slice(0, 22);
 }

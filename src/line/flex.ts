@@ -3,10 +3,12 @@
 import type { messagingApi } from '@line/bot-sdk';
 import type { Risk, Verdict } from '../detector/types.ts';
 import { RISK_LABEL } from '../cli/render.ts';
-import { fill, type Copy } from '../conversation/copy.ts';
+import { fill, forChannel, type Copy } from '../conversation/copy.ts';
 import { defangHost, defangText } from './defang.ts';
 import { clip, LIMITS } from './limits.ts';
 import { quickReply } from './messages.ts';
+import { DEFAULT_RULES_DIR, readRuleFile } from '../rules/load.ts';
+import { BrandsFile } from '../rules/schema.ts';
 
 type Box = messagingApi.FlexBox;
 type Component = messagingApi.FlexComponent;
@@ -33,49 +35,98 @@ export function verdictAltText(copy: Copy, v: Verdict): string {
   return clip(RISK_LABEL[v.risk] + summary(copy, v), LIMITS.altTextOurs);
 }
 
-function summary(copy: Copy, v: Verdict): string {
-  return v.brand
-    ? fill(copy.verdict.summary_with_brand[v.risk], { brand: v.brand.name })
-    : copy.verdict.summary[v.risk];
+/** A warning about a number to call, with no link to open: the card speaks of calling, not links. */
+export function isPhoneScam(v: Verdict): boolean {
+  return warns(v) && v.urls.length === 0 && v.phones.length > 0;
 }
 
-export function verdictCard(copy: Copy, v: Verdict): messagingApi.FlexMessage {
+function warns(v: Verdict): boolean {
+  return v.risk === 'high' || v.risk === 'medium';
+}
+
+function summary(copy: Copy, v: Verdict): string {
   const c = copy.verdict;
+  if ((v.risk === 'high' || v.risk === 'medium') && v.urls.length === 0) {
+    const lead = v.brand ? fill(c.brand_lead, { brand: v.brand.name }) : '';
+    const t = v.phones.length ? c.summary_phone[v.risk] : c.summary_no_link[v.risk];
+    return fill(t, { brand_lead: lead });
+  }
+  // A link nobody vouches for: something was found, the bot just cannot say it is real.
+  if (v.risk === 'unknown' && v.urls.length) return c.summary_unverified;
+  return v.brand ? fill(c.summary_with_brand[v.risk], { brand: v.brand.name }) : c.summary[v.risk];
+}
+
+/**
+ * The reasons a card shows: a warning shows what is wrong; a green card only what speaks for the
+ * message (the info reasons: official link, genuine code notice …), a grey one what could not be
+ * vouched for. A frightening line on a green card would contradict its colour.
+ */
+function shownReasons(v: Verdict): Verdict['reasons'] {
+  if (warns(v)) return v.reasons.filter((r) => r.severity !== 'info');
+  // brand_claim only says the name is often abused: not evidence either way.
+  return v.reasons.filter((r) => r.severity === 'info' && r.code !== 'brand_claim');
+}
+
+/** The detector's advice, fitted to the message: no link advice without a link, SMS not called mail. */
+function shownAdvice(copy: Copy, v: Verdict, mail: boolean): string[] {
+  let lines = v.advice;
+  lines = lines.map((a) => forChannel(a, mail));
+  if (warns(v) && v.urls.length === 0) {
+    const kept = lines.filter((a) => !a.includes('リンク'));
+    lines = [copy.verdict.next_no_link, ...kept];
+  }
+  // A link the bot cannot vouch for: not 「本文を送ってください」 (it was sent) but where to go instead.
+  if (v.risk === 'unknown' && v.urls.length) {
+    lines = lines.filter((a) => !a.includes('送ってください'));
+    if (!lines.length) lines = [copy.verdict.still_official];
+  }
+  // Green: always the one line "still, use the official app".
+  if (v.risk === 'low' && !lines.some((a) => a.includes('公式アプリ')))
+    lines = [...lines, copy.verdict.still_official];
+  return [...new Set(lines)];
+}
+
+export function verdictCard(copy: Copy, v: Verdict, o: { mail?: boolean } = {}): messagingApi.FlexMessage {
+  const c = copy.verdict;
+  const mail = o.mail ?? v.emails.length > 0;
   const body: Component[] = [];
   if (v.brand) body.push(section(c.brand, [txt(v.brand.name, { weight: 'bold' })]));
 
-  const reasons = v.reasons.slice(0, MAX_REASONS);
-  if (reasons.length)
-    body.push(
-      section(
-        c.reasons,
-        reasons.map((r) => bullet(defangText(clip(r.message, REASON_CHARS)))),
-      ),
-    );
+  const reasons = shownReasons(v).slice(0, MAX_REASONS);
+  const heading = v.risk === 'low' ? c.reasons_low : v.risk === 'unknown' ? c.reasons_unknown : c.reasons;
+  const shownAsTyped = officialNames(v);
+  const reasonRows = reasons.map((r) => bullet(defangOthers(clip(r.message, REASON_CHARS), shownAsTyped)));
+  if (reasonRows.length) body.push(section(heading, reasonRows));
+  if (isPhoneScam(v)) body.push(txt(c.called_question, { weight: 'bold' }));
 
   if (v.urls.length) {
-    const rows: Component[] = v.urls.slice(0, MAX_LINKS).map((u) => {
-      const shown = u.hostUnicode && u.hostUnicode !== u.host ? u.hostUnicode : u.host;
-      return {
-        type: 'box',
-        layout: 'vertical',
-        contents: [
-          txt(defangHost(clip(shown, HOST_CHARS)), { weight: 'bold' }),
-          txt(fill(c.link_domain, { domain: defangHost(clip(u.domain || u.host, HOST_CHARS)) }), {
+    // Official hosts as a person would type them; any other defanged, with one line saying why.
+    const seen = new Set<string>();
+    const urls = v.urls.filter((u) => !seen.has(u.host) && seen.add(u.host) !== undefined);
+    const rows: Component[] = urls.slice(0, MAX_LINKS).map((u) => {
+      const shown = clip(u.hostUnicode && u.hostUnicode !== u.host ? u.hostUnicode : u.host, HOST_CHARS);
+      const domain = clip(u.domain || u.host, HOST_CHARS);
+      const contents: Component[] = [txt(u.official ? shown : defangHost(shown), { weight: 'bold' })];
+      if (domain !== shown)
+        contents.push(
+          txt(fill(c.link_domain, { domain: u.official ? domain : defangHost(domain) }), {
             size: 'sm',
             color: '#555555',
           }),
-          txt(u.official ? c.link_official : c.link_not_official, {
-            size: 'sm',
-            color: u.official ? '#2E7D32' : '#C62828',
-          }),
-        ],
-      };
-    });
-    if (v.urls.length > MAX_LINKS)
-      rows.push(
-        txt(fill(c.links_more, { count: v.urls.length - MAX_LINKS }), { size: 'sm', color: '#555555' }),
+        );
+      contents.push(
+        txt(u.official ? c.link_official : c.link_not_official, {
+          size: 'sm',
+          color: u.official ? '#2E7D32' : '#C62828',
+        }),
       );
+      return { type: 'box', layout: 'vertical', contents };
+    });
+    if (urls.length > MAX_LINKS)
+      rows.push(
+        txt(fill(c.links_more, { count: urls.length - MAX_LINKS }), { size: 'sm', color: '#555555' }),
+      );
+    if (urls.some((u) => !u.official)) rows.push(txt(c.defanged_note, { size: 'xs', color: '#555555' }));
     body.push(section(c.links, rows));
   }
 
@@ -84,7 +135,9 @@ export function verdictCard(copy: Copy, v: Verdict): messagingApi.FlexMessage {
       type: 'box',
       layout: 'vertical',
       contents: [
-        txt(defangText(clip(e.address, HOST_CHARS)), { weight: 'bold' }),
+        txt(e.official ? clip(e.address, HOST_CHARS) : defangText(clip(e.address, HOST_CHARS)), {
+          weight: 'bold',
+        }),
         txt(e.official ? c.link_official : c.link_not_official, {
           size: 'sm',
           color: e.official ? '#2E7D32' : '#C62828',
@@ -98,12 +151,12 @@ export function verdictCard(copy: Copy, v: Verdict): messagingApi.FlexMessage {
     body.push(section(c.emails, rows));
   }
 
-  const advice = v.advice.slice(0, MAX_ADVICE);
+  const advice = shownAdvice(copy, v, mail).slice(0, MAX_ADVICE);
   if (advice.length)
     body.push(
       section(
         c.next,
-        advice.map((a) => bullet(defangText(clip(a, ADVICE_CHARS)))),
+        advice.map((a) => bullet(defangOthers(clip(a, ADVICE_CHARS), shownAsTyped))),
       ),
     );
 
@@ -127,8 +180,42 @@ export function verdictCard(copy: Copy, v: Verdict): messagingApi.FlexMessage {
     type: 'flex',
     altText: verdictAltText(copy, v),
     contents: bubble,
-    quickReply: quickReply(copy),
+    quickReply: quickReply(copy, isPhoneScam(v)),
   };
+}
+
+/**
+ * The names the card may show as a person types them: this verdict's official hosts and domains, and
+ * the brand's official domains (its advice names them: 「amazon.co.jp の「アカウントサービス」」).
+ */
+function officialNames(v: Verdict): string[] {
+  const names = v.urls.filter((u) => u.official).flatMap((u) => [u.host, u.domain]);
+  if (v.brand) names.push(...(brandDomains().get(v.brand.id) ?? []));
+  names.push(...v.emails.filter((e) => e.official).flatMap((e) => [e.address, e.domain]));
+  return [...new Set(names.filter((n) => n.includes('.')))].sort((a, b) => b.length - a.length);
+}
+
+let domainsByBrand: Map<string, string[]> | null = null;
+/** Each brand's official domains (rules/brands.yaml, read once): the names a reason may cite as official. */
+function brandDomains(): Map<string, string[]> {
+  domainsByBrand ??= new Map(
+    readRuleFile(DEFAULT_RULES_DIR, 'brands.yaml', BrandsFile).brands.map((b) => [
+      b.id,
+      b.domains.map((d) => d.domain),
+    ]),
+  );
+  return domainsByBrand;
+}
+
+/** Every host defanged except the official ones (written back as typed). */
+function defangOthers(text: string, official: string[]): string {
+  let out = defangText(text);
+  for (const name of official) {
+    // Whole names only: amazon[.]co[.]jp[.]verify-xx[.]top stays defanged throughout.
+    const escaped = defangHost(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(?<![\\w-]|\\[\\.\\])${escaped}(?![\\w-]|\\[\\.\\])`, 'g'), name);
+  }
+  return out;
 }
 
 function section(title: string, rows: Component[]): Box {

@@ -19,9 +19,12 @@ export function commandFromPostback(data: string): Command | null {
  * The four buttons. Postback actions with displayText: the chat shows what the person chose, and the
  * bot gets an unambiguous command rather than text it would have to analyse as a forwarded message.
  */
-export function quickReply(copy: Copy): messagingApi.QuickReply {
+export function quickReply(copy: Copy, phoneScam = false): messagingApi.QuickReply {
+  // Four buttons: 「電話してしまった」 takes the place of the link button when there is a number to
+  // call and no link.
+  const shown = COMMANDS.filter((c) => (phoneScam ? c !== 'opened_link' : c !== 'called'));
   return {
-    items: COMMANDS.map((c) => ({
+    items: shown.map((c) => ({
       type: 'action',
       action: {
         type: 'postback',

@@ -5,7 +5,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import { clip, LIMITS } from '../line/limits.ts';
 import { ACTION_INTENTS, type ActionIntent, type GuideCopy } from '../rules/schema.ts';
 
-export type Question = 'happened' | 'entered' | 'more';
+export type Question = 'happened' | 'entered' | 'more' | 'other';
 export type GuideAction =
   | { op: 'add'; intents: ActionIntent[] }
   | { op: 'ask'; q: Question }
@@ -13,7 +13,7 @@ export type GuideAction =
   | { op: 'done' | 'next'; flow: string; step: string }
   | { op: 'all' | 'restart' | 'resume'; flow: string };
 
-const QUESTIONS: Question[] = ['happened', 'entered', 'more'];
+const QUESTIONS: Question[] = ['happened', 'entered', 'more', 'other'];
 const FLOW_OPS = ['all', 'restart', 'resume'] as const;
 
 export function actionData(a: GuideAction): string {
@@ -69,14 +69,16 @@ export function quickReply(items: messagingApi.QuickReplyItem[]): messagingApi.Q
   return { items: items.slice(0, LIMITS.quickReplyItems) };
 }
 
-/** Under one step: できた, 次へ, まとめて見る, 最初から, 相談メモ, ほかにしたこと. */
-export function stepButtons(copy: GuideCopy, flow: string, step: string): messagingApi.QuickReply {
+/**
+ * Under one step: できた, 次へ, まとめて見る (最初から once past the first step), 相談メモ, and
+ * ほかにしたこと last: four plus one, so all fit on a phone's screen.
+ */
+export function stepButtons(copy: GuideCopy, flow: string, step: string, pos = 0): messagingApi.QuickReply {
   const b = copy.buttons;
   return quickReply([
     button(b.done, { op: 'done', flow, step }),
     button(b.next, { op: 'next', flow, step }),
-    button(b.all, { op: 'all', flow }),
-    button(b.restart, { op: 'restart', flow }),
+    pos > 0 ? button(b.restart, { op: 'restart', flow }) : button(b.all, { op: 'all', flow }),
     button(b.memo, { op: 'memo' }),
     button(b.more, { op: 'ask', q: 'more' }),
   ]);
@@ -107,11 +109,14 @@ export function backButtons(
   return quickReply(items);
 }
 
-/** The answers of a question, each adding intents or leading to the next question. */
-export function optionButtons(options: GuideCopy['options']['happened']): messagingApi.QuickReply {
-  return quickReply(
-    options.map((o) =>
-      button(o.label, o.intents ? { op: 'add', intents: o.intents } : { op: 'ask', q: o.ask ?? 'entered' }),
-    ),
+/** The answers of a question, each adding intents or leading to the next question; `other` last. */
+export function optionButtons(
+  options: GuideCopy['options']['happened'],
+  other?: { label: string; q: Question },
+): messagingApi.QuickReply {
+  const items = options.map((o) =>
+    button(o.label, o.intents ? { op: 'add', intents: o.intents } : { op: 'ask', q: o.ask ?? 'entered' }),
   );
+  if (other) items.push(button(other.label, { op: 'ask', q: other.q }));
+  return quickReply(items);
 }

@@ -11,7 +11,14 @@ export const FLOW_NS = 'flow';
 /** A person may come back to the guide, or need the 相談メモ for the police, days later. */
 export const FLOW_TTL_MS = 7 * 24 * 60 * 60_000;
 
-export type FlowVerdict = { risk: Risk; brand: string | null; scenario: string | null; at: number };
+export type FlowVerdict = {
+  risk: Risk;
+  brand: string | null;
+  scenario: string | null;
+  at: number;
+  /** The message was a mail (else an SMS or LINE message: the steps say メッセージ). */
+  mail?: boolean;
+};
 
 export type Flow = {
   /** Carried by the step buttons, so a button of an older guide is recognised. */

@@ -3,7 +3,7 @@
 // walks through them one message at a time, remembering the position so the person can come back.
 // Called by the conversation handler; knows nothing of HTTP.
 import type { messagingApi } from '@line/bot-sdk';
-import { fill, type Copy } from '../conversation/copy.ts';
+import { fill, forChannel, type Copy } from '../conversation/copy.ts';
 import { lastVerdict, type ChatContext } from '../conversation/context.ts';
 import { text, type Message } from '../line/messages.ts';
 import type { ActionIntent, BrandRule } from '../rules/schema.ts';
@@ -21,7 +21,7 @@ import { composeSteps, effectiveIntents } from './compose.ts';
 import { isDone, loadFlow, newFlowId, saveFlow, type Flow, type FlowVerdict } from './flow.ts';
 import type { Guide } from './load.ts';
 import { buildMemo } from './memo.ts';
-import { packTexts, renderStep } from './render.ts';
+import { packTexts, renderStep, stepText } from './render.ts';
 import { looksForwarded, navFor, understand, type NavOp } from './understand.ts';
 import { formatWhen } from './when.ts';
 
@@ -34,18 +34,28 @@ export interface GuideDeps {
   now: () => number;
 }
 
+/** Actions done on the scam's page: the page is closed first. */
+const ENTERED_ON_A_PAGE = new Set<ActionIntent>([
+  'entered_card',
+  'entered_password',
+  'entered_bank',
+  'entered_personal',
+  'carrier_billing',
+]);
+
 /** Messages to send, and a few facts for the log line (never what the person wrote or did). */
 export interface GuideAnswer {
   messages: Message[];
   note: Record<string, string | number | boolean>;
 }
 
-export type GuideCommand = 'help' | 'opened_link' | 'entered_info';
+export type GuideCommand = 'help' | 'opened_link' | 'entered_info' | 'called';
 
 /** The buttons under a verdict, or the same words typed. */
 export async function guideCommand(cmd: GuideCommand, chatId: string, deps: GuideDeps): Promise<GuideAnswer> {
   const s = await session(chatId, await deps.guide, deps);
   if (cmd === 'opened_link') return s.add(['opened_link'], false);
+  if (cmd === 'called') return s.add(['called_number'], false);
   if (cmd === 'entered_info') return s.ask('entered');
   return s.help();
 }
@@ -58,7 +68,7 @@ export async function guideText(body: string, chatId: string, deps: GuideDeps): 
   const m = guide.matcher;
   if (looksForwarded(m, body)) return null;
   const nav = navFor(m, body);
-  const s = await session(chatId, guide, deps);
+  const s = await session(chatId, guide, deps, refersEarlier(guide, body));
   if (nav) return s.typedNav(nav);
   const u = understand(m, body, s.flow?.awaiting === 'entered' ? 'enter' : undefined);
   if (u.memo) {
@@ -89,13 +99,21 @@ export async function guidePostback(
 
 const JAPANESE = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
 
-async function session(chatId: string, guide: Guide, deps: GuideDeps) {
+/** 「最初のほうのリンクを開いた」: about the message checked before the last one. */
+function refersEarlier(guide: Guide, body: string): boolean {
+  const t = body.normalize('NFKC');
+  return guide.rules.intents.turns.earlier.some((w) => t.includes(w.normalize('NFKC')));
+}
+
+async function session(chatId: string, guide: Guide, deps: GuideDeps, earlier = false) {
   const { store, copy: replies } = deps;
   const rules = guide.rules;
   const t = rules.copy.texts;
   const now = deps.now();
-  const [stored, ctx] = await Promise.all([loadFlow(store, chatId), lastVerdict(store, chatId)]);
+  const [stored, last] = await Promise.all([loadFlow(store, chatId), lastVerdict(store, chatId)]);
   let flow = stored;
+  // The person points at the message before the last one: the guide is about that one.
+  const ctx: ChatContext | null = earlier && last?.previous ? last.previous : last;
 
   const brandOf = (f: Flow | null): BrandRule | null =>
     f?.verdict?.brand ? (rules.brands.get(f.verdict.brand) ?? null) : null;
@@ -110,6 +128,8 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps) {
   const current = (): Flow | null => {
     if (!flow) return null;
     if (!ctx || flow.verdict?.at === ctx.at) return flow;
+    // Talking on about the earlier message's guide, without naming it again.
+    if (last?.previous && flow.verdict?.at === last.previous.at && flow.started >= last.at) return flow;
     // Started before the message was checked: the verdict now belongs to it.
     if (flow.verdict === null && ctx.at >= flow.started) {
       flow.verdict = verdictOf(ctx);
@@ -135,10 +155,22 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps) {
     f.steps = composeSteps(rules, f.intents, {
       brand: f.verdict?.brand ?? null,
       scenario: f.verdict?.scenario ?? null,
+      risk: f.verdict?.risk ?? null,
     });
     f.done = f.done.filter(([id]) => f.steps.includes(id));
     const next = f.steps.findIndex((id) => !isDone(f, id));
     f.pos = next < 0 ? f.steps.length : next;
+  };
+
+  /** A step of one of these intents' playbooks, or an extra step for one of them. */
+  const belongsTo = (id: string, intents: ActionIntent[]) => {
+    const step = rules.steps.get(id)!;
+    return intents.some(
+      (i) =>
+        rules.playbooks.playbooks[i].includes(id) ||
+        step.for?.includes(i) === true ||
+        (step.replaces !== undefined && rules.playbooks.playbooks[i].includes(step.replaces)),
+    );
   };
 
   const labels = (intents: ActionIntent[]) => intents.map((i) => rules.copy.intent_labels[i]);
@@ -146,8 +178,11 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps) {
   const intro = (f: Flow): string => {
     const lines: string[] = [];
     if (f.verdict) lines.push(fill(t.intro_verdict, verdictVars(f.verdict)));
+    const acts = effectiveIntents(f.intents);
     if (f.assumed) lines.push(t.intro_assumed);
-    else lines.push(fill(t.intro_actions, { actions: labels(effectiveIntents(f.intents)).join('、') }));
+    else lines.push(fill(t.intro_actions, { actions: labels(acts).join('、') }));
+    if (acts.length === 1 && acts[0] === 'opened_link') lines.push(t.intro_opened_only);
+    else if (acts.some((i) => ENTERED_ON_A_PAGE.has(i))) lines.push(t.intro_close);
     lines.push(fill(t.intro_steps, { total: f.steps.length }));
     return lines.join('\n');
   };
@@ -165,15 +200,11 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps) {
   const stepMessage = (f: Flow, lead?: string): Message => {
     if (f.pos >= f.steps.length) return finished(f, lead);
     const id = f.steps[f.pos]!;
-    const body = renderStep(
-      rules,
-      rules.steps.get(id)!,
-      f.pos + 1,
-      f.steps.length,
-      isDone(f, id),
-      brandOf(f),
+    const body = forChannel(
+      renderStep(rules, rules.steps.get(id)!, f.pos + 1, f.steps.length, isDone(f, id), brandOf(f)),
+      f.verdict?.mail === true,
     );
-    return msg(lead ? `${lead}\n\n${body}` : body, stepButtons(rules.copy, f.id, id));
+    return msg(lead ? `${lead}\n\n${body}` : body, stepButtons(rules.copy, f.id, id, f.pos));
   };
 
   const finished = (f: Flow, lead?: string): Message => {
@@ -213,7 +244,16 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps) {
         const added = after.filter((i) => !before.includes(i));
         if (added.length) recompute(cur);
         await save(cur);
-        const lead = added.length ? fill(t.added, { actions: labels(added).join('」「') }) : t.resumed;
+        let lead = added.length ? fill(t.added, { actions: labels(added).join('」「') }) : t.resumed;
+        // What was just said gets its answer now, even when a more urgent step stays on screen.
+        const first = cur.steps.findIndex((id) => belongsTo(id, added));
+        if (first >= 0 && first !== cur.pos) {
+          const words = forChannel(
+            stepText(rules, rules.steps.get(cur.steps[first]!)!, brandOf(cur)),
+            cur.verdict?.mail === true,
+          );
+          lead += `\n\n${fill(t.added_first, { n: first + 1 })}\n${words}\n\n${t.added_now}`;
+        }
         return { messages: [stepMessage(cur, lead)], note: note('step', cur, { added: added.length }) };
       }
       const f = fresh(intents, assumed);
@@ -241,7 +281,7 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps) {
         await save(cur);
         return showCurrent(cur, t.resumed);
       }
-      if (ctx && (ctx.risk === 'high' || ctx.risk === 'medium')) return api.add(['nothing_done'], true);
+      // Ask what happened (the few likeliest answers first) rather than guess "nothing yet".
       return api.ask('happened');
     },
 
@@ -249,20 +289,29 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps) {
       const o = rules.copy.options;
       const a = rules.copy.ask;
       let body: string;
+      let buttons: messagingApi.QuickReply;
       if (q === 'entered') {
         const f = current() ?? fresh([], false);
         f.awaiting = 'entered';
         flow = f;
         await save(f);
         body = a.what_entered;
-      } else if (q === 'more') body = a.more;
-      else {
+        buttons = optionButtons(o.entered);
+      } else if (q === 'more' || q === 'other') {
+        body = q === 'more' ? a.more : a.other;
+        // Everything that can be added; "nothing yet" only where nothing was said.
+        const list =
+          q === 'more' ? o.happened.filter((x) => !x.intents?.includes('nothing_done')) : o.happened;
+        buttons = optionButtons(list);
+      } else {
         const v = verdictOf(ctx);
         body = v ? fill(a.what_happened_after_verdict, verdictVars(v)) : a.what_happened;
+        const first = firstChoices(rules.copy, ctx);
+        const shown = first.map((id) => o.happened.find((x) => x.id === id)!);
+        buttons = optionButtons(shown, { label: rules.copy.buttons.other, q: 'other' });
       }
       if (lead) body = `${lead}\n\n${body}`;
-      const options = q === 'entered' ? o.entered : o.happened;
-      return { messages: [msg(body, optionButtons(options))], note: { guide: 'ask', question: q } };
+      return { messages: [msg(body, buttons)], note: { guide: 'ask', question: q } };
     },
 
     async memo(): Promise<GuideAnswer> {
@@ -340,7 +389,10 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps) {
   const summary = (f: Flow): Message[] => {
     const brand = brandOf(f);
     const blocks = f.steps.map((id, i) =>
-      renderStep(rules, rules.steps.get(id)!, i + 1, f.steps.length, isDone(f, id), brand),
+      forChannel(
+        renderStep(rules, rules.steps.get(id)!, i + 1, f.steps.length, isDone(f, id), brand),
+        f.verdict?.mail === true,
+      ),
     );
     const texts = packTexts([fill(t.summary_heading, { total: f.steps.length }), ...blocks], t.summary_more);
     return texts.map((body, i) =>
@@ -351,6 +403,18 @@ async function session(chatId: string, guide: Guide, deps: GuideDeps) {
   return api;
 }
 
+/** The answers of 「何がありましたか？」 shown first: by the story, else by a phone number without a link. */
+function firstChoices(copy: Guide['rules']['copy'], ctx: ChatContext | null): string[] {
+  const c = copy.first_choices;
+  const story = ctx?.scenario ? c.scenarios[ctx.scenario] : undefined;
+  if (story) return story;
+  if (ctx && (ctx.phones ?? 0) > 0 && (ctx.links ?? 0) === 0) return c.phone;
+  return c.default;
+}
+
 function verdictOf(ctx: ChatContext | null): FlowVerdict | null {
-  return ctx ? { risk: ctx.risk, brand: ctx.brand?.id ?? null, scenario: ctx.scenario, at: ctx.at } : null;
+  if (!ctx) return null;
+  const v: FlowVerdict = { risk: ctx.risk, brand: ctx.brand?.id ?? null, scenario: ctx.scenario, at: ctx.at };
+  if (ctx.mail) v.mail = true;
+  return v;
 }

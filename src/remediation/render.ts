@@ -2,7 +2,6 @@
 // the 「ステップ 2/5」 header.
 import type { BrandRule, ContactRule } from '../rules/schema.ts';
 import { fill } from '../conversation/copy.ts';
-import { defangText } from '../line/defang.ts';
 import { LIMITS } from '../line/limits.ts';
 import { brandValue, type GuideRules, type StepDef } from './rules.ts';
 
@@ -83,9 +82,9 @@ export function renderStep(
 ): string {
   const t = rules.copy.texts;
   const header = fill(t.step_header, { n, total }) + (done ? t.step_done_mark : '');
-  // Hosts named in the words (自分で入力する amazon.co.jp) are shown defanged, like every host the bot
-  // mentions; the contacts' own pages and addresses below stay usable.
-  const parts = [`${header}\n${defangText(stepText(rules, step, brand))}`];
+  // Hosts named in the words (自分で入力する amazon.co.jp) can only be brands' official domains
+  // (checked at start-up), so they are written as the person is to type them.
+  const parts = [`${header}\n${stepText(rules, step, brand)}`];
   const contacts = contactsBlock(rules, step.contacts);
   if (contacts) parts.push(contacts);
   return parts.join('\n\n');

@@ -52,6 +52,7 @@ export function loadGuideRules(dir = DEFAULT_RULES_DIR): GuideRules {
   checkIntents(intents);
   const steps = checkPlaybooks(playbooks, contacts, brands, copy);
   checkCopyPlaceholders(copy, contacts);
+  checkChoices(copy);
   return { contacts, brands, intents, playbooks, copy, steps };
 }
 
@@ -87,6 +88,15 @@ function checkPlaybooks(
       if (!contacts.has(id)) fail(file, `${path}.contacts.${i}`, `unknown contact "${id}"`);
     for (const [i, id] of s.sources.entries())
       if (!contacts.has(id)) fail(file, `${path}.sources.${i}`, `unknown contact "${id}"`);
+    for (const [i, id] of s.covers.entries())
+      if (
+        !p.steps[id] &&
+        !Object.values(p.brands)
+          .concat(Object.values(p.scenarios))
+          .flat()
+          .some((x) => x.id === id)
+      )
+        fail(file, `${path}.covers.${i}`, `unknown step "${id}"`);
     if (s.reached !== undefined && !s.contacts.includes(s.reached))
       fail(file, `${path}.reached`, `"${s.reached}" is not one of the step's contacts`);
     checkPlaceholders(s.text, `${path}.text`, contacts, brand === null ? 'none' : brand);
@@ -154,6 +164,20 @@ function checkPlaceholders(
         fail(file, path, `${whole}: brand "${brand.id}" has nothing for it in brands.yaml`);
     } else if (!ALWAYS.has(name)) fail(file, path, `unknown placeholder ${whole}`);
   }
+}
+
+function checkChoices(copy: GuideCopy): void {
+  const ids = new Set(copy.options.happened.map((o) => o.id));
+  const lists: [string, string[]][] = [
+    ['first_choices.default', copy.first_choices.default],
+    ['first_choices.phone', copy.first_choices.phone],
+    ...Object.entries(copy.first_choices.scenarios).map(
+      ([k, v]) => [`first_choices.scenarios.${k}`, v] as [string, string[]],
+    ),
+  ];
+  for (const [path, list] of lists)
+    for (const [i, id] of list.entries())
+      if (!ids.has(id)) fail('guide.yaml', `${path}.${i}`, `"${id}" is not an id of options.happened`);
 }
 
 function checkCopyPlaceholders(copy: GuideCopy, contacts: Map<string, ContactRule>): void {

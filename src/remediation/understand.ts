@@ -166,6 +166,8 @@ export function understand(m: IntentMatcher, raw: string, defaultAct?: string): 
 
   const contacted = found.delete('contacted');
   let unknown = found.delete('entered_unknown');
+  // 「ギフトカードのコードを送った」 is the gift card's number, not an account's code.
+  if (found.has('gift_card')) found.delete('code_sent');
   const intents = ACTION_INTENTS.filter((i) => found.has(i) && i !== 'nothing_done');
   // 「ギフトカードの番号を教えた」「カード番号を入力した」 say what was given.
   if (intents.some((i) => i.startsWith('entered_') || i === 'gift_card')) unknown = false;

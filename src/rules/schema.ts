@@ -238,6 +238,7 @@ export type ContactRule = z.infer<typeof Contact>;
 export const ACTION_INTENTS = [
   'money_sent',
   'gift_card',
+  'code_sent',
   'entered_bank',
   'entered_card',
   'app_installed',
@@ -278,6 +279,20 @@ export const IntentsFile = z.strictObject({
   }),
   /** Written as is in a forwarded message, not in what a person says about it. */
   forwarded: phraseList,
+  /**
+   * The person talking to the bot, not a message to check (src/conversation/turn.ts): a whole short
+   * message that is a greeting or thanks, or a question about a message without the message.
+   */
+  turns: z.strictObject({
+    greeting: phraseList,
+    thanks: phraseList,
+    ok: phraseList,
+    /** Words of a question about a message (詐欺, 大丈夫 …) or a question ending (ですか, ？). */
+    question: phraseList,
+    question_endings: phraseList,
+    /** Words pointing at an earlier message than the last one checked (最初の, 1つ目). */
+    earlier: phraseList,
+  }),
   /** Dictionary forms that follow an act. */
   grammar: z.strictObject({
     /** Turn the act into "did not" (入力していない, 開かなかった, 押さずに). */
@@ -324,6 +339,12 @@ export const Step = z.strictObject({
   sources: z.array(ruleId).default([]),
   /** The contact the person has reached once the step is done (one of contacts): the 相談メモ lists it. */
   reached: ruleId.optional(),
+  /** Steps that give the same instruction as this one: left out of a guide that has this step. */
+  covers: z.array(ruleId).default([]),
+  /** Left out when the person also did one of these (the check "did you enter anything?" after they said so). */
+  unless: z.array(ActionIntent).default([]),
+  /** Only after a 危険 or 注意 verdict (or none): a genuine notice is not reported or deleted. */
+  warned_only: z.boolean().default(false),
 });
 
 export const ExtraStep = Step.extend({
@@ -335,6 +356,11 @@ export const ExtraStep = Step.extend({
 });
 
 export const PlaybooksFile = z.strictObject({
+  /**
+   * Most steps one guide shows (LINE readers give up on long lists). When several actions are
+   * merged, each action's most urgent step is kept first, then the rest by urgency.
+   */
+  max_steps: z.number().int().min(3).max(8).default(6),
   steps: z.record(ruleId, Step),
   /** Per intent, the step ids in order. */
   playbooks: z.record(ActionIntent, z.array(ruleId).min(1)),
@@ -357,6 +383,8 @@ const copyLine = z
 const buttonLabel = z.string().trim().min(1).max(20);
 const GuideOption = z
   .strictObject({
+    /** Named in first_choices. */
+    id: ruleId,
     label: buttonLabel,
     /** The intents a tap adds; or ask: the follow-up question to show instead. */
     intents: z.array(ActionIntent).min(1).optional(),
@@ -373,16 +401,29 @@ export const GuideFile = z.strictObject({
     memo: buttonLabel,
     more: buttonLabel,
     resume: buttonLabel,
+    other: buttonLabel,
   }),
   ask: z.strictObject({
     what_happened: copyLine,
     what_happened_after_verdict: copyLine,
     what_entered: copyLine,
     more: copyLine,
+    /** After 「その他」: every answer. */
+    other: copyLine,
   }),
   options: z.strictObject({
     happened: z.array(GuideOption).min(2).max(12),
     entered: z.array(GuideOption).min(2).max(12),
+  }),
+  /**
+   * The (at most 4) answers of 「何がありましたか？」 shown first, by what the message was; the others
+   * are behind 「その他」. Ids of options.happened. A story (scenario) wins over link/phone.
+   */
+  first_choices: z.strictObject({
+    default: z.array(ruleId).min(2).max(4),
+    /** The message had a phone number to call and no link. */
+    phone: z.array(ruleId).min(2).max(4),
+    scenarios: z.record(ruleId, z.array(ruleId).min(2).max(4)).default({}),
   }),
   /** What the person did, as the intro and the 相談メモ say it. */
   intent_labels: z.record(ActionIntent, copyLine),
@@ -400,8 +441,15 @@ export const GuideFile = z.strictObject({
     intro_brand_part: copyLine,
     intro_actions: copyLine,
     intro_assumed: copyLine,
+    /** After entering something on a page: close it first. */
+    intro_close: copyLine,
+    /** Only opened a link: reassurance, then the two checks. */
+    intro_opened_only: copyLine,
     intro_steps: copyLine,
     added: copyLine,
+    /** After added: the new action's most urgent step, when another step stays on screen. */
+    added_first: copyLine,
+    added_now: copyLine,
     resumed: copyLine,
     replaced: copyLine,
     expired: copyLine,

@@ -94,7 +94,8 @@ describe('「報告する」 after a verdict', { timeout: 30_000 }, () => {
     const ev = messageEvent({ type: 'file', fileName: 'amazon.eml', fileSize: bytes.length }, inUser());
     bot.fake.serveContent((ev as unknown as { message: { id: string } }).message.id, { bytes });
     const messages = await replyTo(ev as never);
-    expect(messages[0]!.text).toMatch(/^【危険】/);
+    // The verdict card comes first (issue 11), its altText carrying the label.
+    expect(messages[0]!.altText).toMatch(/^【危険】/);
     const card = reportCard(messages)!;
     expect(card).toBe(messages.at(-1)); // last, carrying the quick replies
     expect(card.quickReply?.items?.length).toBeGreaterThan(0);

@@ -32,6 +32,8 @@ type Event = TestEvent & { replyToken?: string };
 const AMAZON_PHISH = 'Amazon phish';
 const SMBC_PHISH = 'SMBC card phish';
 const LOW = 'a genuine notice';
+const TAKEOVER = 'a friend asks for a code';
+const CALLBACK = 'call this number';
 const detector: Detector = {
   analyze: (text) =>
     ({
@@ -45,6 +47,8 @@ const detector: Detector = {
         scenario: 'card_usage_check',
       }),
       [LOW]: verdict('low', { brand: { id: 'amazon', name: 'Amazon' } }),
+      [TAKEOVER]: verdict('high', { scenario: 'account_takeover' }),
+      [CALLBACK]: verdict('high', { phones: [{ number: '050-3184-2290', codes: [] }] }),
     })[text.trim()] ?? verdict('low'),
 };
 
@@ -110,28 +114,36 @@ describe('the guide after a verdict', () => {
     const m = await say('どうすればいい？', user);
     expect(m).toHaveLength(1);
     expect(textOf(m)).toContain('何がありましたか？');
+    // Four likely answers and 「その他」 for the rest: all fit on a phone's screen.
     expect(labels(m)).toEqual([
       'まだ何もしていない',
       'リンクを開いた',
       '情報を入力した',
       'お金を払った・振り込んだ',
-      'ギフトカードの番号を伝えた',
-      'キャリア決済で払った',
+      'その他',
+    ]);
+    const other = await press(tap(m, 'その他'), user);
+    expect(labels(other)).toEqual([
+      'まだ何もしていない',
+      'リンクを開いた',
+      '情報を入力した',
+      'お金を払った・振り込んだ',
+      '電話してしまった',
+      '電子マネーの番号を送った',
+      '認証番号を教えた',
       'アプリを入れた',
-      '書かれた番号に電話した',
+      'キャリア決済で払った',
       '返信した',
     ]);
     const steps = await press(tap(m, 'リンクを開いた'), user);
     expect(textOf(steps)).toContain('お知らせいただいたこと：リンクを開いた');
-    expect(steps.at(-1)!.text).toMatch(/^ステップ 1\/5\n開いたページはすぐに閉じて/);
-    expect(labels(steps)).toEqual([
-      'できた',
-      '次へ',
-      'まとめて見る',
-      '最初から',
-      '相談メモ',
-      'ほかにしたこと',
-    ]);
+    // Only opened the link: reassurance, then the two checks that matter.
+    expect(steps[0]!.text).toContain('リンクを開いただけのときは、まず落ち着いてください。');
+    expect(steps.at(-1)!.text).toMatch(/^ステップ 1\/4\n開いたページは閉じてください。そのページで/);
+    expect(labels(steps)).toEqual(['できた', '次へ', 'まとめて見る', '相談メモ', 'ほかにしたこと']);
+    const s2 = await press(tap(steps, 'できた'), user);
+    expect(s2[0]!.text).toMatch(/^ステップ 2\/4\nページの案内で、アプリや「プロファイル」を入れなかったか/);
+    expect(labels(s2)).toEqual(['できた', '次へ', '最初から', '相談メモ', 'ほかにしたこと']);
   });
 
   it('「情報を入力した」 asks what was entered; a typed answer needs no verb', async () => {
@@ -147,7 +159,8 @@ describe('the guide after a verdict', () => {
     ]);
     const steps = await say('カード番号です', user);
     expect(textOf(steps)).toContain('お知らせいただいたこと：カード番号などを入力した');
-    expect(textOf(steps)).toContain('全5ステップ');
+    expect(textOf(steps)).toContain('全3ステップ');
+    expect(steps.at(-1)!.text).toMatch(/^ステップ 1\/3\nカード会社の「紛失・盗難」の窓口に、すぐ電話/);
     // The verdict card's button leads to the same question.
     const again = await press('action=entered_info', newUser());
     expect(textOf(again)).toContain('何を入力しましたか？');
@@ -159,18 +172,21 @@ describe('the guide after a verdict', () => {
     expect(card[0]!.type).toBe('flex');
     const m = await press('action=help', user);
     const t = textOf(m);
-    expect(t).toContain('今日 13:05に確かめたメッセージ（Amazonを名乗るもの・【危険】）');
-    expect(t).toContain('まだリンクを開いたり、入力したりしていない場合の手順です。');
-    expect(m.at(-1)!.text).toContain('「アカウントサービス」→「メッセージセンター」');
-    expect(m.at(-1)!.text).toMatch(/^ステップ 1\/4\n/);
+    // It asks what happened rather than guess "nothing yet".
+    expect(t).toContain(
+      '今日 13:05に確かめたメッセージ（Amazonを名乗るもの・【危険】）について、何がありましたか？',
+    );
+    const nothing = await press(tap(m, 'まだ何もしていない'), user);
+    expect(nothing.at(-1)!.text).toContain('「アカウントサービス」→「メッセージセンター」');
+    expect(nothing.at(-1)!.text).toMatch(/^ステップ 1\/4\n/);
     // Then the person says what they really did: the guide starts over for that, still about Amazon.
-    const more = await press(tap(m, 'ほかにしたこと'), user);
+    const more = await press(tap(nothing, 'ほかにしたこと'), user);
     expect(textOf(more)).toContain('ほかにしてしまったこと');
     const pw = await press(tap(more, '情報を入力した'), user);
     const steps = await press(tap(pw, 'IDとパスワード'), user);
-    expect(textOf(steps)).toContain('お知らせいただいたこと：IDやパスワードを入力した');
+    expect(textOf(steps)).toContain('「IDやパスワードを入力した」も合わせて、手順を組み直しました。');
     const all = textOf(await press(tap(steps, 'まとめて見る'), user));
-    expect(all).toContain('Amazonの公式サイト（amazon[.]co[.]jp）を自分で入力して開く');
+    expect(all).toContain('Amazonの公式サイト（amazon.co.jp）を自分で入力して開く');
     expect(all).toContain('メッセージセンター');
     expect(all).toContain('2段階認証');
   });
@@ -205,10 +221,12 @@ describe('the guide after a verdict', () => {
       const t = textOf(m);
       expect(t).toContain('Amazonを名乗るもの・【危険】');
       expect(t).toContain('お知らせいただいたこと：カード番号などを入力した、リンクを開いた');
-      expect(m.at(-1)!.text).toMatch(/^ステップ 1\/\d+\n開いたページはすぐに閉じて/);
+      // Close the page, in the intro; the first step stops the card.
+      expect(t).toContain('開いたページは閉じて、これ以上は何も入力しないでください。');
+      expect(m.at(-1)!.text).toMatch(/^ステップ 1\/\d+\nカード会社の「紛失・盗難」の窓口に、すぐ電話/);
       const next = await post(postbackEvent(tap(m, 'できた'), user));
-      expect(next.at(-1)!.text).toMatch(/^ステップ 2\/\d+\nカード会社の「紛失・盗難」の窓口に、すぐ電話/);
-      const all = textOf(await post(postbackEvent(tap(next, 'まとめて見る'), user)));
+      expect(next.at(-1)!.text).toMatch(/^ステップ 2\/\d+\nページの案内で、アプリや「プロファイル」/);
+      const all = textOf(await post(textEvent('まとめて見る', user)));
       expect(all).toContain('メッセージセンター');
     } finally {
       await real.close();
@@ -249,7 +267,7 @@ describe('the guide after a verdict', () => {
       [
         ['お金を振り込んでしまった', '5万円振り込みました', '言われた口座に送金した'],
         'お金を払った・振り込んだ',
-        'まず警察に',
+        'すぐに警察に',
       ],
       [
         ['ギフトカードを買って番号を教えた', 'コンビニでアマギフを買いました', 'プリペイドカードを購入した'],
@@ -275,7 +293,7 @@ describe('the guide after a verdict', () => {
       [
         ['リンクを開いてしまった', 'URLを押しちゃいました', 'クリックしてしまいました'],
         'リンクを開いた',
-        '開いたページはすぐに閉じて',
+        '開いたページは閉じてください',
       ],
       [
         ['まだ何も入力していない', '何もしてません', 'メールを開いただけです'],
@@ -301,19 +319,20 @@ describe('the guide after a verdict', () => {
     expect(m[0]!.text).toContain(
       'お知らせいただいたこと：お金を払った・振り込んだ、カード番号などを入力した、リンクを開いた',
     );
-    expect(m[1]!.text).toMatch(/^ステップ 1\/\d+\nだまされてお金を払った・振り込んだときは、まず警察に/);
+    expect(m[1]!.text).toMatch(/^ステップ 1\/\d+\nだまされてお金を払った・振り込んだときは、すぐに警察に/);
     const all = textOf(await press(tap(m, 'まとめて見る'), user));
     const order = [
-      'まず警察に連絡',
-      '振込先の金融機関',
-      '開いたページはすぐに閉じて',
+      'すぐに警察に連絡',
       '「紛失・盗難」の窓口',
-      'フィッシング対策協議会に報告',
+      'アプリや「プロファイル」',
+      '利用明細',
+      '預金保険機構',
     ];
     const at = order.map((w) => all.indexOf(w));
     expect(at.every((x) => x >= 0)).toBe(true);
     expect(at).toEqual([...at].sort((a, b) => a - b));
-    expect(all.split('開いたページはすぐに閉じて').length).toBe(2); // shared by both playbooks, shown once
+    // "Did you enter anything?" is no question any more.
+    expect(all).not.toContain('入力しなかったか思い出して');
     const total = Number(/全(\d+)ステップ/.exec(all)![1]);
     expect(all.match(/^ステップ \d+\/\d+/gm)).toHaveLength(total);
 
@@ -330,7 +349,8 @@ describe('the guide after a verdict', () => {
       'money_sent.gift_card.entered_bank.entered_card.app_installed.entered_password.carrier_billing.entered_personal.called_number.replied.opened_link';
     const m = await press(`g=add&i=${all}`, user);
     const total = Number(/全(\d+)ステップ/.exec(m[0]!.text!)![1]);
-    expect(total).toBeGreaterThan(30);
+    expect(total).toBeGreaterThanOrEqual(5);
+    expect(total).toBeLessThanOrEqual(8);
     const summary = await press(tap(m, 'まとめて見る'), user);
     expect(summary.length).toBeLessThanOrEqual(5);
     expect(textOf(summary).match(/^ステップ \d+\/\d+/gm)).toHaveLength(total);
@@ -340,63 +360,66 @@ describe('the guide after a verdict', () => {
 
   it('navigates: できた, 次へ, まとめて見る, 最初から, typed or tapped', async () => {
     const user = newUser();
-    const s1 = (await say('カード番号を入力してしまった', user)).slice(-1);
-    expect(s1[0]!.text).toMatch(/^ステップ 1\/5\n/);
+    const s1 = (await say('パスワードを入力してしまった', user)).slice(-1);
+    expect(s1[0]!.text).toMatch(/^ステップ 1\/6\n/);
     const s2 = await press(tap(s1, 'できた'), user);
-    expect(s2[0]!.text).toMatch(/^ステップ 2\/5\n/);
+    expect(s2[0]!.text).toMatch(/^ステップ 2\/6\n/);
     const s3 = await press(tap(s2, '次へ'), user);
-    expect(s3[0]!.text).toMatch(/^ステップ 3\/5\n/);
+    expect(s3[0]!.text).toMatch(/^ステップ 3\/6\n/);
     const s4 = await say('できました', user);
-    expect(s4[0]!.text).toMatch(/^ステップ 4\/5\n/);
+    expect(s4[0]!.text).toMatch(/^ステップ 4\/6\n/);
 
-    const all = await press(tap(s4, 'まとめて見る'), user);
-    const t = textOf(all);
-    expect(t).toMatch(/^案内のまとめ（全5ステップ）/);
-    expect(t).toContain('ステップ 1/5（できた）');
-    expect(t).toContain('ステップ 3/5（できた）');
-    expect(t).not.toContain('ステップ 2/5（できた）');
-    expect(labels(all)).toEqual(['続きから', '最初から', '相談メモ', 'ほかにしたこと']);
-    expect((await press(tap(all, '続きから'), user))[0]!.text).toMatch(/^ステップ 4\/5\n/);
+    const all = await press(tap(s4, '最初から'), user);
+    expect(all[0]!.text).toMatch(/^ステップ 1\/6（できた）\n/);
+    const summary = await press(tap(all, 'できた'), user);
+    expect(summary[0]!.text).toMatch(/^ステップ 2\/6\n/);
+    const sum = await say('まとめて見る', user);
+    const t = textOf(sum);
+    expect(t).toMatch(/^案内のまとめ（全6ステップ）/);
+    expect(t).toContain('ステップ 1/6（できた）');
+    expect(t).toContain('ステップ 3/6（できた）');
+    expect(t).not.toContain('ステップ 2/6（できた）');
+    expect(labels(sum)).toEqual(['続きから', '最初から', '相談メモ', 'ほかにしたこと']);
+    expect((await press(tap(sum, '続きから'), user))[0]!.text).toMatch(/^ステップ 2\/6\n/);
 
-    const first = await press(tap(all, '最初から'), user);
-    expect(first[0]!.text).toMatch(/^ステップ 1\/5（できた）\n/);
     // The old message's 「次へ」 still moves on from its own step.
     const from2 = await press(tap(s2, '次へ'), user);
-    expect(from2[0]!.text).toMatch(/^ステップ 3\/5（できた）\n/);
-    expect((await say('次へ', user))[0]!.text).toMatch(/^ステップ 4\/5\n/);
-    expect((await say('次', user))[0]!.text).toMatch(/^ステップ 5\/5\n/);
+    expect(from2[0]!.text).toMatch(/^ステップ 3\/6（できた）\n/);
+    expect((await say('次へ', user))[0]!.text).toMatch(/^ステップ 4\/6\n/);
+    expect((await say('次', user))[0]!.text).toMatch(/^ステップ 5\/6\n/);
+    expect((await say('次へ', user))[0]!.text).toMatch(/^ステップ 6\/6\n/);
 
     const end = await say('次へ', user);
     expect(end[0]!.text).toContain('すべてのステップを見終わりました');
-    expect(end[0]!.text).toContain('「できた」になっていないステップ：2、4、5');
+    expect(end[0]!.text).toContain('「できた」になっていないステップ：2、4、5、6');
     expect(labels(end)).toEqual(['相談メモ', 'まとめて見る', 'ほかにしたこと', '最初から']);
   });
 
   it('marks the step on screen done when the person says they called', async () => {
     const user = newUser();
-    const s1 = (await say('カード番号を入力してしまった', user)).slice(-1);
-    await press(tap(s1, 'できた'), user);
+    await say('カード番号を入力してしまった', user);
     const m = await say('カード会社に電話しました', user);
     expect(m[0]!.text).toContain('このステップを「できた」にしました');
-    expect(m[0]!.text).toMatch(/ステップ 3\/5\n/);
+    expect(m[0]!.text).toMatch(/ステップ 2\/3\n/);
     const flow = await bot.store.get<Flow>(FLOW_NS, user.userId);
-    expect(flow!.done.map(([id]) => id)).toEqual(['stop_and_close', 'card_stop']);
+    expect(flow!.done.map(([id]) => id)).toEqual(['card_stop']);
   });
 
   it('lets the person come back later, within the expiry window', async () => {
     const user = newUser();
     await say(SMBC_PHISH, user);
     const s1 = (await say('カード番号を入れてしまいました', user)).slice(-1);
+    expect(s1[0]!.text).toContain('三井住友カードのカードを入力したときは、すぐにカードを止めてください。');
+    expect(s1[0]!.text).toContain('あんしん利用制限サービス');
     const s2 = await press(tap(s1, 'できた'), user);
-    expect(s2[0]!.text).toMatch(/^ステップ 2\/\d+\nカード会社の「紛失・盗難」/);
+    expect(s2[0]!.text).toMatch(/^ステップ 2\/\d+\nカード会社の公式アプリや会員サイトで、利用明細/);
 
     clock += 3 * 24 * 60 * 60_000; // three days later: the verdict is forgotten, the guide is not
     expect(await bot.store.get(CONTEXT_NS, user.userId)).toBeNull();
     const back = await say('どうすればいい？', user);
     expect(back[0]!.text).toMatch(/^前回の続きです。\n\nステップ 2\/\d+\n/);
     const s3 = await press(tap(s2, 'できた'), user); // a button of three days ago still works
-    expect(s3[0]!.text).toContain('三井住友カードのカードを入力したときは');
-    expect(s3[0]!.text).toContain('あんしん利用制限サービス');
+    expect(s3[0]!.text).toMatch(/^ステップ 3\/3\n/);
   });
 
   it('after the expiry window, restarts kindly', async () => {
@@ -409,7 +432,7 @@ describe('the guide after a verdict', () => {
     expect(labels(m)).toContain('リンクを開いた');
     expect(await bot.store.get(FLOW_NS, user.userId)).toBeNull();
     const again = await press(tap(m, 'リンクを開いた'), user);
-    expect(again.at(-1)!.text).toMatch(/^ステップ 1\/5\n/);
+    expect(again.at(-1)!.text).toMatch(/^ステップ 1\/4\n/);
   });
 
   it('a button of a replaced guide shows the current one', async () => {
@@ -421,7 +444,7 @@ describe('the guide after a verdict', () => {
     await say('パスワードを入れてしまいました', user);
     const m = await press(tap(old, 'できた'), user);
     expect(m[0]!.text).toMatch(/^このボタンの案内は、新しい案内に切り替わっています。/);
-    expect(m[0]!.text).toMatch(/ステップ 1\/\d+\n開いたページ/);
+    expect(m[0]!.text).toMatch(/ステップ 1\/\d+\n三井住友カードの公式サイト（.+）を自分で入力して開くか/);
   });
 
   it('writes a 相談メモ from codes and times only', async () => {
@@ -444,8 +467,8 @@ describe('the guide after a verdict', () => {
       '・内容：支払い方法に問題があると知らせるもの',
       '・このLINEの判定：【危険】',
       '■ してしまったこと\n・カード番号などを入力した\n・リンクを開いた',
-      '・11月24日 13:25 開いたページを閉じて、それ以上入力しなかった',
-      '・11月24日 13:35 カード会社の紛失・盗難の窓口に電話して、カードを止めた',
+      '・11月24日 13:25 カード会社の紛失・盗難の窓口に電話して、カードを止めた',
+      '・11月24日 13:35 アプリを入れていないことを確かめた',
     ])
       expect(t).toContain(w);
     expect(labels(memo)).toEqual(['続きから', '最初から', 'ほかにしたこと']);
@@ -488,6 +511,31 @@ describe('the guide after a verdict', () => {
     expect(empty).toContain('・まだ「できた」を押したステップはありません。');
   });
 
+  it('asks first about what the message was after: a code for a takeover, a call for a number', async () => {
+    let user = newUser();
+    await say(TAKEOVER, user);
+    let m = await press('action=help', user);
+    expect(labels(m)).toEqual([
+      'まだ何もしていない',
+      '認証番号を教えた',
+      '電子マネーの番号を送った',
+      'お金を払った・振り込んだ',
+      'その他',
+    ]);
+    const steps = await press(tap(m, '認証番号を教えた'), user);
+    expect(steps.at(-1)!.text).toContain('LINEヘルプセンター');
+    user = newUser();
+    await say(CALLBACK, user);
+    m = await press('action=help', user);
+    expect(labels(m)).toEqual([
+      'まだ何もしていない',
+      '電話してしまった',
+      'お金を払った・振り込んだ',
+      '情報を入力した',
+      'その他',
+    ]);
+  });
+
   it('after a verdict without danger signs, asks what happened', async () => {
     const user = newUser();
     await say(LOW, user);
@@ -518,7 +566,7 @@ describe('the guide after a verdict', () => {
       },
     };
     const m = await ask(called);
-    expect(m.at(-1)!.text).toMatch(/^ステップ 1\/5\n/);
+    expect(m.at(-1)!.text).toMatch(/^ステップ 1\/4\n/);
     expect(bot.fake.callsTo('reply')).toHaveLength(1);
   });
 

@@ -6,12 +6,20 @@ import { loadDetector } from '../../src/detector/load.ts';
 import type { Detector } from '../../src/detector/index.ts';
 import type { Risk, Verdict } from '../../src/detector/types.ts';
 import { loadCopy } from '../../src/conversation/copy.ts';
+import { DEFAULT_RULES_DIR, readRuleFile } from '../../src/rules/load.ts';
+import { BrandsFile } from '../../src/rules/schema.ts';
 import { verdictCard } from '../../src/line/flex.ts';
 import { checkMessages, LIMITS } from '../../src/line/limits.ts';
 import { defangHost, defangText } from '../../src/line/defang.ts';
 import { link, verdict } from '../helpers/verdicts.ts';
 
 const copy = loadCopy();
+const BRAND_DOMAINS = new Map(
+  readRuleFile(DEFAULT_RULES_DIR, 'brands.yaml', BrandsFile).brands.map((b) => [
+    b.id,
+    b.domains.map((d) => d.domain),
+  ]),
+);
 const LABEL: Record<Risk, string> = {
   high: '【危険】',
   medium: '【注意】',
@@ -50,14 +58,22 @@ function expectGoodCard(v: Verdict, what: string): void {
   expect(card.altText.startsWith(LABEL[v.risk]), what).toBe(true);
   expect(card.altText.length).toBeLessThanOrEqual(LIMITS.altTextOurs);
   const shown = [card.altText, ...flexTexts(card.contents)];
+  // Official names are written as typed; nothing else may be a name LINE could turn into a link.
+  const official = [
+    ...v.urls.filter((u) => u.official).flatMap((u) => [u.host, u.domain]),
+    ...v.emails.filter((e) => e.official).flatMap((e) => [e.address, e.domain]),
+    ...(v.brand ? (BRAND_DOMAINS.get(v.brand.id) ?? []) : []),
+  ].sort((a, b) => b.length - a.length);
   for (const t of shown) {
-    expect(t, what).not.toMatch(LINKABLE);
+    let rest = t;
+    for (const name of official) rest = rest.replaceAll(name, '');
+    expect(rest, what).not.toMatch(LINKABLE);
     expect(t, what).not.toContain('安全です');
   }
   const json = JSON.stringify(card);
   for (const u of v.urls) {
     expect(json, what).not.toContain(u.url);
-    if (u.host.includes('.')) expect(json, what).not.toContain(`"${u.host}"`);
+    if (u.host.includes('.') && !u.official) expect(json, what).not.toContain(`"${u.host}"`);
   }
   expect(card.quickReply!.items).toHaveLength(4);
 }
@@ -135,8 +151,10 @@ describe('verdict cards from extreme verdicts', () => {
     const shown = flexTexts(verdictCard(copy, v).contents);
     expect(shown.filter((t) => t.startsWith('理由'))).toEqual(['理由', '理由一', '理由二', '理由三']);
     expect(shown).toContain('site0[.]top');
-    expect(shown).toContain('本当のドメイン：site0[.]top');
+    // The host is the domain: one row, not the same name twice.
+    expect(shown).not.toContain('本当のドメイン：site0[.]top');
     expect(shown).toContain('ほかにリンクが2件あります');
+    expect(shown).toContain(copy.verdict.defanged_note);
   });
 
   it('colours the header by risk and never calls anything safe', () => {
@@ -148,6 +166,80 @@ describe('verdict cards from extreme verdicts', () => {
     expect(new Set(colours).size).toBe(4);
     const low = verdictCard(copy, verdict('low'));
     expect(flexTexts(low.contents).join('')).toContain('危険なサインは見つかりません');
+  });
+});
+
+describe('honest cards (issue 11)', () => {
+  const info = (code: string, message: string) => ({ code, severity: 'info' as const, message });
+  const warn = (code: string, message: string) => ({ code, severity: 'medium' as const, message });
+
+  it('green: the reassuring evidence only, the official domain as typed, and "still, the official app"', () => {
+    const v = verdict('low', {
+      brand: { id: 'yamato', name: 'ヤマト運輸' },
+      reasons: [
+        warn('delivery_lure', '宅配業者を装った詐欺の定番です。'),
+        info('brand_claim', 'ヤマト運輸 を名乗るメッセージです。'),
+        info('official_link', 'リンク先 kuronekoyamato.co.jp は ヤマト運輸 の公式ドメインです。'),
+      ],
+      urls: [{ ...link('kuronekoyamato.co.jp', true), domain: 'kuronekoyamato.co.jp' }],
+      advice: ['危険なサインは見つかりませんでしたが、安全と言い切ることはできません。'],
+    });
+    const shown = flexTexts(verdictCard(copy, v).contents);
+    expect(shown).toContain(copy.verdict.reasons_low);
+    expect(shown).toContain('リンク先 kuronekoyamato.co.jp は ヤマト運輸 の公式ドメインです。');
+    expect(shown.join('\n')).not.toContain('詐欺の定番');
+    expect(shown).not.toContain('ヤマト運輸 を名乗るメッセージです。');
+    expect(shown).toContain('kuronekoyamato.co.jp');
+    expect(shown).toContain(copy.verdict.still_official);
+    expect(shown.filter((t) => t.includes('本当のドメイン'))).toEqual([]);
+  });
+
+  it('unknown: says the bot cannot vouch for the site', () => {
+    const message = 'リンク先 shop-example-jp[.]com が本物かどうか、このLINEでは確かめられません。';
+    const v = verdict('unknown', {
+      reasons: [info('unverified_site', message)],
+      urls: [link('shop-example-jp.com')],
+      advice: ['届いたSMSやメールの本文をコピーして、そのまま送ってください。'],
+    });
+    const card = verdictCard(copy, v);
+    expect(card.altText).toBe(`【判定できません】${copy.verdict.summary_unverified}`);
+    expect(flexTexts(card.contents).join('\n')).not.toContain('送ってください');
+    expect(flexTexts(card.contents)).toContain(message);
+    expect(flexTexts(card.contents)).toContain(copy.verdict.reasons_unknown);
+  });
+
+  it('a number to call and no link: no link advice, 「電話してしまいましたか？」 and its button', () => {
+    const v = verdict('high', {
+      scenario: 'callback',
+      reasons: [warn('callback', '折り返しの電話を求めています。')],
+      phones: [{ number: '050-1234-5678', codes: [] }],
+      advice: [
+        'リンクは開かず、返信や電話もしないでください。',
+        '迷ったときは、消費者ホットライン（188）に相談できます。',
+      ],
+    });
+    const card = verdictCard(copy, v);
+    const shown = flexTexts(card.contents).join('\n');
+    expect(card.altText).toContain('書かれた番号には電話しないでください');
+    expect(shown).not.toContain('リンク');
+    expect(shown).toContain('電話してしまいましたか？');
+    expect(shown).toContain(copy.verdict.next_no_link);
+    expect((card.quickReply?.items ?? []).map((i) => i.action!.label!)).toEqual([
+      'どうすればいい？',
+      '電話してしまった',
+      '情報を入力してしまった',
+      '使い方',
+    ]);
+  });
+
+  it('SMS and mail: a message without a mail address is not called a mail', () => {
+    const advice = ['メールのリンクは開かず、Amazonアプリで確認できます。'];
+    const sms = flexTexts(verdictCard(copy, verdict('high', { advice, urls: [link('a.top')] })).contents);
+    expect(sms).toContain('メッセージのリンクは開かず、Amazonアプリで確認できます。');
+    const mail = flexTexts(
+      verdictCard(copy, verdict('high', { advice, urls: [link('a.top')] }), { mail: true }).contents,
+    );
+    expect(mail).toContain('メールのリンクは開かず、Amazonアプリで確認できます。');
   });
 });
 

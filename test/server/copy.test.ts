@@ -14,7 +14,13 @@ describe('replies', () => {
   it('every answer renders completely (no placeholder left) and fits one LINE text with the buttons', () => {
     for (const [name, answer] of Object.entries(copy.answers)) {
       if (typeof answer === 'string') continue;
-      const t = renderAnswer(answer, { when: '今日 9:00', brand_part: '', title: '危険', minutes: 10 });
+      const t = renderAnswer(answer, {
+        when: '今日 9:00',
+        brand_part: '',
+        title: '危険',
+        minutes: 10,
+        summary: '詐欺の可能性が高いメッセージです。',
+      });
       expect(t, name).not.toMatch(/[{}]/);
       expect(checkMessages([text(t, copy)]), name).toEqual([]);
     }

@@ -75,31 +75,36 @@ const file = (fileName: string, bytes: Buffer) => ({ type: 'file', fileName, fil
 const json = (m: Msg) => JSON.stringify(m.contents ?? {});
 
 describe('a screenshot', () => {
-  it('answers with what was read (text and the link with its real domain, defanged), then the verdict card', async () => {
+  it('answers with the verdict card first, then what was read (text and the link, defanged), short', async () => {
     const { messages, ev } = await send(image(), {
       bytes: pictures['sms-sagawa.png'],
       contentType: 'image/png',
     });
-    // What was read, the card, then the 報告する card with the buttons (test/launch/report.test.ts).
+    // The card, what was read, then the 報告する card with the buttons (test/launch/report.test.ts).
     expect(messages).toHaveLength(3);
-    const [read, card, report] = messages as [Msg, Msg, Msg];
-    expect(read.type).toBe('text');
-    // The first message carries the verdict's label (CONTRACT §5), then what was read.
-    expect(read.text).toMatch(/^【(危険|注意)】画像の文字を読み取って確かめました。/);
-    expect(read.text).toContain('【佐川急便】お荷物のお届けにあがりましたが不在の為持ち帰りました');
-    expect(read.text).toContain('sagawa-delivery-jp[.]top（本当のドメイン：sagawa-delivery-jp[.]top）');
-    expect(read.text).not.toMatch(/https?:\/\/sagawa/);
+    const [card, read, report] = messages as [Msg, Msg, Msg];
+    // The verdict first (CONTRACT §5), then what was read, with the note on misreadings.
     expect(card.type).toBe('flex');
     expect(card.altText).toMatch(/^【(危険|注意)】/);
-    expect(card.altText!.slice(0, 4)).toBe(read.text!.slice(0, 4));
-    expect(report.quickReply).toBeDefined();
+    expect(read.type).toBe('text');
+    expect(read.text).toMatch(/^上の判定は、画像から読み取った次の文字で確かめました。/);
+    expect(read.text).toContain('【佐川急便】お荷物のお届けにあがりましたが不在の為持ち帰りました');
+    // The host is its own domain: named once.
+    expect(read.text).toContain('・sagawa-delivery-jp[.]top\n');
+    expect(read.text).not.toContain('本当のドメイン：sagawa-delivery-jp[.]top');
+    expect(read.text).toContain('読み取りが違っているときは、本文をコピーして送ってください。');
+    expect(read.text).not.toMatch(/https?:\/\/sagawa/);
+    // The buttons under the last message, where LINE shows them.
+    expect(card.quickReply).toBeUndefined();
     expect(read.quickReply).toBeUndefined();
+    expect(report.quickReply).toBeDefined();
     // The content came from the content API; the loading animation was shown while reading.
     expect(bot.fake.callsTo('content').map((c) => c.path)).toEqual([
       `/v2/bot/message/${ev.message.id}/content`,
     ]);
     expect(bot.fake.callsTo('loading')).toHaveLength(1);
-    // Nothing read reaches the logs.
+    // Nothing read reaches the logs (written once the answer went out).
+    await waitFor(() => bot.logs.some((l) => l.includes(ev.webhookEventId)), 3000, 'log line');
     const logs = bot.logs.join('\n');
     expect(logs).not.toContain('佐川');
     expect(logs).not.toContain('sagawa-delivery');
@@ -109,7 +114,7 @@ describe('a screenshot', () => {
 
   it('analyses the link of a QR code in the picture', async () => {
     const { messages } = await send(image(), { bytes: pictures['qr-poster.png'], contentType: 'image/png' });
-    const [read, card] = messages as [Msg, Msg];
+    const [card, read] = messages as [Msg, Msg];
     const host = new URL(QR_POSTER.url).hostname;
     expect(read.text).toContain(`${host.replace(/\./g, '[.]')}（QRコードの中のリンク`);
     expect(read.text).toContain('駐車違反のお知らせ');
@@ -172,8 +177,8 @@ describe('a mail file', () => {
   it('reads an ISO-2022-JP .eml: look-alike sender, Reply-To and Return-Path elsewhere, SPF/DMARC failed', async () => {
     const bytes = mails['amazon-iso2022jp.eml']!;
     const { messages } = await send(file('amazon.eml', bytes), { bytes, contentType: 'message/rfc822' });
-    const [read, card] = messages as [Msg, Msg];
-    expect(read.text).toMatch(/^【危険】メールのファイルを読み取って確かめました。/);
+    const [card, read] = messages as [Msg, Msg];
+    expect(read.text).toMatch(/^上の判定は、メールのファイルから読み取った次の内容で確かめました。/);
     expect(read.text).toContain('件名：【重要】Amazonアカウントの支払い情報を更新してください');
     expect(read.text).toContain(
       '差出人："Amazon[.]co[.]jp" <account-update@amazon-co-jp[.]account-update[.]top>',
@@ -185,7 +190,7 @@ describe('a mail file', () => {
   it('reads a UTF-8 .eml with an HTML part: the link shows the card company but goes elsewhere', async () => {
     const bytes = mails['rakuten-utf8.eml']!;
     const { messages } = await send(file('card.eml', bytes), { bytes });
-    const [read, card] = messages as [Msg, Msg];
+    const [card, read] = messages as [Msg, Msg];
     expect(read.text).toContain('件名：【楽天カード】ご利用確認のお願い');
     const real = new URL(CARD_LINK.href).hostname.replace(/\./g, '[.]');
     expect(read.text).toContain(real);
@@ -196,9 +201,10 @@ describe('a mail file', () => {
   it('reads a Shift_JIS text file as the message it holds', async () => {
     const bytes = mails['sms-shiftjis.txt']!;
     const { messages } = await send(file('sms.txt', bytes), { bytes, contentType: 'text/plain' });
-    expect(messages[0]!.text).toMatch(/^【(危険|注意)】ファイルの文字を読み取って確かめました。/);
-    expect(messages[0]!.text).toContain('【佐川急便】お荷物のお届けにあがりましたが');
-    expect(messages[1]!.type).toBe('flex');
+    expect(messages[0]!.type).toBe('flex');
+    expect(messages[0]!.altText).toMatch(/^【(危険|注意)】/);
+    expect(messages[1]!.text).toMatch(/^上の判定は、ファイルから読み取った次の文字で確かめました。/);
+    expect(messages[1]!.text).toContain('【佐川急便】お荷物のお届けにあがりましたが');
   });
 
   it('says which files it can read, refuses a file too large before downloading it', async () => {

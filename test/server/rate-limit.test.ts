@@ -94,3 +94,19 @@ describe('rate limit in a group', { timeout: 30_000 }, () => {
     expect(await send(mentioned('HIGH with link', alice))).toMatch(/^【危険】/);
   });
 });
+
+describe('the count across blocking and adding the bot again (issue 11)', () => {
+  it('is kept under a hash of the chat id, so deleting the chat does not reset it', async () => {
+    const { takeCheck, counterKey, RATE_NS } = await import('../../src/conversation/rate-limit.ts');
+    const store = new MemoryStore(() => clock.t);
+    const chat = { type: 'user' as const, id: 'U' + '9'.repeat(32) };
+    const limits = { user: { max: 2, windowMs: 600_000 }, group: null };
+    expect((await takeCheck(store, chat, limits, true)).ok).toBe(true);
+    expect((await takeCheck(store, chat, limits, true)).ok).toBe(true);
+    await store.deleteSubject(chat.id); // unfollow
+    expect((await takeCheck(store, chat, limits, true)).ok).toBe(false);
+    // Only a number, under a name that is not the id and does not contain it.
+    expect(counterKey(chat.id)).not.toContain(chat.id.slice(1, 10));
+    expect(await store.get(RATE_NS, chat.id)).toBeNull();
+  });
+});

@@ -169,9 +169,9 @@ describe('POST /simulator/events', () => {
     const sms = Buffer.from(PHISHING, 'utf8');
     const txt = await simulate(bot, { type: 'file', fileName: 'sms.txt', data: sms.toString('base64') });
     expect(txt.status).toBe(200);
-    const [read, card] = txt.json.messages!;
-    expect(read!.text).toMatch(/^【危険】ファイルの文字を読み取って確かめました。/);
+    const [card, read] = txt.json.messages!;
     expect(card!.altText).toMatch(/^【危険】/);
+    expect(read!.text).toMatch(/^上の判定は、ファイルから読み取った次の文字で確かめました。/);
     const pdf = await simulate(bot, { type: 'file', fileName: 'bill.pdf', data: sms.toString('base64') });
     expect(pdf.json.messages!).toHaveLength(1);
     expect(pdf.json.messages![0]!.type).toBe('text');

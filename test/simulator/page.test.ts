@@ -14,7 +14,7 @@ import { amazonIso2022jp } from '../../scripts/fixtures/emails.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const IMAGES = join(import.meta.dirname, '../../docs/images');
-const PHONE = { width: 375, height: 812 };
+const PHONE = { width: 390, height: 844 };
 /** 2025-11-24 10:15 in Japan. */
 const SHOT_TIME = Date.UTC(2025, 10, 24, 1, 15);
 const PHISHING =
@@ -179,7 +179,9 @@ describe('the simulator page', () => {
     const text = await card.innerText();
     expect(text).toContain('理由');
     expect(text).toContain('amazon-co-jp[.]xyz');
-    expect(text).toContain('本当のドメイン：amazon-co-jp[.]xyz');
+    // The host is its own domain: one row, and one line saying why it is shown with [.].
+    expect(text).not.toContain('本当のドメイン：amazon-co-jp[.]xyz');
+    expect(text).toContain('押せないように [.] で区切って');
     expect(text).toContain('次にすること');
     expect(text).not.toContain('https://amazon-co-jp.xyz');
     expect(await card.getAttribute('aria-label')).toMatch(/^【危険】/);
@@ -200,10 +202,31 @@ describe('the simulator page', () => {
     let before = await botRows().count();
     await page.getByRole('button', { name: 'どうすればいい？' }).click();
     expect(await page.locator('#messages .row-user .bubble').last().innerText()).toBe('どうすればいい？');
+    const question = (await newAnswers(before)).join('\n');
+    expect(question).toContain('何がありましたか？');
+    expect(question).toContain('Amazon');
+    expect(await focusedId()).toBe('input');
+    expect(await page.locator('.chip').allInnerTexts()).toEqual([
+      'まだ何もしていない',
+      'リンクを開いた',
+      '情報を入力した',
+      'お金を払った・振り込んだ',
+      'その他',
+    ]);
+
+    // The chips row is scrolled back to its first chip on every answer.
+    await page.locator('#quick-replies').evaluate((e) => {
+      (e as unknown as { scrollLeft: number }).scrollLeft = 300;
+    });
+    before = await botRows().count();
+    await page.getByRole('button', { name: 'リンクを開いた', exact: true }).click();
     const guide = (await newAnswers(before)).join('\n');
     expect(guide).toContain('ステップ 1/');
-    expect(guide).toContain('Amazon');
-    expect(await focusedId()).toBe('input');
+    expect(
+      await page
+        .locator('#quick-replies')
+        .evaluate((e) => (e as unknown as { scrollLeft: number }).scrollLeft),
+    ).toBe(0);
 
     // The guide's own chips are postbacks too: できた moves on to the next step.
     await page.getByRole('button', { name: 'できた', exact: true }).waitFor();
@@ -244,13 +267,13 @@ describe('the simulator page', () => {
     expect(await focusedId()).toBe('input');
   }, 60_000);
 
-  it('reads an attached screenshot and shows what it read, then the verdict card', async () => {
+  it('reads an attached screenshot: the verdict card first, then what it read', async () => {
     const before = await botRows().count();
     await page.locator('#file').setInputFiles({ name: 'sms.png', mimeType: 'image/png', buffer: sms });
     const mine = page.locator('#messages .row-user').last();
     expect(await mine.locator('img.sent-image').getAttribute('alt')).toBe('送った画像：sms.png');
-    const [read] = await newAnswers(before, 60_000);
-    expect(read).toMatch(/【(危険|注意)】画像の文字を読み取って確かめました。/);
+    const [, read] = await newAnswers(before, 60_000);
+    expect(read).toMatch(/^上の判定は、画像から読み取った次の文字で確かめました。/);
     expect(read).toContain('佐川急便');
     expect(read).toContain('sagawa-delivery-jp[.]top');
     const card = page.locator('#messages [data-type=flex][aria-label^="【"]').last();
@@ -267,8 +290,8 @@ describe('the simulator page', () => {
       await chooser
     ).setFiles({ name: 'amazon.eml', mimeType: 'message/rfc822', buffer: amazonIso2022jp() });
     expect(await page.locator('#messages .row-user .file-name').last().innerText()).toBe('amazon.eml');
-    const [read] = await newAnswers(before);
-    expect(read).toMatch(/^【危険】メールのファイルを読み取って確かめました。/);
+    const [, read] = await newAnswers(before);
+    expect(read).toMatch(/^上の判定は、メールのファイルから読み取った次の内容で確かめました。/);
     expect(read).toContain('amazon-co-jp[.]account-update[.]top');
   }, 30_000);
 
@@ -285,7 +308,7 @@ describe('the simulator page', () => {
     await page
       .locator('#file')
       .setInputFiles({ name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from(attack) });
-    const [quote] = await newAnswers(before);
+    const [, quote] = await newAnswers(before);
     expect(quote).toContain('<b id="injected">太字</b>');
     expect(await page.locator('#injected').count()).toBe(0);
     expect(await page.locator('#messages img:not(.avatar):not(.sent-image)').count()).toBe(0);

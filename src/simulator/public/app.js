@@ -190,6 +190,8 @@ function setQuickReplies(message) {
     chips.append(chip);
   }
   chips.hidden = chips.childElementCount === 0;
+  // Every answer starts with its first chip in view: the row keeps no scroll from the last answer.
+  chips.scrollLeft = 0;
   if (hadFocus && chips.hidden) input.focus();
 }
 

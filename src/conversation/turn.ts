@@ -1,0 +1,36 @@
+// Is this the person talking to the bot, or a message they want checked? A greeting, thanks, or a
+// question about a message without the message (「これは詐欺ですか？」) is the person's own words: it is
+// answered, not checked, not counted against the limit, and the message checked before stays the one
+// we talk about. Only a short text with no link, address, phone number or notice wording can be one
+// (looksForwarded); the words are in rules/intents.yaml (turns).
+import type { Guide } from '../remediation/load.ts';
+import { looksForwarded } from '../remediation/understand.ts';
+
+export type OwnWords = 'greeting' | 'thanks' | 'ok' | 'question';
+
+/** A question longer than this is more likely a pasted message than the person asking. */
+const QUESTION_CHARS = 60;
+
+export function ownWords(guide: Guide, raw: string): OwnWords | null {
+  const text = raw.normalize('NFKC').trim();
+  if (text === '' || looksForwarded(guide.matcher, text)) return null;
+  const t = guide.rules.intents.turns;
+  const key = bare(text);
+  if (key === '') return null;
+  if (t.greeting.some((w) => bare(w) === key)) return 'greeting';
+  if (t.thanks.some((w) => bare(w) === key)) return 'thanks';
+  if (t.ok.some((w) => bare(w) === key)) return 'ok';
+  if (text.length > QUESTION_CHARS) return null;
+  const asks = t.question.some((w) => text.includes(w.normalize('NFKC')));
+  const ending = text.replace(/[\s。!！…w笑]+$/u, '');
+  const endsAsQuestion = t.question_endings.some((e) => ending.endsWith(e.normalize('NFKC')));
+  return endsAsQuestion || (asks && text.length <= 20) ? 'question' : null;
+}
+
+/** Lower case, without spaces, punctuation, symbols and emoji. */
+function bare(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}\p{Extended_Pictographic}ー〜~]+/gu, '');
+}
