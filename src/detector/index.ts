@@ -182,6 +182,7 @@ function analyze(c: Compiled, raw: string, extra: AnalyzeExtra = {}): Verdict {
     otpNotice: lang.otpNotice && realLinks.every((u) => u.official),
     namedRecipient: lang.namedRecipient,
     isMail: ex.headers !== null,
+    unverifiedDomain: realLinks.find((u) => !u.official)?.domain ?? null,
   });
 }
 

@@ -22,6 +22,8 @@ export interface LinkAnalysis {
 }
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+/** Files a site serves as they are: images, documents, feeds, scripts. */
+const ASSET = /\.(?:pdf|xml|json|jpe?g|png|gif|svg|webp|ico|css|js|txt|webmanifest|rss|atom|zip|mp4|mp3)$/i;
 
 export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 0): LinkAnalysis {
   const host = url.hostname.toLowerCase();
@@ -82,19 +84,29 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
     }
   }
 
-  const shortener = underAny(c.sets.shorteners, host);
+  // The long list of shorteners (rules/hosts) includes sites with front pages of their own (digg.com,
+  // hover.com): there only a link with a path counts. Those in domains.yaml count even when the path was
+  // masked by whoever quoted the message (https://cutt.ly/…….).
+  const hasPath = url.pathname.length > 1 || url.search.length > 1;
+  const shortener = underAny(hasPath ? c.sets.shorteners : c.sets.knownShorteners, host);
   if (shortener) signals.push({ code: 'shortener', vars: { host } });
+  const tracker = shortener ? null : underAny(c.sets.clickTracking, host);
+  if (tracker) signals.push({ code: 'click_tracking', vars: { host, domain: tracker } });
 
   const dyn = underAny(c.sets.dynamicDns, host);
+  const blog = underAny(c.sets.blogHosting, host);
   const hosting = underAny(c.sets.freeHosting, host);
   const shared = underAny(c.sets.sharedPaths, host);
+  const files = underAny(c.sets.fileHosts, host);
   if (dyn && host !== dyn) signals.push({ code: 'dynamic_dns', vars: { host, domain: dyn } });
+  else if (blog && host !== blog) signals.push({ code: 'blog_hosting', vars: { host, domain: blog } });
   else if (hosting && host !== hosting)
     signals.push({ code: 'free_hosting', vars: { host, domain: hosting } });
   else if (info.isPrivate && info.domain && info.publicSuffix)
     signals.push({ code: 'free_hosting', vars: { host, domain: info.publicSuffix } });
   else if (shared && url.pathname.length > 1)
     signals.push({ code: 'free_hosting', vars: { host, domain: shared } });
+  else if (files && hasPath && !tracker) signals.push({ code: 'file_host', vars: { host, domain: files } });
 
   const suffix = icann.publicSuffix ?? '';
   const risky = riskyTldOf(c, host);
@@ -103,6 +115,13 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   // Labels a person or a phisher chose: everything left of the public suffix.
   const ownPart = suffix && host.endsWith('.' + suffix) ? host.slice(0, -(suffix.length + 1)) : host;
   const labels = ownPart.split('.').filter(Boolean);
+  // Phishing kits put a throw-away name in front of a cheap domain (account.xxxx.cn, vdg.38781.cn);
+  // real sites on these endings are mostly reached at their own name or www.
+  if (risky === 'risky_tld' && labels.length >= 2 && !(labels.length === 2 && labels[0] === 'www'))
+    signals.push({
+      code: 'risky_tld_subdomain',
+      vars: { host, domain: icann.domain ?? host, evidence: suffix },
+    });
   const imitation = shortener ? null : brandImitation(c, host, hostUnicode, labels, domain);
   if (imitation) signals.push(imitation.signal);
 
@@ -126,6 +145,11 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   // reader a domain that is not the real one, whatever the brand.
   const fake = !imitation && !shortener ? fakeDomainPrefix(ownPart) : null;
   if (fake) signals.push({ code: 'fake_domain_prefix', vars: { host, domain, evidence: fake } });
+
+  // A registered name made only of digits (38781.cn, 20240517.com) is how bulk-registered domains look.
+  const registeredName = labels[labels.length - 1] ?? '';
+  if (!shortener && /^\d{5,}$/.test(registeredName) && !signals.some((s) => s.code === 'random_host'))
+    signals.push({ code: 'random_host', vars: { host, evidence: registeredName } });
 
   const loginWord = shortener ? null : loginWordIn(c, labels);
   if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
@@ -182,15 +206,20 @@ function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imi
   const words = decoded.split(/[^a-z0-9_=-]+/).filter(Boolean);
   const login = words.find((w) => c.loginWords.has(w) || c.loginWords.has(w.replace(/[-_]/g, '')));
   if (login) signals.push({ code: 'login_path', vars: { host, evidence: login } });
-  const kit = c.kitWords.find((k) => decoded.includes(k));
+  // A page placed in a CMS folder; images, documents and feeds there are the site's own files.
+  const kit = ASSET.test(url.pathname) ? undefined : c.kitWords.find((k) => decoded.includes(k));
   if (kit) signals.push({ code: 'kit_path', vars: { host, evidence: kit } });
   if (decoded.includes('@') && /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/.test(decoded))
     signals.push({ code: 'email_in_url', vars: { host } });
   if (!imitated) {
+    // Article slugs (/2015/04/apple-watch-review-…) name brands in passing: only short path parts count,
+    // such as /amazon/, /smbc.co.jp/ or ?rakuten-login.
+    const parts = decoded
+      .split(/[/?&#=]+/)
+      .filter((p) => p && p.split(/[-_.+ ]+/).length <= 4)
+      .map((p) => p.replaceAll('-', ''));
     for (const b of c.brands) {
-      const k = b.keywords.find(
-        (kw) => kw.compact.length >= 5 && decoded.replaceAll('-', '').includes(kw.compact),
-      );
+      const k = b.keywords.find((kw) => kw.compact.length >= 5 && parts.some((p) => p.includes(kw.compact)));
       if (k) {
         signals.push({ code: 'brand_in_path', vars: { host, evidence: k.text, target: b.name } });
         break;
@@ -370,8 +399,8 @@ const SIMILAR = new Set([
 /**
  * Is `s` a visual or typing slip of the brand keyword `k`? Allowed: one swap of similar letters (amazom),
  * two neighbours swapped (amzaon), one letter doubled or undoubled (ammazon); for keywords of seven or more
- * letters any single added, removed or changed letter (rakuien, eposcardd). Real words that differ by an
- * arbitrary letter (mobile/ymobile, ucloud/icloud) are not slips.
+ * letters any single added, removed or changed letter but the first (rakuien, eposcardd). Real words that
+ * differ by an arbitrary letter (mobile/ymobile, ucloud/icloud, tmobile/ymobile) are not slips.
  */
 export function typoOf(s: string, k: string): boolean {
   if (s === k) return false;
@@ -380,7 +409,8 @@ export function typoOf(s: string, k: string): boolean {
   if (s.length === k.length) {
     const diff: number[] = [];
     for (let i = 0; i < s.length && diff.length <= 2; i++) if (s[i] !== k[i]) diff.push(i);
-    if (diff.length === 1) return long || SIMILAR.has(s[diff[0]!]! + k[diff[0]!]!);
+    // A different first letter makes a different word (tmobile, ymobile): only a misread letter counts there.
+    if (diff.length === 1) return (long && diff[0] !== 0) || SIMILAR.has(s[diff[0]!]! + k[diff[0]!]!);
     return (
       diff.length === 2 &&
       diff[1] === diff[0]! + 1 &&
@@ -396,7 +426,7 @@ export function typoOf(s: string, k: string): boolean {
     const besideSimilar = [longer[i - 1], longer[i + 1]].some(
       (n) => n !== undefined && (n === ch || SIMILAR.has(ch + n)),
     );
-    if (long || besideSimilar) return true;
+    if ((long && i > 0) || besideSimilar) return true;
   }
   return false;
 }
@@ -435,12 +465,29 @@ export function looksRandom(c: Compiled, label: string, strict = false): boolean
       // Registered names are often brandable coinages (github, qiita) that no word list knows: for them,
       // unusual spelling counts only together with an unusual build.
       if (
-        strict
+        (strict
           ? score < strictThreshold && oddShape(run)
-          : score < strictThreshold || (score < threshold && oddShape(run))
+          : score < strictThreshold || (score < threshold && oddShape(run))) &&
+        !twoWords(c, run)
       )
         return true;
     }
+  }
+  return false;
+}
+
+/**
+ * Two word-like halves glued together (techblog, paylater, kinoshita-kogyo's "kogyoshop"): the seam is what
+ * looks unusual, not the words. Machine-made names have no such split.
+ */
+function twoWords(c: Compiled, run: string): boolean {
+  if (run.length < 6 || run.length > 30) return false;
+  const { model, threshold } = c.hostModel;
+  for (let i = 3; i <= run.length - 3; i++) {
+    const a = run.slice(0, i);
+    const b = run.slice(i);
+    if (model.score(a) >= threshold && model.score(b) >= threshold && !oddShape(a) && !oddShape(b))
+      return true;
   }
   return false;
 }
