@@ -22,6 +22,12 @@ export interface LinkAnalysis {
 }
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+/** Government and academic zones (gov.cn, go.id, ac.uk) are not open to anyone. */
+const GOV_SUFFIX = /^(?:gov|go|govt|gob|gouv|mil|edu|ac|lg)(?:\.|$)/;
+/** Japanese public zones whose sites use several labels after www (www.city.fukuoka.lg.jp). */
+const PUBLIC_ZONE = /\.(?:lg|go|ac|ed|gr|or)\.jp$/;
+/** A path that is nothing but a short code: /4JaYd, /r/TmIF7q9. */
+const SHORT_CODE = /^\/(?:[a-z]\/)?[A-Za-z0-9]{5,10}$/;
 /** Files a site serves as they are: images, documents, feeds, scripts. */
 const ASSET = /\.(?:pdf|xml|json|jpe?g|png|gif|svg|webp|ico|css|js|txt|webmanifest|rss|atom|zip|mp4|mp3)$/i;
 
@@ -129,8 +135,10 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
     const userLabels = labels.filter((l) => !c.sets.commonLabels.has(l));
     // Machine-made names: in a sub-domain (wildcard phishing kits) they weigh more than in the registered name.
     const registered = labels[labels.length - 1] ?? '';
-    // Registered names are often brandable abbreviations (tiktokcdn, ggpht): judge them strictly.
-    const random = userLabels.find((l) => looksRandom(c, l, l === registered));
+    // Registered names are often brandable abbreviations (tiktokcdn, ggpht): judge them strictly, unless
+    // a sub-domain of its own sits in front (kit.xxxx.com: wildcard names on a throw-away domain).
+    const ownSub = userLabels.length >= 2;
+    const random = userLabels.find((l) => looksRandom(c, l, l === registered && !ownSub));
     if (random && !imitation?.brandId)
       signals.push({
         code: random === registered ? 'random_host' : 'random_subdomain',
@@ -146,6 +154,12 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   const fake = !imitation && !shortener ? fakeDomainPrefix(ownPart) : null;
   if (fake) signals.push({ code: 'fake_domain_prefix', vars: { host, domain, evidence: fake } });
 
+  // "www" belongs right before a site's own name (www.example.com). In front of further labels
+  // (www.ae.example.com, www.amazon.example.com) it dresses a throw-away sub-domain up as a homepage.
+  // Public bodies' zones (www.city.fukuoka.lg.jp, www.cs.example.ac.jp) do put it there.
+  if (labels.length >= 3 && labels[0] === 'www' && !PUBLIC_ZONE.test(host) && !GOV_SUFFIX.test(suffix))
+    signals.push({ code: 'www_inside', vars: { host, domain: icann.domain ?? host } });
+
   // A registered name made only of digits (38781.cn, 20240517.com) is how bulk-registered domains look.
   const registeredName = labels[labels.length - 1] ?? '';
   if (!shortener && /^\d{5,}$/.test(registeredName) && !signals.some((s) => s.code === 'random_host'))
@@ -154,7 +168,7 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   const loginWord = shortener ? null : loginWordIn(c, labels);
   if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
 
-  pathSignals(c, url, host, signals, imitation?.brandId ?? null);
+  pathSignals(c, url, host, signals, imitation?.brandId ?? null, shortener !== null);
   if (url.protocol === 'http:' && !schemeless) signals.push({ code: 'http_link', vars: { host } });
   if (url.port && url.port !== '80' && url.port !== '443')
     signals.push({ code: 'unusual_port', vars: { host, evidence: url.port } });
@@ -162,11 +176,31 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   return result(domain, imitation?.brandId ?? null, official);
 }
 
+/**
+ * A well-known kind of domain name as a folder or page of another site (/smbc.co.jp/, /tokyo.ac.jp.htm):
+ * the address shows a name the reader trusts while the site is someone else's. Links carried inside the
+ * path (…/http://example.com/) are not counted.
+ */
+function domainInPath(path: string, host: string): string | null {
+  const segments = path.toLowerCase().split('/');
+  for (const [i, seg] of segments.entries()) {
+    if (i > 0 && /https?:$/.test(segments[i - 1]!)) continue;
+    const name = seg.replace(/\.(?:html?|php|aspx?)$/, '');
+    if (!name.includes('.') || name.length > 80) continue;
+    const p = parseDomain(name);
+    if (!p.isIcann || !p.domain || p.domain === name.split('.').slice(-1)[0]) continue;
+    if (!/(?:^|\.)(?:com|net|org|jp|info|biz)$/.test(p.publicSuffix ?? '')) continue;
+    if (host === name || host.endsWith('.' + p.domain)) continue;
+    return name;
+  }
+  return null;
+}
+
 /** Risky top-level domain: the whole public suffix first (com.cn), then its last label (cn). */
 function riskyTldOf(c: Compiled, host: string): 'risky_tld_high' | 'risky_tld' | null {
   const suffix = parseDomain(host).publicSuffix ?? '';
   // Government and academic zones (gov.cn, go.id, ac.uk) are not open to anyone.
-  if (/^(gov|go|govt|gob|gouv|mil|edu|ac|lg)\./.test(suffix)) return null;
+  if (GOV_SUFFIX.test(suffix)) return null;
   const tld = suffix.split('.').pop() ?? '';
   if (c.sets.tldHigh.has(suffix) || c.sets.tldHigh.has(tld)) return 'risky_tld_high';
   if (c.sets.tldMedium.has(suffix) || c.sets.tldMedium.has(tld)) return 'risky_tld';
@@ -194,9 +228,22 @@ function loginWordIn(c: Compiled, labels: string[]): string | null {
   return null;
 }
 
-function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imitated: string | null): void {
+function pathSignals(
+  c: Compiled,
+  url: URL,
+  host: string,
+  signals: Signal[],
+  imitated: string | null,
+  shortened = false,
+): void {
   const rest = (url.pathname + url.search + url.hash).slice(0, 2048).toLowerCase();
   if (rest.length <= 1) return;
+  // A short code as the whole path (/4JaYd, /r/TmIF7q9) is a shortener of the site's own: the real
+  // destination is hidden until the link is opened.
+  if (!shortened && SHORT_CODE.test(url.pathname) && /\d/.test(url.pathname) && /[A-Z]/.test(url.pathname))
+    signals.push({ code: 'short_code_path', vars: { host, evidence: url.pathname.slice(1) } });
+  const shownDomain = domainInPath(url.pathname.slice(0, 1024), host);
+  if (shownDomain) signals.push({ code: 'domain_in_path', vars: { host, evidence: shownDomain } });
   let decoded = rest;
   try {
     decoded = decodeURIComponent(rest);
@@ -218,8 +265,14 @@ function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imi
       .split(/[/?&#=]+/)
       .filter((p) => p && p.split(/[-_.+ ]+/).length <= 4)
       .map((p) => p.replaceAll('-', ''));
+    // Four-letter names (smbc, aeon) only as a whole word of the path: /smbc/smbcupdate.php.
+    const words4 = new Set(parts.flatMap((p) => p.split(/[^a-z0-9]+/)));
     for (const b of c.brands) {
-      const k = b.keywords.find((kw) => kw.compact.length >= 5 && parts.some((p) => p.includes(kw.compact)));
+      const k = b.keywords.find(
+        (kw) =>
+          (kw.compact.length >= 5 && parts.some((p) => p.includes(kw.compact))) ||
+          (kw.compact.length === 4 && words4.has(kw.compact)),
+      );
       if (k) {
         signals.push({ code: 'brand_in_path', vars: { host, evidence: k.text, target: b.name } });
         break;
@@ -351,6 +404,7 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
       for (const k of b.keywords) {
         if (k.compact.length < 4) continue;
         for (const { p, skeleton } of list) {
+          if (paddedName(p, k.compact)) return { brandId: b.id, name: b.name, token: p, exact: false, label };
           if (
             p.length < 4 ||
             (Math.abs(p.length - k.compact.length) > 1 &&
@@ -366,6 +420,18 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
         }
       }
   return null;
+}
+
+/**
+ * A brand name with letters slipped in (amaszon, amazoen, micaerd): every letter of the name in order, the
+ * same first letter, and only a few letters more. Names of six letters or more, so that short words that
+ * happen to contain the letters do not count.
+ */
+function paddedName(p: string, k: string): boolean {
+  if (k.length < 6 || p.length <= k.length || p.length > k.length * 1.6 || p[0] !== k[0]) return false;
+  let j = 0;
+  for (let i = 0; i < p.length && j < k.length; i++) if (p[i] === k[j]) j++;
+  return j === k.length && !p.includes(k);
 }
 
 /** Letters that are easy to misread for each other in a host name. */
