@@ -183,8 +183,8 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
  */
 function domainInPath(path: string, host: string): string | null {
   const segments = path.toLowerCase().split('/');
-  for (const [i, seg] of segments.entries()) {
-    if (i > 0 && /https?:$/.test(segments[i - 1]!)) continue;
+  for (const seg of segments) {
+    if (/https?:$/.test(seg)) break;
     const name = seg.replace(/\.(?:html?|php|aspx?)$/, '');
     if (!name.includes('.') || name.length > 80) continue;
     const p = parseDomain(name);
