@@ -94,7 +94,12 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   // hover.com): there only a link with a path counts. Those in domains.yaml count even when the path was
   // masked by whoever quoted the message (https://cutt.ly/…….).
   const hasPath = url.pathname.length > 1 || url.search.length > 1;
-  const shortener = underAny(hasPath ? c.sets.shorteners : c.sets.knownShorteners, host);
+  // A short link's path is a short code or alias (bit.ly/3abcDEF); long paths on a listed site are its
+  // own pages (digg.com/video/…).
+  const shortPath = url.pathname.length <= 24 && url.pathname.split('/').length <= 3;
+  const shortener =
+    underAny(c.sets.knownShorteners, host) ??
+    (hasPath && shortPath ? underAny(c.sets.shorteners, host) : null);
   if (shortener) signals.push({ code: 'shortener', vars: { host } });
   const tracker = shortener ? null : underAny(c.sets.clickTracking, host);
   if (tracker) signals.push({ code: 'click_tracking', vars: { host, domain: tracker } });
@@ -132,9 +137,17 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   if (imitation) signals.push(imitation.signal);
 
   if (!shortener) {
-    const userLabels = labels.filter((l) => !c.sets.commonLabels.has(l));
     // Machine-made names: in a sub-domain (wildcard phishing kits) they weigh more than in the registered name.
-    const registered = labels[labels.length - 1] ?? '';
+    // On a blog or hosting service the label in front of the service is the user's name: that is the
+    // "registered" one (croozblog.hatenablog.com, someone.github.io), and the service's own labels are
+    // not judged.
+    const service = blog ?? hosting ?? dyn ?? (info.isPrivate ? info.publicSuffix : null) ?? null;
+    const serviceLabels =
+      service && host !== service ? Math.max(0, service.split('.').length - suffix.split('.').length) : 0;
+    const userLabels = labels
+      .slice(0, labels.length - serviceLabels)
+      .filter((l) => !c.sets.commonLabels.has(l));
+    const registered = labels[labels.length - 1 - serviceLabels] ?? '';
     // Registered names are often brandable abbreviations (tiktokcdn, ggpht): judge them strictly, unless
     // a sub-domain of its own sits in front (kit.xxxx.com: wildcard names on a throw-away domain).
     const ownSub = userLabels.length >= 2;
@@ -165,8 +178,12 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   if (!shortener && /^\d{5,}$/.test(registeredName) && !signals.some((s) => s.code === 'random_host'))
     signals.push({ code: 'random_host', vars: { host, evidence: registeredName } });
 
-  const loginWord = shortener ? null : loginWordIn(c, labels);
-  if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
+  // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain
+  // as a service page; in the registered name itself (eni-service.fr) they are often a company's name.
+  const subWord = shortener ? null : loginWordIn(c, labels.slice(0, -1));
+  const loginWord = shortener || subWord ? null : loginWordIn(c, labels.slice(-1));
+  if (subWord) signals.push({ code: 'login_subdomain', vars: { host, domain, evidence: subWord } });
+  else if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
 
   pathSignals(c, url, host, signals, imitation?.brandId ?? null, shortener !== null);
   if (url.protocol === 'http:' && !schemeless) signals.push({ code: 'http_link', vars: { host } });

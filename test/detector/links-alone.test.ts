@@ -81,6 +81,18 @@ describe('services anyone can use (rules/hosts, sublime-security lists)', () => 
     expect(urlCodes(check('https://cutt.ly/'))).toContain('shortener');
   });
 
+  it("takes a long path on a site of the long list for the site's own page, not a short link", () => {
+    expect(urlCodes(check('https://short.io/blog/how-to-pick-a-good-name-for-your-links'))).not.toContain(
+      'shortener',
+    );
+  });
+
+  it("judges a blog's user name like a registered name, not like a kit's sub-domain", () => {
+    const v = check('https://kuroyagiblog.hatenablog.com/entry/2022/03/11/151547');
+    expect(urlCodes(v)).not.toContain('random_subdomain');
+    expect(flagged(v)).toBe(false);
+  });
+
   it('weighs a blog service less than free hosting: a blog post alone is not flagged', () => {
     const v = check('https://example-dev-team.hatenablog.com/entry/2025/03/18/123139');
     expect(urlCodes(v)).toContain('blog_hosting');
@@ -108,6 +120,16 @@ describe('shapes of throw-away phishing hosts', () => {
     expect(urlCodes(bare)).not.toContain('risky_tld_subdomain');
     expect(flagged(bare)).toBe(false);
     expect(urlCodes(check('https://www.example-tea.cn/'))).not.toContain('risky_tld_subdomain');
+  });
+
+  it("flags log-in words in front of someone else's name more than in a registered name", () => {
+    const v = check('https://customer-satisfaction-survey.gardenplot.com/');
+    expect(urlCodes(v)).toContain('login_subdomain');
+    expect(urlCodes(v)).not.toContain('login_host');
+    expect(flagged(v)).toBe(true);
+    const own = check('https://www.kimura-service.de/kontakt');
+    expect(urlCodes(own)).not.toContain('login_subdomain');
+    expect(flagged(own)).toBe(false);
   });
 
   it('calls a registered name made only of digits random', () => {
