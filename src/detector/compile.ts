@@ -79,6 +79,8 @@ export interface Compiled {
     commonLabels: Set<string>;
     /** Mailbox providers open to anyone (gmail.com, yahoo.co.jp, docomo.ne.jp). */
     freeMail: Set<string>;
+    /** Zones only public bodies can register in (go.jp, lg.jp). */
+    governmentZones: Set<string>;
     /** Blog services: anyone's diary, rarely a phishing page (hatenablog.com, ameblo.jp). */
     blogHosting: Set<string>;
     /** Services that serve anyone's files, forms or pages at a path (rules/hosts/sublime.yaml). */
@@ -190,6 +192,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       commonLabels: new Set(d.common_labels),
       freeMail: new Set(d.free_mail),
       blogHosting: new Set(d.blog_hosting),
+      governmentZones: new Set(d.government_zones),
       fileHosts: new Set([...h.file_hosts, ...h.site_builders, ...h.link_pages]),
       clickTracking: new Set(h.click_tracking),
     },

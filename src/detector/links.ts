@@ -19,6 +19,8 @@ export interface LinkAnalysis {
   signals: Signal[];
   /** The brand this host imitates, if any (from its name, not from the message text). */
   imitates: string | null;
+  /** A public body's own site: the host is in a zone only government bodies can register in (go.jp, lg.jp). */
+  government?: boolean;
 }
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
@@ -26,6 +28,8 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const GOV_SUFFIX = /^(?:gov|go|govt|gob|gouv|mil|edu|ac|lg)(?:\.|$)/;
 /** Japanese public zones whose sites use several labels after www (www.city.fukuoka.lg.jp). */
 const PUBLIC_ZONE = /\.(?:lg|go|ac|ed|gr|or)\.jp$/;
+/** A query that is one bare token, not key=value pairs. */
+const BARE_QUERY = /^\?[A-Za-z0-9_-]{3,40}$/;
 /** A path that is nothing but a short code: /4JaYd, /r/TmIF7q9. */
 const SHORT_CODE = /^\/(?:[a-z]\/)?[A-Za-z0-9]{5,10}$/;
 /** Files a site serves as they are: images, documents, feeds, scripts. */
@@ -68,6 +72,11 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   const official = officialBrandsFor(c.webIndex, host);
   if (official.length > 0 && signals.length === 0) {
     return result(icann.domain ?? domain, null, official);
+  }
+  const zone = underAny(c.sets.governmentZones, host);
+  if (zone && host !== zone && signals.length === 0) {
+    signals.push({ code: 'government_domain', vars: { host, evidence: zone } });
+    return { ...result(icann.domain ?? domain, null), government: true };
   }
 
   // Google Translate's proxy: www-amazon-co-jp.translate.goog is www.amazon.co.jp in disguise.
@@ -259,6 +268,10 @@ function pathSignals(
   // destination is hidden until the link is opened.
   if (!shortened && SHORT_CODE.test(url.pathname) && /\d/.test(url.pathname) && /[A-Z]/.test(url.pathname))
     signals.push({ code: 'short_code_path', vars: { host, evidence: url.pathname.slice(1) } });
+  // A bare token as the whole query (?ufj, ?HGmp5eURh3wC): a mark per recipient or per campaign, as bulk
+  // scam SMS carry; real sites' queries are key=value pairs.
+  if (BARE_QUERY.test(url.search))
+    signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
   const shownDomain = domainInPath(url.pathname.slice(0, 1024), host);
   if (shownDomain) signals.push({ code: 'domain_in_path', vars: { host, evidence: shownDomain } });
   let decoded = rest;

@@ -76,6 +76,7 @@ export type BrandRule = z.infer<typeof Brand>;
 const hostList = z.array(hostName);
 export const DomainsFile = z.strictObject({
   risky_tlds: z.strictObject({ high: z.array(z.string()), medium: z.array(z.string()) }),
+  government_zones: hostList,
   shorteners: hostList,
   dynamic_dns: hostList,
   free_hosting: hostList,

@@ -54,6 +54,15 @@ describe('a link the bot cannot vouch for', () => {
     expect(reasonCodes(v)).not.toContain('unverified_site');
   });
 
+  it('takes a link into a zone only public bodies can register in (go.jp, lg.jp) as official', () => {
+    const v = check('https://www.city.example.lg.jp/bousai/kuma.html');
+    expect(v.risk).toBe('low');
+    expect(v.urls[0]).toMatchObject({ official: true, codes: ['government_domain'] });
+    expect(reasonCodes(v)).not.toContain('unverified_site');
+    // Only below the zone: a look-alike zone name elsewhere is not one.
+    expect(check('https://lg.jp.example-city.com/').urls[0]!.official).toBe(false);
+  });
+
   it('still says 判定できません with no_content for an empty message', () => {
     const v = check('');
     expect(v.risk).toBe('unknown');

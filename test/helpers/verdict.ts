@@ -108,8 +108,9 @@ export function expectContract(v: Verdict): void {
     expect(a, a).toMatch(JAPANESE);
   }
   for (const u of v.urls) {
+    // Official: a brand's domain (official_link) or a zone only public bodies can use (government_domain).
     expect(u.official, `official link has only the official_link code: ${u.url}`).toBe(
-      u.codes.length === 1 && u.codes[0] === 'official_link',
+      u.codes.length === 1 && (u.codes[0] === 'official_link' || u.codes[0] === 'government_domain'),
     );
   }
 }
