@@ -272,6 +272,17 @@ function pathSignals(
   // scam SMS carry; real sites' queries are key=value pairs.
   if (BARE_QUERY.test(url.search))
     signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
+  // A machine-made folder right under the site (/9qvkx42b9/…, /48hb535ff0d615b9/): phishing kits make one
+  // per victim or per campaign. Plain hex (hashes, ids) and short codes are left out.
+  const first = url.pathname.split('/')[1] ?? '';
+  if (
+    !shortened &&
+    !signals.some((s) => s.code === 'short_code_path') &&
+    /^[A-Za-z0-9]{6,24}$/.test(first) &&
+    !/^[0-9a-f]+$/i.test(first) &&
+    mixesDigits(first.toLowerCase())
+  )
+    signals.push({ code: 'random_path', vars: { host, evidence: first } });
   const shownDomain = domainInPath(url.pathname.slice(0, 1024), host);
   if (shownDomain) signals.push({ code: 'domain_in_path', vars: { host, evidence: shownDomain } });
   let decoded = rest;

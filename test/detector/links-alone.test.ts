@@ -161,6 +161,18 @@ describe('shapes of throw-away phishing hosts', () => {
     expect(urlCodes(check('https://cosmo-deliver.com/2024/'))).not.toContain('short_code_path');
   });
 
+  it('flags a machine-made folder right under the site, not dates, hashes or words', () => {
+    const v = check('http://garden-tools-shop.com/q7vkx42b9/cb-view.php');
+    expect(urlCodes(v)).toContain('random_path');
+    expect(flagged(v)).toBe(true);
+    for (const ok of [
+      'https://garden-tools-shop.com/2024/05/new-seeds',
+      'https://garden-tools-shop.com/3f9a2c7be41d/',
+      'https://garden-tools-shop.com/products/item-12',
+    ])
+      expect(urlCodes(check(ok)), ok).not.toContain('random_path');
+  });
+
   it('flags a trusted-looking domain used as a folder, not a link carried inside the path', () => {
     const v = check('https://garden-tools-shop.com/smbc.co.jp/');
     expect(urlCodes(v)).toContain('domain_in_path');
