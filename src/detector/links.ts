@@ -182,9 +182,15 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   if (labels.length >= 3 && labels[0] === 'www' && !PUBLIC_ZONE.test(host) && !GOV_SUFFIX.test(suffix))
     signals.push({ code: 'www_inside', vars: { host, domain: icann.domain ?? host } });
 
-  // A registered name made only of digits (38781.cn, 20240517.com) is how bulk-registered domains look.
+  // A registered name made only of digits (38781.cn, 20240517.com), or a short one with digits inside the
+  // letters on a cheap top-level domain (t93zpq.cn), is how bulk-registered domains look.
   const registeredName = labels[labels.length - 1] ?? '';
-  if (!shortener && /^\d{5,}$/.test(registeredName) && !signals.some((s) => s.code === 'random_host'))
+  if (
+    !shortener &&
+    (/^\d{5,}$/.test(registeredName) ||
+      (risky !== null && /^[a-z0-9]{4,12}$/.test(registeredName) && /[a-z]\d+[a-z]/.test(registeredName))) &&
+    !signals.some((s) => s.code === 'random_host')
+  )
     signals.push({ code: 'random_host', vars: { host, evidence: registeredName } });
 
   // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain

@@ -141,8 +141,11 @@ describe('shapes of throw-away phishing hosts', () => {
     expect(flagged(own)).toBe(false);
   });
 
-  it('calls a registered name made only of digits random', () => {
+  it('calls a registered name made only of digits, or short with digits inside on a cheap TLD, random', () => {
     expect(urlCodes(check('https://vdg.58213.cn/'))).toContain('random_host');
+    // Digits inside the letters of a short name on a cheap TLD; a name with a number at its end is not.
+    expect(flagged(check('https://q7wzpd.cn/'))).toBe(true);
+    expect(urlCodes(check('https://manga18.cn/'))).not.toContain('random_host');
   });
 
   it('flags www in front of further labels, but not in public zones', () => {
