@@ -143,8 +143,8 @@ async function judgeImage(
   note.brand = verdict.brand?.id ?? 'none';
   // A few stray letters read from a photo's texture are not a message.
   const meaningful = (body.match(/[\p{L}\p{N}]/gu) ?? []).length;
-  // (A link alone that cannot be vouched for is 判定できません too, but something was read.)
-  const nothing = verdict.risk === 'unknown' && verdict.urls.length === 0;
+  // Nothing to judge (no_content), not a link the bot cannot vouch for (unknown with unverified_site).
+  const nothing = verdict.reasons.some((r) => r.code === 'no_content');
   if ((nothing || meaningful < MIN_READ_CHARS) && reading.qr.length === 0)
     return answer(copy, a.image_unreadable, { ...note, unreadable: true });
   const summary = imageSummary(copy, verdict, reading);

@@ -70,6 +70,8 @@ export interface Compiled {
     tldHigh: Set<string>;
     tldMedium: Set<string>;
     shorteners: Set<string>;
+    /** The shorteners of domains.yaml, which are nothing but shorteners. */
+    knownShorteners: Set<string>;
     dynamicDns: Set<string>;
     freeHosting: Set<string>;
     sharedPaths: Set<string>;
@@ -77,6 +79,14 @@ export interface Compiled {
     commonLabels: Set<string>;
     /** Mailbox providers open to anyone (gmail.com, yahoo.co.jp, docomo.ne.jp). */
     freeMail: Set<string>;
+    /** Zones only public bodies can register in (go.jp, lg.jp). */
+    governmentZones: Set<string>;
+    /** Blog services: anyone's diary, rarely a phishing page (hatenablog.com, ameblo.jp). */
+    blogHosting: Set<string>;
+    /** Services that serve anyone's files, forms or pages at a path (rules/hosts/sublime.yaml). */
+    fileHosts: Set<string>;
+    /** Bulk-mail click-tracking domains: a redirect that hides where the link goes. */
+    clickTracking: Set<string>;
   };
   hostModel: { model: HostLetterModel; threshold: number; strictThreshold: number; minLength: number };
   /** Abbreviations removed before judging whether a host name looks random, longest first. */
@@ -160,6 +170,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
   });
 
   const d = rules.domains;
+  const h = rules.hostLists;
   const lang = rules.language;
   return {
     rules,
@@ -172,13 +183,18 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
     sets: {
       tldHigh: new Set(d.risky_tlds.high),
       tldMedium: new Set(d.risky_tlds.medium),
-      shorteners: new Set(d.shorteners),
+      shorteners: new Set([...d.shorteners, ...h.shorteners]),
+      knownShorteners: new Set(d.shorteners),
       dynamicDns: new Set(d.dynamic_dns),
-      freeHosting: new Set(d.free_hosting),
+      freeHosting: new Set([...d.free_hosting, ...h.free_subdomain]),
       sharedPaths: new Set(d.shared_paths),
       translateProxies: new Set(d.translate_proxies),
       commonLabels: new Set(d.common_labels),
       freeMail: new Set(d.free_mail),
+      blogHosting: new Set(d.blog_hosting),
+      governmentZones: new Set(d.government_zones),
+      fileHosts: new Set([...h.file_hosts, ...h.site_builders, ...h.link_pages]),
+      clickTracking: new Set(h.click_tracking),
     },
     hostModel: {
       model: HostLetterModel.fromJSON(rules.hostModel),

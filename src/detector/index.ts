@@ -63,8 +63,9 @@ function analyze(c: Compiled, raw: string, extra: AnalyzeExtra = {}): Verdict {
 
   // --- links ---
   const urls: VerdictUrl[] = links.map((l) => {
-    const official = l.officialBrands.length > 0 && l.signals.length === 0;
-    if (official)
+    const official = (l.officialBrands.length > 0 && l.signals.length === 0) || l.government === true;
+    if (l.government) signals.push(...l.signals);
+    else if (official)
       signals.push({ code: 'official_link', vars: { host: l.hostUnicode, brandOf: l.officialBrands[0]! } });
     else if (brand && claimedInText) {
       const hidden = l.signals.some((s) => s.code === 'shortener');
@@ -79,13 +80,13 @@ function analyze(c: Compiled, raw: string, extra: AnalyzeExtra = {}): Verdict {
         l.signals.splice(l.signals.indexOf(imitation), 1);
       if (!imitation || weightOf(c, mismatch.code) > weightOf(c, imitation.code)) signals.push(mismatch);
     }
-    signals.push(...l.signals);
+    if (!l.government) signals.push(...l.signals);
     const v: VerdictUrl = {
       url: l.url,
       host: l.host,
       domain: l.domain,
       official,
-      codes: official ? ['official_link'] : [...new Set(l.signals.map((s) => s.code))],
+      codes: official && !l.government ? ['official_link'] : [...new Set(l.signals.map((s) => s.code))],
     };
     if (l.hostUnicode !== l.host) v.hostUnicode = l.hostUnicode;
     return v;
@@ -182,6 +183,7 @@ function analyze(c: Compiled, raw: string, extra: AnalyzeExtra = {}): Verdict {
     otpNotice: lang.otpNotice && realLinks.every((u) => u.official),
     namedRecipient: lang.namedRecipient,
     isMail: ex.headers !== null,
+    unverifiedDomain: realLinks.find((u) => !u.official)?.domain ?? null,
   });
 }
 

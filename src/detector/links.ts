@@ -19,9 +19,21 @@ export interface LinkAnalysis {
   signals: Signal[];
   /** The brand this host imitates, if any (from its name, not from the message text). */
   imitates: string | null;
+  /** A public body's own site: the host is in a zone only government bodies can register in (go.jp, lg.jp). */
+  government?: boolean;
 }
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+/** Government and academic zones (gov.cn, go.id, ac.uk) are not open to anyone. */
+const GOV_SUFFIX = /^(?:gov|go|govt|gob|gouv|mil|edu|ac|lg)(?:\.|$)/;
+/** Japanese public zones whose sites use several labels after www (www.city.fukuoka.lg.jp). */
+const PUBLIC_ZONE = /\.(?:lg|go|ac|ed|gr|or)\.jp$/;
+/** A query that is one bare token, not key=value pairs. */
+const BARE_QUERY = /^\?[A-Za-z0-9_-]{3,40}$/;
+/** A path that is nothing but a short code: /4JaYd, /r/TmIF7q9. */
+const SHORT_CODE = /^\/(?:[a-z]\/)?[A-Za-z0-9]{5,10}$/;
+/** Files a site serves as they are: images, documents, feeds, scripts. */
+const ASSET = /\.(?:pdf|xml|json|jpe?g|png|gif|svg|webp|ico|css|js|txt|webmanifest|rss|atom|zip|mp4|mp3)$/i;
 
 export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 0): LinkAnalysis {
   const host = url.hostname.toLowerCase();
@@ -61,6 +73,11 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   if (official.length > 0 && signals.length === 0) {
     return result(icann.domain ?? domain, null, official);
   }
+  const zone = underAny(c.sets.governmentZones, host);
+  if (zone && host !== zone && signals.length === 0) {
+    signals.push({ code: 'government_domain', vars: { host, evidence: zone } });
+    return { ...result(icann.domain ?? domain, null), government: true };
+  }
 
   // Google Translate's proxy: www-amazon-co-jp.translate.goog is www.amazon.co.jp in disguise.
   const proxy = underAny(c.sets.translateProxies, host);
@@ -82,19 +99,34 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
     }
   }
 
-  const shortener = underAny(c.sets.shorteners, host);
+  // The long list of shorteners (rules/hosts) includes sites with front pages of their own (digg.com,
+  // hover.com): there only a link with a path counts. Those in domains.yaml count even when the path was
+  // masked by whoever quoted the message (https://cutt.ly/…….).
+  const hasPath = url.pathname.length > 1 || url.search.length > 1;
+  // A short link's path is a short code or alias (bit.ly/3abcDEF); long paths on a listed site are its
+  // own pages (digg.com/video/…).
+  const shortPath = url.pathname.length <= 24 && url.pathname.split('/').length <= 3;
+  const shortener =
+    underAny(c.sets.knownShorteners, host) ??
+    (hasPath && shortPath ? underAny(c.sets.shorteners, host) : null);
   if (shortener) signals.push({ code: 'shortener', vars: { host } });
+  const tracker = shortener ? null : underAny(c.sets.clickTracking, host);
+  if (tracker) signals.push({ code: 'click_tracking', vars: { host, domain: tracker } });
 
   const dyn = underAny(c.sets.dynamicDns, host);
+  const blog = underAny(c.sets.blogHosting, host);
   const hosting = underAny(c.sets.freeHosting, host);
   const shared = underAny(c.sets.sharedPaths, host);
+  const files = underAny(c.sets.fileHosts, host);
   if (dyn && host !== dyn) signals.push({ code: 'dynamic_dns', vars: { host, domain: dyn } });
+  else if (blog && host !== blog) signals.push({ code: 'blog_hosting', vars: { host, domain: blog } });
   else if (hosting && host !== hosting)
     signals.push({ code: 'free_hosting', vars: { host, domain: hosting } });
   else if (info.isPrivate && info.domain && info.publicSuffix)
     signals.push({ code: 'free_hosting', vars: { host, domain: info.publicSuffix } });
   else if (shared && url.pathname.length > 1)
     signals.push({ code: 'free_hosting', vars: { host, domain: shared } });
+  else if (files && hasPath && !tracker) signals.push({ code: 'file_host', vars: { host, domain: files } });
 
   const suffix = icann.publicSuffix ?? '';
   const risky = riskyTldOf(c, host);
@@ -103,15 +135,32 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   // Labels a person or a phisher chose: everything left of the public suffix.
   const ownPart = suffix && host.endsWith('.' + suffix) ? host.slice(0, -(suffix.length + 1)) : host;
   const labels = ownPart.split('.').filter(Boolean);
+  // Phishing kits put a throw-away name in front of a cheap domain (account.xxxx.cn, vdg.38781.cn);
+  // real sites on these endings are mostly reached at their own name or www.
+  if (risky === 'risky_tld' && labels.length >= 2 && !(labels.length === 2 && labels[0] === 'www'))
+    signals.push({
+      code: 'risky_tld_subdomain',
+      vars: { host, domain: icann.domain ?? host, evidence: suffix },
+    });
   const imitation = shortener ? null : brandImitation(c, host, hostUnicode, labels, domain);
   if (imitation) signals.push(imitation.signal);
 
   if (!shortener) {
-    const userLabels = labels.filter((l) => !c.sets.commonLabels.has(l));
     // Machine-made names: in a sub-domain (wildcard phishing kits) they weigh more than in the registered name.
-    const registered = labels[labels.length - 1] ?? '';
-    // Registered names are often brandable abbreviations (tiktokcdn, ggpht): judge them strictly.
-    const random = userLabels.find((l) => looksRandom(c, l, l === registered));
+    // On a blog or hosting service the label in front of the service is the user's name: that is the
+    // "registered" one (croozblog.hatenablog.com, someone.github.io), and the service's own labels are
+    // not judged.
+    const service = blog ?? hosting ?? dyn ?? (info.isPrivate ? info.publicSuffix : null) ?? null;
+    const serviceLabels =
+      service && host !== service ? Math.max(0, service.split('.').length - suffix.split('.').length) : 0;
+    const userLabels = labels
+      .slice(0, labels.length - serviceLabels)
+      .filter((l) => !c.sets.commonLabels.has(l));
+    const registered = labels[labels.length - 1 - serviceLabels] ?? '';
+    // Registered names are often brandable abbreviations (tiktokcdn, ggpht): judge them strictly, unless
+    // a sub-domain of its own sits in front (kit.xxxx.com: wildcard names on a throw-away domain).
+    const ownSub = userLabels.length >= 2;
+    const random = userLabels.find((l) => looksRandom(c, l, l === registered && !ownSub));
     if (random && !imitation?.brandId)
       signals.push({
         code: random === registered ? 'random_host' : 'random_subdomain',
@@ -127,10 +176,31 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   const fake = !imitation && !shortener ? fakeDomainPrefix(ownPart) : null;
   if (fake) signals.push({ code: 'fake_domain_prefix', vars: { host, domain, evidence: fake } });
 
-  const loginWord = shortener ? null : loginWordIn(c, labels);
-  if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
+  // "www" belongs right before a site's own name (www.example.com). In front of further labels
+  // (www.ae.example.com, www.amazon.example.com) it dresses a throw-away sub-domain up as a homepage.
+  // Public bodies' zones (www.city.fukuoka.lg.jp, www.cs.example.ac.jp) do put it there.
+  if (labels.length >= 3 && labels[0] === 'www' && !PUBLIC_ZONE.test(host) && !GOV_SUFFIX.test(suffix))
+    signals.push({ code: 'www_inside', vars: { host, domain: icann.domain ?? host } });
 
-  pathSignals(c, url, host, signals, imitation?.brandId ?? null);
+  // A registered name made only of digits (38781.cn, 20240517.com), or a short one with digits inside the
+  // letters on a cheap top-level domain (t93zpq.cn), is how bulk-registered domains look.
+  const registeredName = labels[labels.length - 1] ?? '';
+  if (
+    !shortener &&
+    (/^\d{5,}$/.test(registeredName) ||
+      (risky !== null && /^[a-z0-9]{4,12}$/.test(registeredName) && /[a-z]\d+[a-z]/.test(registeredName))) &&
+    !signals.some((s) => s.code === 'random_host')
+  )
+    signals.push({ code: 'random_host', vars: { host, evidence: registeredName } });
+
+  // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain
+  // as a service page; in the registered name itself (eni-service.fr) they are often a company's name.
+  const subWord = shortener ? null : loginWordIn(c, labels.slice(0, -1));
+  const loginWord = shortener || subWord ? null : loginWordIn(c, labels.slice(-1));
+  if (subWord) signals.push({ code: 'login_subdomain', vars: { host, domain, evidence: subWord } });
+  else if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
+
+  pathSignals(c, url, host, signals, imitation?.brandId ?? null, shortener !== null);
   if (url.protocol === 'http:' && !schemeless) signals.push({ code: 'http_link', vars: { host } });
   if (url.port && url.port !== '80' && url.port !== '443')
     signals.push({ code: 'unusual_port', vars: { host, evidence: url.port } });
@@ -138,11 +208,31 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   return result(domain, imitation?.brandId ?? null, official);
 }
 
+/**
+ * A well-known kind of domain name as a folder or page of another site (/smbc.co.jp/, /tokyo.ac.jp.htm):
+ * the address shows a name the reader trusts while the site is someone else's. Links carried inside the
+ * path (…/http://example.com/) are not counted.
+ */
+function domainInPath(path: string, host: string): string | null {
+  const segments = path.toLowerCase().split('/');
+  for (const seg of segments) {
+    if (/https?:$/.test(seg)) break;
+    const name = seg.replace(/\.(?:html?|php|aspx?)$/, '');
+    if (!name.includes('.') || name.length > 80) continue;
+    const p = parseDomain(name);
+    if (!p.isIcann || !p.domain || p.domain === name.split('.').slice(-1)[0]) continue;
+    if (!/(?:^|\.)(?:com|net|org|jp|info|biz)$/.test(p.publicSuffix ?? '')) continue;
+    if (host === name || host.endsWith('.' + p.domain)) continue;
+    return name;
+  }
+  return null;
+}
+
 /** Risky top-level domain: the whole public suffix first (com.cn), then its last label (cn). */
 function riskyTldOf(c: Compiled, host: string): 'risky_tld_high' | 'risky_tld' | null {
   const suffix = parseDomain(host).publicSuffix ?? '';
   // Government and academic zones (gov.cn, go.id, ac.uk) are not open to anyone.
-  if (/^(gov|go|govt|gob|gouv|mil|edu|ac|lg)\./.test(suffix)) return null;
+  if (GOV_SUFFIX.test(suffix)) return null;
   const tld = suffix.split('.').pop() ?? '';
   if (c.sets.tldHigh.has(suffix) || c.sets.tldHigh.has(tld)) return 'risky_tld_high';
   if (c.sets.tldMedium.has(suffix) || c.sets.tldMedium.has(tld)) return 'risky_tld';
@@ -170,9 +260,37 @@ function loginWordIn(c: Compiled, labels: string[]): string | null {
   return null;
 }
 
-function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imitated: string | null): void {
+function pathSignals(
+  c: Compiled,
+  url: URL,
+  host: string,
+  signals: Signal[],
+  imitated: string | null,
+  shortened = false,
+): void {
   const rest = (url.pathname + url.search + url.hash).slice(0, 2048).toLowerCase();
   if (rest.length <= 1) return;
+  // A short code as the whole path (/4JaYd, /r/TmIF7q9) is a shortener of the site's own: the real
+  // destination is hidden until the link is opened.
+  if (!shortened && SHORT_CODE.test(url.pathname) && /\d/.test(url.pathname) && /[A-Z]/.test(url.pathname))
+    signals.push({ code: 'short_code_path', vars: { host, evidence: url.pathname.slice(1) } });
+  // A bare token as the whole query (?ufj, ?HGmp5eURh3wC): a mark per recipient or per campaign, as bulk
+  // scam SMS carry; real sites' queries are key=value pairs.
+  if (BARE_QUERY.test(url.search))
+    signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
+  // A machine-made folder right under the site (/9qvkx42b9/…, /48hb535ff0d615b9/): phishing kits make one
+  // per victim or per campaign. Plain hex (hashes, ids) and short codes are left out.
+  const first = url.pathname.split('/')[1] ?? '';
+  if (
+    !shortened &&
+    !signals.some((s) => s.code === 'short_code_path') &&
+    /^[A-Za-z0-9]{6,24}$/.test(first) &&
+    !/^[0-9a-f]+$/i.test(first) &&
+    mixesDigits(first.toLowerCase())
+  )
+    signals.push({ code: 'random_path', vars: { host, evidence: first } });
+  const shownDomain = domainInPath(url.pathname.slice(0, 1024), host);
+  if (shownDomain) signals.push({ code: 'domain_in_path', vars: { host, evidence: shownDomain } });
   let decoded = rest;
   try {
     decoded = decodeURIComponent(rest);
@@ -182,14 +300,25 @@ function pathSignals(c: Compiled, url: URL, host: string, signals: Signal[], imi
   const words = decoded.split(/[^a-z0-9_=-]+/).filter(Boolean);
   const login = words.find((w) => c.loginWords.has(w) || c.loginWords.has(w.replace(/[-_]/g, '')));
   if (login) signals.push({ code: 'login_path', vars: { host, evidence: login } });
-  const kit = c.kitWords.find((k) => decoded.includes(k));
+  // A page placed in a CMS folder; images, documents and feeds there are the site's own files.
+  const kit = ASSET.test(url.pathname) ? undefined : c.kitWords.find((k) => decoded.includes(k));
   if (kit) signals.push({ code: 'kit_path', vars: { host, evidence: kit } });
   if (decoded.includes('@') && /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/.test(decoded))
     signals.push({ code: 'email_in_url', vars: { host } });
   if (!imitated) {
+    // Article slugs (/2015/04/apple-watch-review-…) name brands in passing: only short path parts count,
+    // such as /amazon/, /smbc.co.jp/ or ?rakuten-login.
+    const parts = decoded
+      .split(/[/?&#=]+/)
+      .filter((p) => p && p.split(/[-_.+ ]+/).length <= 4)
+      .map((p) => p.replaceAll('-', ''));
+    // Four-letter names (smbc, aeon) only as a whole word of the path: /smbc/smbcupdate.php.
+    const words4 = new Set(parts.flatMap((p) => p.split(/[^a-z0-9]+/)));
     for (const b of c.brands) {
       const k = b.keywords.find(
-        (kw) => kw.compact.length >= 5 && decoded.replaceAll('-', '').includes(kw.compact),
+        (kw) =>
+          (kw.compact.length >= 5 && parts.some((p) => p.includes(kw.compact))) ||
+          (kw.compact.length === 4 && words4.has(kw.compact)),
       );
       if (k) {
         signals.push({ code: 'brand_in_path', vars: { host, evidence: k.text, target: b.name } });
@@ -322,6 +451,7 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
       for (const k of b.keywords) {
         if (k.compact.length < 4) continue;
         for (const { p, skeleton } of list) {
+          if (paddedName(p, k.compact)) return { brandId: b.id, name: b.name, token: p, exact: false, label };
           if (
             p.length < 4 ||
             (Math.abs(p.length - k.compact.length) > 1 &&
@@ -337,6 +467,18 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
         }
       }
   return null;
+}
+
+/**
+ * A brand name with letters slipped in (amaszon, amazoen, micaerd): every letter of the name in order, the
+ * same first letter, and only a few letters more. Names of six letters or more, so that short words that
+ * happen to contain the letters do not count.
+ */
+function paddedName(p: string, k: string): boolean {
+  if (k.length < 6 || p.length <= k.length || p.length > k.length * 1.6 || p[0] !== k[0]) return false;
+  let j = 0;
+  for (let i = 0; i < p.length && j < k.length; i++) if (p[i] === k[j]) j++;
+  return j === k.length && !p.includes(k);
 }
 
 /** Letters that are easy to misread for each other in a host name. */
@@ -370,8 +512,8 @@ const SIMILAR = new Set([
 /**
  * Is `s` a visual or typing slip of the brand keyword `k`? Allowed: one swap of similar letters (amazom),
  * two neighbours swapped (amzaon), one letter doubled or undoubled (ammazon); for keywords of seven or more
- * letters any single added, removed or changed letter (rakuien, eposcardd). Real words that differ by an
- * arbitrary letter (mobile/ymobile, ucloud/icloud) are not slips.
+ * letters any single added, removed or changed letter but the first (rakuien, eposcardd). Real words that
+ * differ by an arbitrary letter (mobile/ymobile, ucloud/icloud, tmobile/ymobile) are not slips.
  */
 export function typoOf(s: string, k: string): boolean {
   if (s === k) return false;
@@ -380,7 +522,8 @@ export function typoOf(s: string, k: string): boolean {
   if (s.length === k.length) {
     const diff: number[] = [];
     for (let i = 0; i < s.length && diff.length <= 2; i++) if (s[i] !== k[i]) diff.push(i);
-    if (diff.length === 1) return long || SIMILAR.has(s[diff[0]!]! + k[diff[0]!]!);
+    // A different first letter makes a different word (tmobile, ymobile): only a misread letter counts there.
+    if (diff.length === 1) return (long && diff[0] !== 0) || SIMILAR.has(s[diff[0]!]! + k[diff[0]!]!);
     return (
       diff.length === 2 &&
       diff[1] === diff[0]! + 1 &&
@@ -396,7 +539,7 @@ export function typoOf(s: string, k: string): boolean {
     const besideSimilar = [longer[i - 1], longer[i + 1]].some(
       (n) => n !== undefined && (n === ch || SIMILAR.has(ch + n)),
     );
-    if (long || besideSimilar) return true;
+    if ((long && i > 0) || besideSimilar) return true;
   }
   return false;
 }
@@ -435,12 +578,29 @@ export function looksRandom(c: Compiled, label: string, strict = false): boolean
       // Registered names are often brandable coinages (github, qiita) that no word list knows: for them,
       // unusual spelling counts only together with an unusual build.
       if (
-        strict
+        (strict
           ? score < strictThreshold && oddShape(run)
-          : score < strictThreshold || (score < threshold && oddShape(run))
+          : score < strictThreshold || (score < threshold && oddShape(run))) &&
+        !twoWords(c, run)
       )
         return true;
     }
+  }
+  return false;
+}
+
+/**
+ * Two word-like halves glued together (techblog, paylater, kinoshita-kogyo's "kogyoshop"): the seam is what
+ * looks unusual, not the words. Machine-made names have no such split.
+ */
+function twoWords(c: Compiled, run: string): boolean {
+  if (run.length < 6 || run.length > 30) return false;
+  const { model, threshold } = c.hostModel;
+  for (let i = 3; i <= run.length - 3; i++) {
+    const a = run.slice(0, i);
+    const b = run.slice(i);
+    if (model.score(a) >= threshold && model.score(b) >= threshold && !oddShape(a) && !oddShape(b))
+      return true;
   }
   return false;
 }

@@ -17,6 +17,8 @@ export interface ScoreInput {
   otpNotice: boolean;
   namedRecipient: boolean;
   isMail: boolean;
+  /** Registrable domain of a link that is not official: without other signs the verdict is unknown, not low. */
+  unverifiedDomain?: string | null;
 }
 
 const RISK_ORDER: Risk[] = ['high', 'medium', 'low', 'unknown'];
@@ -39,13 +41,16 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
   const points = Math.round(value);
 
   let risk: Risk;
-  if (!input.hasContent) risk = 'unknown';
+  // Green needs positive grounds: a link the bot cannot vouch for leaves the verdict open (判定できません).
+  const unverified = input.hasContent && points < rules.thresholds.medium && !!input.unverifiedDomain;
+  if (!input.hasContent || unverified) risk = 'unknown';
   else if (points >= rules.thresholds.high) risk = 'high';
   else if (points >= rules.thresholds.medium) risk = 'medium';
   else risk = 'low';
 
   const signals = [...unique.values()];
-  if (risk === 'unknown') signals.unshift({ code: 'no_content', vars: {} });
+  if (!input.hasContent) signals.unshift({ code: 'no_content', vars: {} });
+  if (unverified) signals.push({ code: 'unverified_site', vars: { domain: input.unverifiedDomain! } });
   const reasons: Reason[] = signals
     .map((s) => ({ s, rule: rules.signals[s.code]! }))
     .sort(
@@ -62,14 +67,14 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
 
   return {
     risk,
-    score: risk === 'unknown' ? 0 : points,
+    score: input.hasContent ? points : 0,
     brand: input.brand ? { id: input.brand.id, name: input.brand.name } : null,
     scenario: input.scenario,
     reasons,
     urls: input.urls,
     emails: input.emails,
     phones: input.phones,
-    advice: advice(c, risk, input),
+    advice: advice(c, risk, input, unverified),
   };
 }
 
@@ -82,10 +87,11 @@ function render(c: Compiled, template: string, s: Signal, brand: CompiledBrand |
   return template.replace(/\{(\w+)\}/g, (_, key: string) => vars[key] ?? '');
 }
 
-function advice(c: Compiled, risk: Risk, input: ScoreInput): string[] {
+function advice(c: Compiled, risk: Risk, input: ScoreInput, unverified: boolean): string[] {
   const a = c.rules.advice;
   const brandCheck = input.brand?.rule.official_check?.text ?? a.generic_check;
-  const lines = a.by_risk[risk].map((line) =>
+  const base = unverified ? (a.unverified_site ?? ['{brand_check}']) : a.by_risk[risk];
+  const lines = base.map((line) =>
     line.replace('{brand_check}', brandCheck).replaceAll('{brand}', input.brand?.name ?? ''),
   );
   if (RISK_ORDER.indexOf(risk) <= 1) {

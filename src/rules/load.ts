@@ -12,6 +12,7 @@ import {
   DomainsFile,
   LanguageFile,
   HostModelFile,
+  HostListsFile,
   LexiconFile,
   ScoringFile,
   type ContactRule,
@@ -80,6 +81,7 @@ export function loadRules(dir = DEFAULT_RULES_DIR): RuleSet {
   return {
     brands,
     domains: readRuleFile(dir, 'domains.yaml', DomainsFile),
+    hostLists: readRuleFile(dir, 'hosts/sublime.yaml', HostListsFile),
     lexicon,
     scoring,
     language: readRuleFile(dir, 'language.yaml', LanguageFile),

@@ -76,9 +76,11 @@ export type BrandRule = z.infer<typeof Brand>;
 const hostList = z.array(hostName);
 export const DomainsFile = z.strictObject({
   risky_tlds: z.strictObject({ high: z.array(z.string()), medium: z.array(z.string()) }),
+  government_zones: hostList,
   shorteners: hostList,
   dynamic_dns: hostList,
   free_hosting: hostList,
+  blog_hosting: hostList,
   shared_paths: hostList,
   translate_proxies: hostList,
   common_labels: z.array(z.string()),
@@ -87,6 +89,16 @@ export const DomainsFile = z.strictObject({
   login_host_words: z.array(z.string().regex(/^[a-z0-9]{4,}$/)),
   free_mail: hostList,
   word_pieces: z.array(z.string().regex(/^[a-z0-9]+$/)),
+});
+
+// ---- hosts/sublime.yaml (lists of services anyone can use, from sublime-security/static-files) ----
+export const HostListsFile = z.strictObject({
+  free_subdomain: hostList,
+  shorteners: hostList,
+  file_hosts: hostList,
+  site_builders: hostList,
+  link_pages: hostList,
+  click_tracking: hostList,
 });
 
 // ---- data/host-letter-model.json (built by scripts/build-host-model.ts) ----
@@ -162,6 +174,8 @@ export const AdviceFile = z.strictObject({
     unknown: z.array(z.string()),
   }),
   generic_check: z.string(),
+  /** For a link the bot cannot vouch for (risk unknown with unverified_site). */
+  unverified_site: z.array(z.string()).optional(),
   by_scenario: z.record(z.string(), z.string()),
   mail_checklist: z.string(),
 });
@@ -176,6 +190,8 @@ export type AdviceRules = z.infer<typeof AdviceFile>;
 export interface RuleSet {
   brands: BrandRule[];
   domains: DomainsRules;
+  /** rules/hosts/sublime.yaml */
+  hostLists: z.infer<typeof HostListsFile>;
   lexicon: LexiconRules;
   scoring: ScoringRules;
   language: LanguageRules;

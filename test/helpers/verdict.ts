@@ -72,7 +72,10 @@ export function expectContract(v: Verdict): void {
   if (!parsed.success) throw new Error(`verdict does not match CONTRACT §2: ${parsed.error.message}`);
 
   const { thresholds } = scoring;
-  if (v.risk === 'unknown') {
+  if (v.risk === 'unknown' && v.reasons.some((r) => r.code === 'unverified_site')) {
+    // A link the bot cannot vouch for, with too little against it to warn (see rules/scoring.yaml).
+    expect(v.score).toBeLessThan(thresholds.medium);
+  } else if (v.risk === 'unknown') {
     expect(v.score).toBe(0);
     expect(v.reasons.map((r) => r.code)).toContain('no_content');
   } else {
@@ -105,8 +108,9 @@ export function expectContract(v: Verdict): void {
     expect(a, a).toMatch(JAPANESE);
   }
   for (const u of v.urls) {
+    // Official: a brand's domain (official_link) or a zone only public bodies can use (government_domain).
     expect(u.official, `official link has only the official_link code: ${u.url}`).toBe(
-      u.codes.length === 1 && u.codes[0] === 'official_link',
+      u.codes.length === 1 && (u.codes[0] === 'official_link' || u.codes[0] === 'government_domain'),
     );
   }
 }
