@@ -19,7 +19,19 @@ export function createLineSender(api: LineApi, log: Logger): Sender {
       try {
         await api.reply(target.replyToken, safe);
         return 'replied';
-      } catch (err) {
+      } catch (first) {
+        let err = first;
+        if (isRefusedBody(err) && safe.length > 0) {
+          // LINE refused what we built (e.g. a link scheme a channel does not take): a refused request
+          // leaves the token unused, so the verdict's gist still goes out as one plain text.
+          l.error({ err }, 'LINE refused the answer; sending its first line only');
+          try {
+            await api.reply(target.replyToken, [gistOf(safe)]);
+            return 'replied';
+          } catch (again) {
+            err = again;
+          }
+        }
         if (!isInvalidReplyToken(err)) {
           l.error({ err }, 'reply failed');
           return 'failed';
@@ -67,14 +79,26 @@ function withinLimits(messages: Message[], l: Logger): Message[] {
   const problems = checkMessages(messages);
   if (!problems.length) return messages;
   l.error({ problems }, 'answer exceeds LINE limits; sending its first line only');
+  return gistText(messages) ? [gistOf(messages)] : messages;
+}
+
+/** A 400 that is not about the token: LINE found fault with the messages themselves. */
+function isRefusedBody(err: unknown): boolean {
+  return err instanceof LineApiError && err.status === 400 && !isInvalidReplyToken(err);
+}
+
+function gistText(messages: Message[]): string {
   const first = messages[0];
-  const gist =
-    first?.type === 'flex'
-      ? (first as messagingApi.FlexMessage).altText
-      : first?.type === 'text'
-        ? (first as messagingApi.TextMessage).text
-        : '';
-  return gist ? [text(gist)] : messages;
+  return first?.type === 'flex'
+    ? (first as messagingApi.FlexMessage).altText
+    : first?.type === 'text'
+      ? (first as messagingApi.TextMessage).text
+      : '';
+}
+
+/** The answer's first line (the verdict's altText) as one text that LINE always takes. */
+function gistOf(messages: Message[]): Message {
+  return text(gistText(messages) || 'うまくお返事できませんでした。お手数ですが、もう一度送ってください。');
 }
 
 /** A name-based UUID (RFC 9562 version 5 layout) of the webhook event id: the same id, the same key. */

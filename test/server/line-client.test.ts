@@ -103,4 +103,20 @@ describe('LINE client', () => {
     expect(call!.body).toEqual({ replyToken: 'rt-6', messages: [{ type: 'text', text: altText }] });
     expect(logs.join('')).toContain('exceeds LINE limits');
   });
+  it('when LINE refuses the answer itself (e.g. a link scheme the channel does not take), the verdict still goes out as text', async () => {
+    const sender = createLineSender(api, createLogger('silent'));
+    const altText = '【危険】Amazonを名乗る、詐欺の可能性が高いメッセージです。';
+    const card = { type: 'flex' as const, altText, contents: { type: 'bubble' as const } };
+    const report = { type: 'flex' as const, altText: '報告する', contents: { type: 'bubble' as const } };
+    fake.script('reply', { status: 400, body: { message: 'The request body has 1 error(s)' } });
+    const delivery = await sender.reply(
+      { eventId: 'E2', replyToken: 'rt-7', chat: { type: 'user', id: 'U1' } },
+      [card, report],
+    );
+    expect(delivery).toBe('replied');
+    const calls = fake.callsTo('reply');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.body).toEqual({ replyToken: 'rt-7', messages: [{ type: 'text', text: altText }] });
+    expect(fake.callsTo('push')).toHaveLength(0);
+  });
 });
