@@ -68,7 +68,10 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
   if (scenario === 'refund' && signals.some((s) => s.code === 'tax_topic')) scenario = 'tax_refund';
 
   // Addressee: an email address or nothing in front of 様 gives the template away.
-  const emailName = /([a-z0-9._%+*-]+@[a-z0-9.-]+\.[a-z]{2,})\s*(?:様|さま|殿)/i.exec(original);
+  // The look-behind starts the address only where a run of address characters starts: linear time.
+  const emailName = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]+@[a-z0-9.-]+\.[a-z]{2,})\s*(?:様|さま|殿)/i.exec(
+    original,
+  );
   if (emailName) signals.push({ code: 'email_as_name', vars: { evidence: emailName[1]! } });
   else if (/(?:^|\n)[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(original))
     signals.push({ code: 'empty_name', vars: {} });

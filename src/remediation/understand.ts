@@ -112,7 +112,8 @@ function navKey(s: string): string {
 export function looksForwarded(m: IntentMatcher, text: string): boolean {
   const t = text.normalize('NFKC');
   if (t.length > 200 || t.split('\n').length > 6) return true;
-  if (/https?:|www\.|@|[a-z0-9-]+\.(?:[a-z]{2,})(?:\/|\b)/i.test(t)) return true;
+  // The look-behind starts a host only where a run of its characters starts: linear time.
+  if (/https?:|www\.|@|(?<![a-z0-9-])[a-z0-9-]+\.(?:[a-z]{2,})(?:\/|\b)/i.test(t)) return true;
   const digits = t.replace(/[^\d]/g, '');
   if (/\d{2,4}-\d{2,4}-\d{3,4}/.test(t) || digits.length >= 10) return true;
   return m.forwarded.some((w) => t.includes(w));
