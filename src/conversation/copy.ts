@@ -64,6 +64,7 @@ export const RepliesFile = z.object({
     mail_subject: line,
     uncertain: noAllClear,
     check_reading: noAllClear,
+    image_cut: noAllClear,
   }),
   buttons: z.object({
     help: button,
@@ -95,6 +96,7 @@ export const RepliesFile = z.object({
     file_unsupported: Answer,
     file_too_large: Answer,
     file_unreadable: Answer,
+    mail_timeout: Answer,
     empty: Answer,
     mention_only: Answer,
     internal_error: Answer,

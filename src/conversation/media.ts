@@ -136,6 +136,7 @@ async function judgeImage(
     qr: reading.qr.length,
     urlPasses: reading.urlPasses,
     dark: reading.dark,
+    cut: reading.cut,
   });
   const body = [joinParagraphs(reading.lines), ...reading.qr].join('\n').trim();
   const verdict = (await deps.detector).analyze(body);
@@ -172,19 +173,24 @@ async function judgeFile(
       body = mail.text;
       links = mail.links;
       summary = [];
-      if (mail.from) summary.push(fill(m.mail_from, { from: clip(defangText(mail.from), 80) }));
-      if (mail.subject) summary.push(fill(m.mail_subject, { subject: clip(defangText(mail.subject), 80) }));
+      // Cut first, then defang: a header can be kilobytes long.
+      if (mail.from) summary.push(fill(m.mail_from, { from: defangText(clip(mail.from, 80)) }));
+      if (mail.subject) summary.push(fill(m.mail_subject, { subject: defangText(clip(mail.subject, 80)) }));
       note.file = 'mail';
       // The body only: the header lines hold the person's own address (To).
       const text = body.slice(body.indexOf('\n\n') + 2);
       report = { kind: 'mail', text, from: mail.from, subject: mail.subject };
     } else {
-      body = asText.replace(/\r\n?/g, '\n').trim().slice(0, 20_000);
+      body = asText.slice(0, 40_000).replace(/\r\n?/g, '\n').trim().slice(0, 20_000);
       summary = [`${m.read_heading}：`, `「${excerpt(body.split('\n'))}」`];
     }
   } catch (err) {
-    if (err instanceof MailError)
+    if (err instanceof MailError) {
+      if (err.kind === 'too_large')
+        return answer(copy, copy.answers.file_too_large, { ...note, mail: err.kind });
+      if (err.kind === 'timeout') return answer(copy, copy.answers.mail_timeout, { ...note, mail: err.kind });
       return answer(copy, copy.answers.file_unreadable, { ...note, unreadable: true });
+    }
     throw err;
   }
   const verdict = (await deps.detector).analyze(body, { links });
@@ -212,9 +218,10 @@ function imageSummary(copy: Copy, v: Verdict, r: ScreenshotReading): string {
   const links = linksBlock(copy, v, r.qr);
   if (links) parts.push(links);
   const qrTexts = r.qr.filter((q) => !/^https?:\/\//i.test(q.trim()));
-  if (qrTexts.length) parts.push(`${m.qr_text}：\n「${clip(defangText(qrTexts.join(' ')), 100)}」`);
+  if (qrTexts.length) parts.push(`${m.qr_text}：\n「${defangText(clip(qrTexts.join(' '), 100))}」`);
   const uncertain = v.urls.some((u) => r.uncertainHosts.includes(u.host));
-  parts.push(uncertain ? `${m.uncertain}\n${m.check_reading}` : m.check_reading);
+  const notes = [...(r.cut ? [m.image_cut] : []), ...(uncertain ? [m.uncertain] : []), m.check_reading];
+  parts.push(notes.join('\n'));
   return parts.join('\n\n');
 }
 

@@ -17,11 +17,88 @@ export interface MailReading {
 /** A mail body longer than this is cut (the detector reads 30,000 characters, headers included). */
 const MAX_BODY = 20_000;
 
+/** Parsing a mail (postal-mime, the HTML part) is given up after this long. */
+export const MAIL_TIMEOUT_MS = 5000;
+
+/** unreadable: not a mail. too_large: over MAX_MAIL_BYTES. timeout: over MAIL_TIMEOUT_MS. */
+export type MailProblem = 'unreadable' | 'too_large' | 'timeout';
+
 export class MailError extends Error {
-  constructor(message: string) {
+  readonly kind: MailProblem;
+  constructor(message: string, kind: MailProblem = 'unreadable') {
     super(message);
     this.name = 'MailError';
+    this.kind = kind;
   }
+}
+
+/** One header (with its folded lines) kept at most, in bytes: a subject is a few hundred. */
+export const MAX_HEADER_BYTES = 2048;
+/** The header block kept whole up to this many bytes; past it, only the headers read here and MIME's,
+ * up to twice as many; nothing after that. */
+const MAX_HEADER_BLOCK = 64 * 1024;
+const KEPT_LATE =
+  /^(?:from|subject|reply-to|return-path|to|message-id|authentication-results|content-[\w-]+|mime-version):/i;
+/** Larger files are not parsed (the download limit is 10 MB; the simulator's upload 8 MB). */
+export const MAX_MAIL_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The mail with every header cut to MAX_HEADER_BYTES before postal-mime sees it: its decoding of encoded
+ * words takes time growing with the square of a header's length (a 400 KB subject 0.7 s, 1.7 MB 12 s).
+ * A long header is cut at the last space before the limit, so encoded words stay whole. The body is
+ * left as it is.
+ */
+export function cutHeaders(bytes: Buffer): Buffer {
+  let end = bytes.indexOf('\n\n');
+  const crlf = bytes.indexOf('\r\n\r\n');
+  if (crlf >= 0 && (end < 0 || crlf < end)) end = crlf;
+  const headEnd = end < 0 ? bytes.length : end;
+  const out: Buffer[] = [];
+  let kept = 0;
+  let header: Buffer[] = [];
+  let size = 0;
+  const flush = () => {
+    if (header.length === 0) return;
+    const first = header[0]!;
+    const late = kept > MAX_HEADER_BLOCK && kept <= 2 * MAX_HEADER_BLOCK;
+    if (kept <= MAX_HEADER_BLOCK || (late && KEPT_LATE.test(first.subarray(0, 40).toString('latin1')))) {
+      out.push(...header);
+      kept += Math.min(size, MAX_HEADER_BYTES);
+    }
+    header = [];
+    size = 0;
+  };
+  for (let at = 0; at < headEnd;) {
+    let nl = bytes.indexOf(0x0a, at);
+    if (nl < 0 || nl >= headEnd) nl = headEnd - 1;
+    const line = bytes.subarray(at, nl + 1);
+    at = nl + 1;
+    const folded = line[0] === 0x20 || line[0] === 0x09;
+    if (!folded) flush();
+    if (size >= MAX_HEADER_BYTES) continue;
+    const room = MAX_HEADER_BYTES - size;
+    if (line.length <= room) {
+      header.push(line);
+      size += line.length;
+    } else {
+      header.push(cutLine(line, room));
+      size = MAX_HEADER_BYTES;
+    }
+  }
+  flush();
+  if (out.length === 0) return bytes;
+  return Buffer.concat([...out, bytes.subarray(headEnd)]);
+}
+
+/** A header line cut to `room` bytes at its last space or tab, ending with a line break. */
+function cutLine(line: Buffer, room: number): Buffer {
+  let cut = room;
+  for (let i = room - 1; i > 0; i--)
+    if (line[i] === 0x20 || line[i] === 0x09) {
+      cut = i;
+      break;
+    }
+  return Buffer.concat([line.subarray(0, cut), Buffer.from('\r\n')]);
 }
 
 /** Does this file look like a mail (headers first)? Plain text files are read as text instead. */
@@ -34,14 +111,34 @@ export function looksLikeMail(head: string): boolean {
   );
 }
 
-export async function readMailFile(bytes: Buffer): Promise<MailReading> {
+/**
+ * Reads a mail file within `timeoutMs`. The limit is a promise race: it answers the person when parsing
+ * takes too long, while the inputs are cut so that parsing never comes near it (see cutHeaders).
+ */
+export async function readMailFile(bytes: Buffer, timeoutMs = MAIL_TIMEOUT_MS): Promise<MailReading> {
+  if (bytes.length > MAX_MAIL_BYTES) throw new MailError('mail file too large', 'too_large');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new MailError(`reading the mail took longer than ${timeoutMs} ms`, 'timeout')),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([parseMail(bytes), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function parseMail(bytes: Buffer): Promise<MailReading> {
   let mail: Email;
   try {
-    mail = await PostalMime.parse(bytes, { attachmentEncoding: 'arraybuffer' });
+    mail = await PostalMime.parse(cutHeaders(bytes), { attachmentEncoding: 'arraybuffer' });
     // Forwarded "as attachment": the mail inside is the one to check.
     const inner = mail.attachments.find((a) => a.mimeType === 'message/rfc822');
     if (inner && !mail.text?.trim() && !mail.html?.trim())
-      mail = await PostalMime.parse(inner.content as ArrayBuffer);
+      mail = await PostalMime.parse(cutHeaders(Buffer.from(inner.content as ArrayBuffer)));
   } catch (err) {
     throw new MailError(`not a readable mail: ${(err as Error).message}`);
   }
@@ -71,7 +168,11 @@ export async function readMailFile(bytes: Buffer): Promise<MailReading> {
     body = h.text;
     links = h.links;
   }
-  body = body.replace(/\r\n?/g, '\n').trim().slice(0, MAX_BODY);
+  body = body
+    .slice(0, MAX_BODY * 2)
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .slice(0, MAX_BODY);
   if (!from && !mail.subject && body === '') throw new MailError('no headers and no body');
   return {
     text: `${lines.join('\n')}\n\n${body}`,

@@ -28,6 +28,8 @@ export interface PreparedImage {
   photo: boolean;
   /** Next to nothing drawn (a blank screen): there is nothing for OCR to read. */
   blank: boolean;
+  /** A very tall picture (a long scroll capture): only its top was read (MAX_HEIGHT after scaling). */
+  cut: boolean;
   width: number;
   height: number;
 }
@@ -50,6 +52,16 @@ export interface PrepareOptions {
 
 /** Larger than any phone screenshot (a 4K-by-4K photo is 16 Mpx); beyond it sharp refuses the file. */
 export const MAX_PIXELS = 40_000_000;
+/**
+ * Height read at most, after scaling: three phone screens. A taller picture is cut and its top read (the
+ * reply says so). With the width at most MAX_WIDTH, what OCR gets is at most 1600 × 7000 = 11.2 Mpx,
+ * whatever came in: a 450×88,000 picture scaled up 2× both ways had been 158 Mpx, over 1 GB.
+ */
+export const MAX_HEIGHT = 7000;
+/** The QR decoder's copy is scaled down to at most this many pixels (RGBA: 4 bytes each). */
+export const MAX_QR_PIXELS = 4_000_000;
+/** libvips gives up on one picture after this long (sharp's timeout), so no picture holds a slot. */
+const SHARP_SECONDS = 10;
 /** Pictures narrower than this are scaled up: letters under ~20 px tall are read badly. */
 const MIN_WIDTH = 900;
 /** Wider pictures (tablets, photos) are scaled down: more pixels only cost time. */
@@ -73,7 +85,12 @@ export async function prepareImage(bytes: Buffer, o: PrepareOptions = {}): Promi
   let width: number;
   let height: number;
   try {
-    base = sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error', animated: false }).rotate();
+    base = sharp(bytes, {
+      limitInputPixels: MAX_PIXELS,
+      failOn: 'error',
+      animated: false,
+      sequentialRead: true,
+    }).rotate();
     const meta = await base.metadata();
     if (!meta.width || !meta.height) throw new Error('no size');
     // EXIF orientations 5–8 swap the sides.
@@ -85,16 +102,28 @@ export async function prepareImage(bytes: Buffer, o: PrepareOptions = {}): Promi
     if (/pixel limit/i.test(msg)) throw new ImageError('too_many_pixels', 'picture has too many pixels');
     throw new ImageError('unsupported', 'picture cannot be decoded');
   }
+  // The scale is decided first, then the height cut, so every limit holds for the pixels produced.
   const scale =
     width < MIN_WIDTH ? Math.min(2, MIN_WIDTH / width) : width > MAX_WIDTH ? MAX_WIDTH / width : 1;
-  const w = Math.round(width * scale);
-  const h = Math.round(height * scale);
+  const srcHeight = Math.min(height, Math.max(1, Math.floor(MAX_HEIGHT / scale)));
+  const cut = srcHeight < height;
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(srcHeight * scale));
+  const qrScale = Math.min(1, Math.sqrt(MAX_QR_PIXELS / (w * h)));
   try {
-    const flat = base.clone().flatten({ background: '#ffffff' });
-    const sized = scale === 1 ? flat : flat.resize(w, h, { kernel: 'lanczos3' });
+    let top = base.clone();
+    if (cut) top = top.extract({ left: 0, top: 0, width, height: srcHeight });
+    const flat = top.flatten({ background: '#ffffff' }).timeout({ seconds: SHARP_SECONDS });
+    const sized = scale === 1 ? flat.clone() : flat.clone().resize(w, h, { kernel: 'lanczos3' });
+    const forQr =
+      scale === 1 && qrScale === 1
+        ? flat.clone()
+        : flat.clone().resize(Math.max(1, Math.round(w * qrScale)), Math.max(1, Math.round(h * qrScale)), {
+            kernel: 'lanczos3',
+          });
     const [gray, rgba] = await Promise.all([
-      sized.clone().grayscale().raw().toBuffer({ resolveWithObject: true }),
-      sized.clone().ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
+      sized.grayscale().raw().toBuffer({ resolveWithObject: true }),
+      forQr.ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
     ]);
     let g: Gray = { data: gray.data, width: gray.info.width, height: gray.info.height };
     const dark = mean(g.data) < DARK_MEAN;
@@ -111,6 +140,7 @@ export async function prepareImage(bytes: Buffer, o: PrepareOptions = {}): Promi
       dark,
       photo,
       blank: inked(g.data) < BLANK_INK,
+      cut,
       width: g.width,
       height: g.height,
     };

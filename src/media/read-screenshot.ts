@@ -1,7 +1,9 @@
 // A screenshot (or any picture) to text the detector can judge: the Japanese pass reads the whole
 // picture; every line holding a link is read again by the English worker (single line, link characters
 // only), which reads links far more exactly (research notes: 71 % → 97 % of links exact); QR codes are
-// decoded at the same time on the main thread. Never logs what was read.
+// decoded at the same time on the main thread. Decoding, QR and OCR all run inside one job of the OCR
+// pool, so its cap on jobs at once and its time limit hold for the whole picture, not only tesseract.
+// Never logs what was read.
 import type { Line, Page, Word as TesseractWord } from 'tesseract.js';
 import {
   ambiguousHost,
@@ -13,8 +15,15 @@ import {
   type ReadLine,
   type TextLine,
 } from './ocr-text.ts';
-import type { OcrPool } from './ocr-pool.ts';
-import { cropRegion, prepareImage, toPgm, type Gray, type PrepareOptions } from './prepare-image.ts';
+import type { OcrPool, OcrWorkers } from './ocr-pool.ts';
+import {
+  cropRegion,
+  prepareImage,
+  toPgm,
+  type Gray,
+  type PreparedImage,
+  type PrepareOptions,
+} from './prepare-image.ts';
 import { decodeQr } from './qr.ts';
 
 export interface ScreenshotReading {
@@ -27,6 +36,8 @@ export interface ScreenshotReading {
   /** Lines read again by the English pass. */
   urlPasses: number;
   dark: boolean;
+  /** A very tall picture: only its top was read (prepare-image.ts MAX_HEIGHT). */
+  cut: boolean;
   ms: { prepare: number; ocr: number; qr: number };
 }
 
@@ -48,39 +59,20 @@ export async function readScreenshot(
   o: ReadOptions = {},
 ): Promise<ScreenshotReading> {
   const t0 = performance.now();
-  const img = await prepareImage(bytes, o);
-  const t1 = performance.now();
+  let t1 = t0;
   let qrMs = 0;
-  const qr = decodeQr(img.rgba).then(
-    (texts) => {
-      qrMs = performance.now() - t1;
-      return texts;
-    },
-    () => [] as string[],
-  );
   const ocr = await pool.run(async (w) => {
-    // Nothing drawn: tesseract would only print its empty-page statistics.
-    if (img.blank) return { lines: [], urlPasses: 0, uncertain: new Set<string>() };
-    const page = (await w.jpn.recognize(toPgm(img.ocr), {}, { text: true, blocks: true })).data;
-    const lines = linesOf(page, img.photo ? MIN_PHOTO_LINE_CONFIDENCE : MIN_LINE_CONFIDENCE);
-    const regions = o.urlPass === false ? [] : urlRegions(lines).slice(0, MAX_URL_PASSES);
-    const uncertain = new Set<string>();
-    for (const r of regions) {
-      const crop = await cropRegion(img.ocr, r.box).catch(() => null);
-      if (!crop) continue;
-      const eng = (await w.eng.recognize(crop)).data.text.replace(/\s+/g, '');
-      const jpnReading = r.words.map((x) => x.text).join('');
-      const chosen = betterReading(jpnReading, eng);
-      const hj = hostOf(jpnReading);
-      const he = hostOf(eng);
-      if (hj && he && confusableReadings(hj, he)) uncertain.add(he.toLowerCase());
-      const hc = hostOf(chosen);
-      if (hc && ambiguousHost(hc)) uncertain.add(hc.toLowerCase());
-      // The link's words become one word: the reading chosen.
-      r.words[0]!.text = chosen;
-      for (const x of r.words.slice(1)) x.text = '';
-    }
-    return { lines, urlPasses: regions.length, uncertain };
+    const img = await prepareImage(bytes, o);
+    t1 = performance.now();
+    const qr = decodeQr(img.rgba).then(
+      (texts) => {
+        qrMs = performance.now() - t1;
+        return texts;
+      },
+      () => [] as string[],
+    );
+    const read = await readLines(img, w, o);
+    return { ...read, qr: await qr, dark: img.dark, cut: img.cut };
   });
   const t2 = performance.now();
   const textLines: TextLine[] = ocr.lines.map((l) => ({
@@ -93,12 +85,43 @@ export async function readScreenshot(
   }));
   return {
     lines: normalizeOcrLines(textLines),
-    qr: await qr,
+    qr: ocr.qr,
     uncertainHosts: [...ocr.uncertain],
     urlPasses: ocr.urlPasses,
-    dark: img.dark,
+    dark: ocr.dark,
+    cut: ocr.cut,
     ms: { prepare: t1 - t0, ocr: t2 - t1, qr: qrMs },
   };
+}
+
+/** The Japanese pass over the whole picture, then the English one over each line holding a link. */
+async function readLines(
+  img: PreparedImage,
+  w: OcrWorkers,
+  o: ReadOptions,
+): Promise<{ lines: OcrLine[]; urlPasses: number; uncertain: Set<string> }> {
+  // Nothing drawn: tesseract would only print its empty-page statistics.
+  if (img.blank) return { lines: [], urlPasses: 0, uncertain: new Set<string>() };
+  const page = (await w.jpn.recognize(toPgm(img.ocr), {}, { text: true, blocks: true })).data;
+  const lines = linesOf(page, img.photo ? MIN_PHOTO_LINE_CONFIDENCE : MIN_LINE_CONFIDENCE);
+  const regions = o.urlPass === false ? [] : urlRegions(lines).slice(0, MAX_URL_PASSES);
+  const uncertain = new Set<string>();
+  for (const r of regions) {
+    const crop = await cropRegion(img.ocr, r.box).catch(() => null);
+    if (!crop) continue;
+    const eng = (await w.eng.recognize(crop)).data.text.replace(/\s+/g, '');
+    const jpnReading = r.words.map((x) => x.text).join('');
+    const chosen = betterReading(jpnReading, eng);
+    const hj = hostOf(jpnReading);
+    const he = hostOf(eng);
+    if (hj && he && confusableReadings(hj, he)) uncertain.add(he.toLowerCase());
+    const hc = hostOf(chosen);
+    if (hc && ambiguousHost(hc)) uncertain.add(hc.toLowerCase());
+    // The link's words become one word: the reading chosen.
+    r.words[0]!.text = chosen;
+    for (const x of r.words.slice(1)) x.text = '';
+  }
+  return { lines, urlPasses: regions.length, uncertain };
 }
 
 interface Word {
