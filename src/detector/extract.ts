@@ -67,7 +67,8 @@ const LIMITS = { urls: 100, emails: 50, phones: 50 };
 /** Characters that may appear in a written link (printable ASCII) plus the marks sources use to hide parts. */
 const URL_CHAR = /[\x21-\x7e●○〇◯◎■□×…]/;
 const MASK_CHAR = /[~*●○〇◯◎■□×…]|\.{3,}|^x{3,}$|^[^\p{L}\p{N}_-]+$/iu;
-const TRAILING_PUNCT = /[.,;:!?'"`>]+$/;
+// Look-behinds here and below start a run only where it starts: linear time on any text (issue 15).
+const TRAILING_PUNCT = /(?<![.,;:!?'"`>])[.,;:!?'"`>]+$/;
 const SCHEME = /(?<![a-z0-9])(h?ttps?|ftp):\/\//gi;
 const CONTINUES = /[-._/?=&%#~:+]$/;
 
@@ -152,7 +153,7 @@ export function extract(original: string): Extracted {
   const emails: FoundEmail[] = [];
   const emailRe = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]{1,64})@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
   for (const m of chars.join('').matchAll(emailRe)) {
-    const domain = m[2]!.toLowerCase().replace(/\.+$/, '');
+    const domain = m[2]!.toLowerCase().replace(/(?<!\.)\.+$/, '');
     const address = `${m[1]}@${domain}`;
     blank(m.index, m.index + m[0].length);
     if (!parseDomain(domain).isIcann && !parseDomain(domain).domain) continue;
@@ -264,8 +265,8 @@ function trimUrl(raw: string): string {
     prev = raw;
     raw = raw
       .replace(TRAILING_PUNCT, '')
-      .replace(/[([{]+$/, '')
-      .replace(/(?:\(\)|\[\]|\{\})+$/, '');
+      .replace(/(?<![([{])[([{]+$/, '')
+      .replace(/(?<!\(\)|\[\]|\{\})(?:\(\)|\[\]|\{\})+$/, '');
     for (const [open, close] of [
       ['(', ')'],
       ['[', ']'],

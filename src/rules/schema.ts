@@ -333,10 +333,10 @@ const stepText = z
   .string()
   .trim()
   .min(5)
-  .refine((s) => !/https?:|www\.|@|[a-z0-9-]+\.(?:jp|com|net|org|go|co)\b/i.test(s), {
+  .refine((s) => !/https?:|www\.|@|(?<![a-z0-9-])[a-z0-9-]+\.(?:jp|com|net|org|go|co)\b/i.test(s), {
     message: 'links, domains and mail addresses come from contacts.yaml or brands.yaml placeholders',
   })
-  .refine((s) => !/\d{3}|#\d|\d-\d/.test(s.replace(/\{[^}]*\}/g, '')), {
+  .refine((s) => !/\d{3}|#\d|\d-\d/.test(s.replace(/\{[^{}]*\}/g, '')), {
     message: 'phone numbers come from contacts.yaml placeholders ({phone:id})',
   })
   .refine((s) => !/安全です|安心です|問題ありません/.test(s), { message: 'must not say 安全です' });
