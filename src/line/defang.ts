@@ -44,9 +44,14 @@ function defangUrls(text: string): string {
         break;
       }
     }
+    if (start < 0) {
+      from = sep + 1;
+      continue;
+    }
+    // Only now the rest: scanning it for every "://" of "://://…" would be quadratic.
     let end = sep + 3;
     while (end < text.length && !URL_STOP.has(text[end]!) && !SPACE.test(text[end]!)) end++;
-    if (start < 0 || end === sep + 3) {
+    if (end === sep + 3) {
       from = sep + 1;
       continue;
     }

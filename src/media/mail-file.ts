@@ -98,6 +98,8 @@ function cutLine(line: Buffer, room: number): Buffer {
       cut = i;
       break;
     }
+  // Never inside a UTF-8 sequence (continuation bytes are 10xxxxxx).
+  while (cut > 0 && (line[cut]! & 0xc0) === 0x80) cut--;
   return Buffer.concat([line.subarray(0, cut), Buffer.from('\r\n')]);
 }
 
