@@ -1,0 +1,114 @@
+// Hostile inputs of issue 15, made as the tests and the benchmark run (never checked in): mail files
+// whose headers or HTML are built to make a careless parser take time growing with the square of
+// their size, and a tall white picture that a careless scaler turns into a gigabyte.
+import sharp from 'sharp';
+
+const CRLF = '\r\n';
+
+function mail(headers: string[], body: string, contentType = 'text/plain; charset=utf-8'): Buffer {
+  return Buffer.from(
+    [
+      'From: "Amazon" <account@amazon-co-jp.example>',
+      'To: <you@example.jp>',
+      'Message-ID: <hostile@example.jp>',
+      'MIME-Version: 1.0',
+      `Content-Type: ${contentType}`,
+      ...headers,
+      '',
+      body,
+      '',
+    ].join(CRLF),
+    'utf8',
+  );
+}
+
+/**
+ * A Subject of `bytes` made of "a.a.a.…" runs with spaces (a dotted name at every dot: what made the
+ * old defangText quadratic) and a link at the start.
+ */
+export function mailWithLongSubject(bytes = 100_000): Buffer {
+  const unit = 'a.'.repeat(40) + 'xy ';
+  const subject = `【Amazon】https://amazon-co-jp.xyz/ ${unit.repeat(Math.ceil(bytes / unit.length))}`.slice(
+    0,
+    bytes,
+  );
+  return mail([`Subject: ${subject}`], 'お支払い方法に問題があります。');
+}
+
+/**
+ * `bytes` of HTML that the old regexes scanned to the end from every "<": links never closed, tags
+ * never ended, a style never closed, and "<" everywhere.
+ */
+export function mailWithHostileHtml(bytes = 200_000): Buffer {
+  const unit =
+    '<a href="https://amazon-co-jp.xyz/login">https://www.amazon.co.jp/ <style>a{} <img alt="x" <!-- < <br <p class=';
+  const html =
+    `<html><body><p>お支払い方法に問題があります。</p>${unit.repeat(Math.ceil(bytes / unit.length))}`.slice(
+      0,
+      bytes,
+    );
+  return mail(
+    ['Subject: =?UTF-8?B?' + Buffer.from('【重要】お支払い方法の確認').toString('base64') + '?='],
+    html,
+    'text/html; charset=utf-8',
+  );
+}
+
+/** A Subject of `bytes` of MIME encoded words (postal-mime's decoding of them grows with the square). */
+export function mailWithEncodedSubject(bytes = 1_000_000): Buffer {
+  const word = `=?UTF-8?B?${Buffer.from('【Amazon】お支払い方法の確認').toString('base64')}?=`;
+  const folded = `${CRLF} `;
+  const subject = Array.from({ length: Math.ceil(bytes / (word.length + folded.length)) }, () => word).join(
+    folded,
+  );
+  return mail([`Subject: ${subject}`], 'https://amazon-co-jp.xyz/login からご確認ください。');
+}
+
+/** A white PNG (450×88,000 in the issue: 267 KB of file, 39.6 million pixels). */
+export async function whitePng(width = 450, height = 88_000): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+}
+
+export interface HostileCase {
+  name: string;
+  bytes: Buffer;
+  contentType: string;
+  /** The LINE message (without its id) that carries the bytes. */
+  message: Record<string, unknown>;
+  /** What the issue asks: answered within this long. */
+  boundMs: number;
+  /** The first message of the answer: a verdict's label, or a kind refusal. */
+  answer: RegExp;
+}
+
+const VERDICT = /^【(?:危険|注意|判定できません|危険なサインは見つかりません)】/;
+
+/** The issue's hostile files, as LINE file and image messages. */
+export async function hostileCases(): Promise<HostileCase[]> {
+  const file = (name: string, fileName: string, bytes: Buffer, boundMs: number): HostileCase => ({
+    name,
+    bytes,
+    contentType: 'message/rfc822',
+    message: { type: 'file', fileName, fileSize: bytes.length },
+    boundMs,
+    answer: new RegExp(
+      `${VERDICT.source}|^ファイルが大きすぎる|^メールのファイルの読み取りに時間がかかりすぎた`,
+    ),
+  });
+  return [
+    file('mail: 100 KB Subject', 'subject.eml', mailWithLongSubject(100_000), 5000),
+    file('mail: 200 KB hostile HTML', 'html.eml', mailWithHostileHtml(200_000), 5000),
+    file('mail: 1 MB of encoded words', 'encoded.eml', mailWithEncodedSubject(1_000_000), 5000),
+    {
+      name: 'PNG: white 450×88,000',
+      bytes: await whitePng(),
+      contentType: 'image/png',
+      message: { type: 'image', contentProvider: { type: 'line' } },
+      boundMs: 10_000,
+      // Nothing drawn on it: the kind "could not read" answer (or, refused, "too large").
+      answer: /^画像から文字を読み取れませんでした|^画像が大きすぎる/,
+    },
+  ];
+}

@@ -1,0 +1,201 @@
+// Properties over hostile mail headers, HTML, picture sizes and texts: every input is answered (a
+// reading or a clear refusal), within a time bound, and the memory it takes is given back. The bounds
+// are generous (a shared machine): they catch a parser or a regex going quadratic, or a picture
+// blowing up to a gigabyte, not a few milliseconds.
+import fc from 'fast-check';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { defangText } from '../../src/line/defang.ts';
+import { htmlToText, MAX_HTML } from '../../src/media/html-text.ts';
+import { cutHeaders, MailError, MAX_HEADER_BYTES, readMailFile } from '../../src/media/mail-file.ts';
+import { MAX_HEIGHT, MAX_QR_PIXELS, prepareImage } from '../../src/media/prepare-image.ts';
+import { mailWithEncodedSubject, mailWithHostileHtml, mailWithLongSubject, whitePng } from './inputs.ts';
+
+const MB = 1024 * 1024;
+
+/** Runs `f`, then says how long it took and how much the heap and RSS grew (after a GC if exposed). */
+async function measured<T>(f: () => Promise<T> | T): Promise<{ value: T; ms: number; rssGrowth: number }> {
+  const rss0 = process.memoryUsage().rss;
+  const t = performance.now();
+  const value = await f();
+  const ms = performance.now() - t;
+  return { value, ms, rssGrowth: process.memoryUsage().rss - rss0 };
+}
+
+/** Pieces of hostile text: what parsers and regexes stumble on, repeated by the arbitraries. */
+const PIECES = [
+  'a',
+  '.',
+  'a.',
+  '=?UTF-8?B?',
+  '44GC',
+  '?=',
+  ' ',
+  '\r\n ',
+  '\t',
+  '<',
+  '>',
+  '<a',
+  ' href=',
+  '"',
+  "'",
+  '</a>',
+  '<!--',
+  '-->',
+  '<style>',
+  '</style>',
+  '<br>',
+  '<p>',
+  '&amp;',
+  '&#x',
+  '@',
+  'https://',
+  'amazon-co-jp.xyz',
+  '様',
+  '【Amazon】',
+  ':',
+  '://',
+  '0',
+  '1.2.3.4',
+  'ア',
+  '\u3000',
+  '\n',
+];
+const hostile = (maxPieces: number) =>
+  fc
+    .array(fc.tuple(fc.constantFrom(...PIECES), fc.integer({ min: 1, max: 400 })), { maxLength: maxPieces })
+    .map((xs) => xs.map(([p, n]) => p.repeat(n)).join(''));
+
+describe('mail files', () => {
+  it('the issue’s three: 100 KB Subject, 200 KB hostile HTML, 1 MB of encoded words, each read quickly', async () => {
+    for (const [name, bytes] of [
+      ['100 KB Subject', mailWithLongSubject(100_000)],
+      ['200 KB HTML', mailWithHostileHtml(200_000)],
+      ['1 MB encoded words', mailWithEncodedSubject(1_000_000)],
+    ] as const) {
+      const { value, ms } = await measured(() => readMailFile(bytes));
+      console.log(`${name}: read in ${ms.toFixed(0)} ms, text ${value.text.length} characters`);
+      expect(value.subject?.length ?? 0).toBeLessThanOrEqual(MAX_HEADER_BYTES);
+      expect(value.text.length).toBeLessThan(30_000);
+      expect(ms, name).toBeLessThan(5000);
+    }
+  }, 60_000);
+
+  it('any headers: read or refused as not a mail, within the bound, every header cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile(30), hostile(30), async (subject, from) => {
+        const bytes = Buffer.from(
+          `From: ${from}\r\nSubject: ${subject}\r\nX-A: ${subject}\r\n\r\nbody ${subject}\r\n`,
+        );
+        const { value, ms } = await measured(() =>
+          readMailFile(bytes).catch((err: unknown) => {
+            if (err instanceof MailError) return null;
+            throw err;
+          }),
+        );
+        expect(ms).toBeLessThan(3000);
+        if (value) expect(value.subject?.length ?? 0).toBeLessThanOrEqual(MAX_HEADER_BYTES);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('cutHeaders leaves every header at most MAX_HEADER_BYTES and the body as it was', () => {
+    fc.assert(
+      fc.property(hostile(20), hostile(10), (raw, b) => {
+        // Line breaks inside stay only as folds: a blank line would end the headers early.
+        const h = raw.replace(/\r?\n(?![ \t])/g, ' ');
+        const body = `\r\n\r\nBODY${b}`;
+        const cut = cutHeaders(Buffer.from(`Subject: ${h}\r\nFrom: ${h.slice(0, 10)}${body}`)).toString(
+          'utf8',
+        );
+        expect(cut.endsWith(body)).toBe(true);
+        const head = cut.slice(0, cut.length - body.length);
+        // Each header with its folded lines.
+        for (const header of head.split(/\r?\n(?![ \t])/))
+          expect(Buffer.byteLength(header)).toBeLessThanOrEqual(MAX_HEADER_BYTES + 2);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('HTML', () => {
+  it('any HTML up to its cap becomes text within the bound', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile(60), async (html) => {
+        const { value, ms } = await measured(() => htmlToText(html));
+        expect(ms).toBeLessThan(2000);
+        expect(value.text.length).toBeLessThanOrEqual(MAX_HTML + 8 * value.links.length + 8);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('300,000 characters of every hostile piece, each alone, within the bound', () => {
+    for (const p of PIECES) {
+      const html = p.repeat(Math.ceil(MAX_HTML / p.length));
+      const t = performance.now();
+      htmlToText(html);
+      const ms = performance.now() - t;
+      expect(ms, JSON.stringify(p)).toBeLessThan(2000);
+    }
+  }, 120_000);
+});
+
+describe('texts', () => {
+  it('defangText on hostile texts of up to 100,000 characters: within the bound', () => {
+    fc.assert(
+      fc.property(hostile(300), (text) => {
+        const t = performance.now();
+        defangText(text);
+        expect(performance.now() - t).toBeLessThan(2000);
+      }),
+      { numRuns: 40 },
+    );
+    for (const p of PIECES) {
+      const t = performance.now();
+      defangText(p.repeat(Math.ceil(100_000 / p.length)));
+      expect(performance.now() - t, JSON.stringify(p)).toBeLessThan(2000);
+    }
+  }, 120_000);
+});
+
+describe('picture sizes', () => {
+  it('the issue’s white 450×88,000 PNG: read as its top 7,000 px, memory given back', async () => {
+    const png = await whitePng();
+    const { value, ms, rssGrowth } = await measured(() => prepareImage(png));
+    console.log(
+      `450×88,000 PNG: prepared in ${ms.toFixed(0)} ms as ${value.width}×${value.height}, RSS +${(rssGrowth / MB).toFixed(0)} MB`,
+    );
+    expect(value.cut).toBe(true);
+    expect(value.height).toBeLessThanOrEqual(MAX_HEIGHT);
+    expect(value.blank).toBe(true);
+    expect(rssGrowth).toBeLessThan(400 * MB);
+  }, 60_000);
+
+  it('any size: OCR and QR get bounded pictures, within the bound', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 40_000 }),
+        async (width, height) => {
+          fc.pre(width * height <= 40_000_000);
+          const png = await sharp({ create: { width, height, channels: 3, background: '#f0f0f0' } })
+            .png()
+            .toBuffer();
+          const { value, ms } = await measured(() => prepareImage(png));
+          expect(ms).toBeLessThan(10_000);
+          expect(value.width).toBeLessThanOrEqual(1600);
+          expect(value.height).toBeLessThanOrEqual(MAX_HEIGHT);
+          expect(value.rgba.width * value.rgba.height).toBeLessThanOrEqual(MAX_QR_PIXELS * 1.01);
+          // Scaled as prepare-image.ts says (narrow up to 2×, wide down to 1,600), then cut.
+          const scale = width < 900 ? Math.min(2, 900 / width) : width > 1600 ? 1600 / width : 1;
+          if (value.cut) expect(value.height).toBeGreaterThanOrEqual(MAX_HEIGHT - 2);
+          else expect(value.height).toBe(Math.max(1, Math.round(height * scale)));
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 180_000);
+});
