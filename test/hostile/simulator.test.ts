@@ -1,0 +1,50 @@
+// The simulator page's uploads reach the same reading code as LINE's content API (the same handler,
+// with the uploaded bytes as its ContentSource): the issue's hostile files sent through
+// POST /simulator/events are each answered, a verdict or a kind refusal, within generous waits.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryContentSource } from '../../src/media/content.ts';
+import { MEDIA_LIMITS } from '../../src/media/media.ts';
+import { createOcrPool, type OcrPool } from '../../src/media/ocr-pool.ts';
+import { startBot, type Bot } from '../helpers/bot.ts';
+import { sharedDetector } from '../helpers/detector.ts';
+import { hostileCases, type HostileCase } from './inputs.ts';
+
+let bot: Bot;
+let pool: OcrPool;
+let cases: HostileCase[];
+
+beforeAll(async () => {
+  pool = createOcrPool({ size: 1, maxQueue: 2 });
+  cases = await hostileCases();
+  bot = await startBot({
+    line: false,
+    detector: sharedDetector(),
+    media: () => ({ content: memoryContentSource(new Map()), ocr: pool, limits: MEDIA_LIMITS }),
+    env: { RATE_LIMIT_USER: 'off' },
+  });
+}, 60_000);
+afterAll(async () => {
+  await bot?.close();
+  await pool?.close();
+});
+
+describe('hostile files uploaded to the simulator page', () => {
+  it('are each answered through the same reading code', async () => {
+    for (const c of cases) {
+      const upload =
+        c.message.type === 'image'
+          ? { type: 'image', data: c.bytes.toString('base64'), contentType: c.contentType }
+          : { type: 'file', fileName: c.message.fileName, data: c.bytes.toString('base64') };
+      const t = performance.now();
+      const res = await fetch(`${bot.url}/simulator/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(upload),
+      });
+      const json = (await res.json()) as { messages?: { text?: string }[] };
+      console.log(`simulator, ${c.name}: answered in ${(performance.now() - t).toFixed(0)} ms`);
+      expect(res.status, c.name).toBe(200);
+      expect(json.messages?.[0]?.text ?? '', c.name).toMatch(c.answer);
+    }
+  }, 300_000);
+});
