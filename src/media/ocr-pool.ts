@@ -43,9 +43,18 @@ export interface OcrStats {
   timedOut: number;
 }
 
+/** What a job may ask of its slot. */
+export interface JobControl {
+  /**
+   * Replace this slot's workers after the job: tesseract's WebAssembly memory grows to fit the largest
+   * picture read and never shrinks, so after a large one the memory is given back this way.
+   */
+  retire(): void;
+}
+
 export interface OcrPool {
   /** Runs a job on a free slot's workers; rejects with OcrBusyError or OcrTimeoutError. */
-  run<T>(job: (w: OcrWorkers) => Promise<T>): Promise<T>;
+  run<T>(job: (w: OcrWorkers, control: JobControl) => Promise<T>): Promise<T>;
   /** Starts every slot's workers now (otherwise the first job does) and warms them up. */
   warm(): Promise<void>;
   stats(): OcrStats;
@@ -148,6 +157,8 @@ export function createOcrPool(o: OcrPoolOptions = {}): OcrPool {
       }
       let timer: NodeJS.Timeout | undefined;
       let expired = false;
+      let retired = false;
+      const control: JobControl = { retire: () => (retired = true) };
       try {
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
@@ -155,14 +166,14 @@ export function createOcrPool(o: OcrPoolOptions = {}): OcrPool {
             reject(new OcrTimeoutError(jobTimeoutMs));
           }, jobTimeoutMs);
         });
-        return await Promise.race([start(slot).then(job), timeout]);
+        return await Promise.race([start(slot).then((w) => job(w, control)), timeout]);
       } finally {
         clearTimeout(timer);
         if (expired) {
           timedOut++;
           // tesseract cannot be interrupted: stop this slot's workers; the next job starts new ones.
           stop(slot);
-        }
+        } else if (retired) stop(slot);
         release(slot);
       }
     },

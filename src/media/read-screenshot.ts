@@ -50,6 +50,8 @@ export interface ReadOptions extends PrepareOptions {
 const MIN_LINE_CONFIDENCE = 45;
 /** In a photo, texture reads as letters more often: only lines read with more confidence count. */
 const MIN_PHOTO_LINE_CONFIDENCE = 65;
+/** A picture with more pixels than this (two 1080×2340 screens) has the slot's workers replaced after it. */
+const RETIRE_PIXELS = 2 * 1080 * 2340;
 /** Links read again per picture, at most. */
 const MAX_URL_PASSES = 6;
 
@@ -61,8 +63,10 @@ export async function readScreenshot(
   const t0 = performance.now();
   let t1 = t0;
   let qrMs = 0;
-  const ocr = await pool.run(async (w) => {
+  const ocr = await pool.run(async (w, control) => {
     const img = await prepareImage(bytes, o);
+    // Larger than two phone screens: the workers' memory grew with it; new workers after this one.
+    if (!img.blank && img.width * img.height > RETIRE_PIXELS) control.retire();
     t1 = performance.now();
     const qr = decodeQr(img.rgba).then(
       (texts) => {

@@ -2,6 +2,7 @@
 // recognitions): no network at any time, what a screenshot is read as, the queue cap and the time limit.
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createOcrPool,
@@ -114,4 +115,57 @@ describe('OCR time limit', () => {
       await pool.close();
     }
   }, 30_000);
+});
+
+describe('OCR budgets', () => {
+  it('replaces a slot’s workers after a job that asks (a large picture’s memory given back), not otherwise', async () => {
+    const pool = createOcrPool({ size: 1, maxQueue: 1 });
+    try {
+      const first = await pool.run(async (w, control) => {
+        control.retire();
+        return w.jpn;
+      });
+      const second = await pool.run(async (w) => w.jpn);
+      const third = await pool.run(async (w) => w.jpn);
+      expect(second).not.toBe(first);
+      expect(third).toBe(second);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('decodes the picture inside the pool: a busy pool refuses before decoding anything', async () => {
+    const pool = createOcrPool({ size: 1, maxQueue: 0, jobTimeoutMs: 20_000 });
+    try {
+      let release!: () => void;
+      const held = pool.run(() => new Promise<void>((r) => (release = r)));
+      await vi.waitFor(() => expect(release).toBeTypeOf('function'), { timeout: 30_000 });
+      // Not a picture at all: had it been decoded first, this would be an ImageError, not "busy".
+      await expect(readScreenshot(Buffer.from('not a picture'), pool)).rejects.toBeInstanceOf(OcrBusyError);
+      release();
+      await held;
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it('reads a tall screenshot (four screens) as its top, says so, and replaces the workers after it', async () => {
+    const shot = await renderSmsScreenshot(SCREENSHOTS.sagawa);
+    const tall = await sharp({
+      create: { width: 1080, height: 4 * 2340, channels: 3, background: '#ffffff' },
+    })
+      .composite([0, 1, 2, 3].map((i) => ({ input: shot, top: i * 2340, left: 0 })))
+      .png()
+      .toBuffer();
+    const pool = createOcrPool({ size: 1, maxQueue: 1, jobTimeoutMs: 60_000 });
+    try {
+      const before = await pool.run(async (w) => w.jpn);
+      const r = await readScreenshot(tall, pool);
+      expect(r.cut).toBe(true);
+      expect(joinParagraphs(r.lines)).toContain(SCREENSHOT_LINKS.sagawa!);
+      expect(await pool.run(async (w) => w.jpn)).not.toBe(before);
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
 });
