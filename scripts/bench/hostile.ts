@@ -37,7 +37,7 @@ export async function run(): Promise<Section> {
     rows,
     notes: [
       'One run of each file, one after the other, through a signed webhook to `node src/server/main.ts` (EVENT_THREADS=1, sqlite store) with a stand-in LINE API on 127.0.0.1 serving the bytes; the files are made by test/hostile/inputs.ts as the bench runs.',
-      'The answers: a verdict for the mails (their headers are cut to 2 KB before parsing, their HTML read by a linear scanner), the kind "could not read" answer for the blank PNG (scaled, then cut to 7,000 px high before anything else). test/hostile/server.test.ts checks the same run for answers and memory, without time bounds.',
+      'The answers: a verdict for the mails (their headers are cut to 2 KB before parsing, their HTML read by a linear scanner), the kind "could not read" answer for the blank PNG (scaled, then cut to 4,800 px high before anything else). test/hostile/server.test.ts checks the same run for answers and memory, without time bounds.',
     ],
   };
 }

@@ -11,7 +11,7 @@ import { clip } from '../line/limits.ts';
 import { text, type Message } from '../line/messages.ts';
 import { ContentError, type Content } from '../media/content.ts';
 import { decodeText } from '../media/decode-text.ts';
-import { looksLikeMail, MailError, readMailFile } from '../media/mail-file.ts';
+import { looksLikeMail, MailError, MAX_BODY, readMailFile } from '../media/mail-file.ts';
 import { OcrBusyError, OcrTimeoutError } from '../media/ocr-pool.ts';
 import { joinParagraphs, type ReadLine } from '../media/ocr-text.ts';
 import { ImageError } from '../media/prepare-image.ts';
@@ -176,13 +176,19 @@ async function judgeFile(
       // Cut first, then defang: a header can be kilobytes long.
       if (mail.from) summary.push(fill(m.mail_from, { from: defangText(clip(mail.from, 80)) }));
       if (mail.subject) summary.push(fill(m.mail_subject, { subject: defangText(clip(mail.subject, 80)) }));
+      if (mail.cut) summary.push(longNote(copy));
       note.file = 'mail';
       // The body only: the header lines hold the person's own address (To).
       const text = body.slice(body.indexOf('\n\n') + 2);
       report = { kind: 'mail', text, from: mail.from, subject: mail.subject };
     } else {
-      body = asText.slice(0, 40_000).replace(/\r\n?/g, '\n').trim().slice(0, 20_000);
+      const whole = asText
+        .slice(0, 2 * MAX_BODY)
+        .replace(/\r\n?/g, '\n')
+        .trim();
+      body = whole.slice(0, MAX_BODY);
       summary = [`${m.read_heading}：`, `「${excerpt(body.split('\n'))}」`];
+      if (whole.length > MAX_BODY) summary.push(longNote(copy));
     }
   } catch (err) {
     if (err instanceof MailError) {
@@ -207,6 +213,11 @@ async function judgeFile(
   report ??= { kind: kindOfText(body, verdict), text: body };
   const mail = kind === 'mail' || note.file === 'mail';
   return reply(copy, verdict, parts.filter(Boolean).join('\n\n'), messageId, chat, deps, note, report, mail);
+}
+
+/** A file longer than the bot reads: only its start was checked (the same words as for a long text). */
+function longNote(copy: Copy): string {
+  return fill(copy.verdict.long_text_note, { limit: MAX_BODY.toLocaleString('ja-JP') });
 }
 
 /** What was read from a picture: the first lines, the links with their real domains, QR contents. */

@@ -12,10 +12,12 @@ export interface MailReading {
   links: HtmlLink[];
   from: string | null;
   subject: string | null;
+  /** The body was longer than MAX_BODY characters and only its start is in `text`. */
+  cut: boolean;
 }
 
 /** A mail body longer than this is cut (the detector reads 30,000 characters, headers included). */
-const MAX_BODY = 20_000;
+export const MAX_BODY = 20_000;
 
 /** Parsing a mail (postal-mime, the HTML part) is given up after this long. */
 export const MAIL_TIMEOUT_MS = 5000;
@@ -170,17 +172,18 @@ async function parseMail(bytes: Buffer): Promise<MailReading> {
     body = h.text;
     links = h.links;
   }
-  body = body
+  const whole = body
     .slice(0, MAX_BODY * 2)
     .replace(/\r\n?/g, '\n')
-    .trim()
-    .slice(0, MAX_BODY);
+    .trim();
+  body = whole.slice(0, MAX_BODY);
   if (!from && !mail.subject && body === '') throw new MailError('no headers and no body');
   return {
     text: `${lines.join('\n')}\n\n${body}`,
     links,
     from: from ?? null,
     subject: mail.subject ?? null,
+    cut: whole.length > MAX_BODY,
   };
 }
 

@@ -53,11 +53,13 @@ export interface PrepareOptions {
 /** Larger than any phone screenshot (a 4K-by-4K photo is 16 Mpx); beyond it sharp refuses the file. */
 export const MAX_PIXELS = 40_000_000;
 /**
- * Height read at most, after scaling: three phone screens. A taller picture is cut and its top read (the
- * reply says so). With the width at most MAX_WIDTH, what OCR gets is at most 1600 × 7000 = 11.2 Mpx,
- * whatever came in: a 450×88,000 picture scaled up 2× both ways had been 158 Mpx, over 1 GB.
+ * Height read at most, after scaling: about two phone screens (a 1080×2340 screenshot of text takes
+ * 2–4 s to read; two stay well inside the 15 s OCR limit on a busy machine, three did not). A taller
+ * picture is cut and its top read (the reply says so). With the width at most MAX_WIDTH, what OCR gets
+ * is at most 1600 × 4800 = 7.7 Mpx whatever came in: a 450×88,000 picture scaled up 2× both ways had
+ * been 158 Mpx, over 1 GB.
  */
-export const MAX_HEIGHT = 7000;
+export const MAX_HEIGHT = 4800;
 /** The QR decoder's copy is scaled down to at most this many pixels (RGBA: 4 bytes each). */
 export const MAX_QR_PIXELS = 4_000_000;
 /** libvips gives up on one picture after this long (sharp's timeout), so no picture holds a slot. */

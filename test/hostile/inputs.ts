@@ -2,6 +2,7 @@
 // whose headers or HTML are built to make a careless parser take time growing with the square of
 // their size, and a tall white picture that a careless scaler turns into a gigabyte.
 import sharp from 'sharp';
+import { renderSmsScreenshot, SCREENSHOTS } from '../../scripts/fixtures/render-screenshots.ts';
 
 const CRLF = '\r\n';
 
@@ -77,7 +78,7 @@ export interface HostileCase {
   contentType: string;
   /** The LINE message (without its id) that carries the bytes. */
   message: Record<string, unknown>;
-  /** What the issue asks: answered within this long. */
+  /** Answered within this long: the issue's bounds (5 s for the mails, 10 s for its PNG); 15 s, the OCR limit, for the tall screenshot. */
   boundMs: number;
   /** The first message of the answer: a verdict's label, or a kind refusal. */
   answer: RegExp;
@@ -85,7 +86,16 @@ export interface HostileCase {
 
 const VERDICT = /^【(?:危険|注意|判定できません|危険なサインは見つかりません)】/;
 
-/** The issue's hostile files, as LINE file and image messages. */
+/** A long scroll capture: `screens` phone screenshots of an SMS one under the other (1080 wide). */
+export async function tallScreenshot(screens = 4): Promise<Buffer> {
+  const shot = await renderSmsScreenshot(SCREENSHOTS.sagawa);
+  return sharp({ create: { width: 1080, height: screens * 2340, channels: 3, background: '#ffffff' } })
+    .composite(Array.from({ length: screens }, (_, i) => ({ input: shot, top: i * 2340, left: 0 })))
+    .png()
+    .toBuffer();
+}
+
+/** The issue's hostile files, and a tall screenshot full of text, as LINE file and image messages. */
 export async function hostileCases(): Promise<HostileCase[]> {
   const file = (name: string, fileName: string, bytes: Buffer, boundMs: number): HostileCase => ({
     name,
@@ -109,6 +119,15 @@ export async function hostileCases(): Promise<HostileCase[]> {
       boundMs: 10_000,
       // Nothing drawn on it: the kind "could not read" answer (or, refused, "too large").
       answer: /^画像から文字を読み取れませんでした|^画像が大きすぎる/,
+    },
+    {
+      name: 'PNG: tall screenshot, 1080×9,360 of text',
+      bytes: await tallScreenshot(4),
+      contentType: 'image/png',
+      message: { type: 'image', contentProvider: { type: 'line' } },
+      boundMs: 15_000,
+      // Read as its top 4,800 px, with the note saying so; or stopped at the 15 s OCR limit.
+      answer: /^【危険】[^]*上の部分だけを読み取りました|^画像の読み取りに時間がかかりすぎた/,
     },
   ];
 }

@@ -14,7 +14,7 @@ describe('hostile files through the webhook', () => {
     const run = await hostileServer();
     for (const r of run.results)
       console.log(
-        `${r.case.name}: answered in ${r.ms?.toFixed(0)} ms (issue's bound ${r.case.boundMs / 1000} s); ` +
+        `${r.case.name}: answered in ${r.ms?.toFixed(0)} ms (bound ${r.case.boundMs / 1000} s); ` +
           `the text sent 1 s later in ${r.textMs?.toFixed(0)} ms (bound 3 s)`,
       );
     console.log(

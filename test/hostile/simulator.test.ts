@@ -47,4 +47,20 @@ describe('hostile files uploaded to the simulator page', () => {
       expect(json.messages?.[0]?.text ?? '', c.name).toMatch(c.answer);
     }
   }, 300_000);
+
+  it('says when a text file was longer than the bot reads', async () => {
+    const long =
+      '【Amazon】お支払い方法に問題があります。 https://amazon-co-jp.xyz/login\n' + 'あ'.repeat(30_000);
+    const res = await fetch(`${bot.url}/simulator/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'file',
+        fileName: 'long.txt',
+        data: Buffer.from(long).toString('base64'),
+      }),
+    });
+    const json = (await res.json()) as { messages?: { text?: string }[] };
+    expect(json.messages?.[0]?.text).toMatch(/^【危険】[^]*最初の20,000文字だけを確かめました/);
+  }, 60_000);
 });
