@@ -4,7 +4,7 @@
 // blowing up to a gigabyte, not a few milliseconds.
 import fc from 'fast-check';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defangText } from '../../src/line/defang.ts';
 import { htmlToText, MAX_HTML } from '../../src/media/html-text.ts';
 import { cutHeaders, MailError, MAX_HEADER_BYTES, readMailFile } from '../../src/media/mail-file.ts';
@@ -21,6 +21,16 @@ async function measured<T>(f: () => Promise<T> | T): Promise<{ value: T; ms: num
   const ms = performance.now() - t;
   return { value, ms, rssGrowth: process.memoryUsage().rss - rss0 };
 }
+
+/** The memory bound of every test here: the process's RSS may grow by at most this much over one. */
+const RSS_GROWTH_LIMIT = 300 * MB;
+let rssBefore = 0;
+beforeEach(() => {
+  rssBefore = process.memoryUsage().rss;
+});
+afterEach(() => {
+  expect(process.memoryUsage().rss - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT);
+});
 
 /** Pieces of hostile text: what parsers and regexes stumble on, repeated by the arbitraries. */
 const PIECES = [
