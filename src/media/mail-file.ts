@@ -4,6 +4,7 @@
 // Return-Path, To, Subject, Message-ID, the receiving server's Authentication-Results) as "Name: value"
 // lines, a blank line, then the body as the reader sees it — plus the links of the HTML part with
 // their visible text, for the link_text_mismatch sign.
+import { Worker } from 'node:worker_threads';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { htmlToText, type HtmlLink } from './html-text.ts';
 
@@ -115,24 +116,60 @@ export function looksLikeMail(head: string): boolean {
   );
 }
 
+/** Heap a mail's worker may use (a 9.5 MB mail with an attachment parses within it; beyond: "too large"). */
+const WORKER_HEAP_MB = 128;
+const WORKER = new URL('./mail-worker.ts', import.meta.url);
+
 /**
- * Reads a mail file within `timeoutMs`. The limit is a promise race: it answers the person when parsing
- * takes too long, while the inputs are cut so that parsing never comes near it (see cutHeaders).
+ * Reads a mail file in a worker thread of its own, stopped at `timeoutMs`. postal-mime parses line by
+ * line without ever yielding to the event loop, so a timer beside it could not fire; a worker can be
+ * terminated, and the thread answering everyone else is never held up. The inputs are cut too (see
+ * cutHeaders) so that parsing stays far from the limit: the limit is for what nobody foresaw (a huge
+ * header inside a nested part, say).
  */
 export async function readMailFile(bytes: Buffer, timeoutMs = MAIL_TIMEOUT_MS): Promise<MailReading> {
   if (bytes.length > MAX_MAIL_BYTES) throw new MailError('mail file too large', 'too_large');
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new MailError(`reading the mail took longer than ${timeoutMs} ms`, 'timeout')),
-      timeoutMs,
-    );
+  const worker = new Worker(WORKER, {
+    workerData: bytes,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+    // Whatever the worker might print is dropped: nothing of a mail goes to our output.
+    stdout: true,
+    stderr: true,
   });
+  worker.stdout.resume();
+  worker.stderr.resume();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([parseMail(bytes), timeout]);
+    return await new Promise<MailReading>((resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new MailError(`reading the mail took longer than ${timeoutMs} ms`, 'timeout')),
+        timeoutMs,
+      );
+      worker.once('message', (m: WorkerAnswer) => {
+        if ('reading' in m) resolve(m.reading);
+        else reject(new MailError(m.error, m.kind));
+      });
+      worker.once('error', (err: Error & { code?: string }) =>
+        reject(
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new MailError('the mail needed too much memory', 'too_large')
+            : err,
+        ),
+      );
+      worker.once('exit', () => reject(new MailError('the mail worker stopped without an answer')));
+    });
   } finally {
     clearTimeout(timer);
+    void worker.terminate();
   }
+}
+
+/** What mail-worker.ts posts back. */
+export type WorkerAnswer = { reading: MailReading } | { error: string; kind: MailProblem };
+
+/** Parses in this thread (mail-worker.ts calls it); readMailFile is what the bot uses. */
+export async function parseMailHere(bytes: Buffer): Promise<MailReading> {
+  return parseMail(bytes);
 }
 
 async function parseMail(bytes: Buffer): Promise<MailReading> {

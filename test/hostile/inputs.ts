@@ -65,6 +65,31 @@ export function mailWithEncodedSubject(bytes = 1_000_000): Buffer {
   return mail([`Subject: ${subject}`], 'https://amazon-co-jp.xyz/login からご確認ください。');
 }
 
+/**
+ * A multipart mail whose attached part has a file name of `bytes` of encoded words: a header inside a
+ * part, which cutting the mail's own headers does not reach; postal-mime took 28 s over this one.
+ */
+export function mailWithNestedEncodedName(bytes = 1_500_000): Buffer {
+  const word = `=?UTF-8?B?${Buffer.from('【Amazon】お支払い方法の確認').toString('base64')}?=`;
+  const name = Array.from({ length: Math.ceil(bytes / (word.length + 3)) }, () => word).join(`${CRLF} `);
+  return mail(
+    [`Subject: =?UTF-8?B?${Buffer.from('【重要】お支払い方法の確認').toString('base64')}?=`],
+    [
+      '--XX',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'https://amazon-co-jp.xyz/login からご確認ください。',
+      '--XX',
+      'Content-Type: application/octet-stream',
+      `Content-Disposition: attachment; filename="${name}"`,
+      '',
+      'x',
+      '--XX--',
+    ].join(CRLF),
+    'multipart/mixed; boundary=XX',
+  );
+}
+
 /** A white PNG (450×88,000 in the issue: 267 KB of file, 39.6 million pixels). */
 export async function whitePng(width = 450, height = 88_000): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
@@ -111,6 +136,8 @@ export async function hostileCases(): Promise<HostileCase[]> {
     file('mail: 100 KB Subject', 'subject.eml', mailWithLongSubject(100_000), 5000),
     file('mail: 200 KB hostile HTML', 'html.eml', mailWithHostileHtml(200_000), 5000),
     file('mail: 1 MB of encoded words', 'encoded.eml', mailWithEncodedSubject(1_000_000), 5000),
+    // Past the 5 s limit for reading a mail: the kind "took too long" answer, the worker stopped.
+    file('mail: 1.5 MB encoded file name in a part', 'nested.eml', mailWithNestedEncodedName(), 7000),
     {
       name: 'PNG: white 450×88,000',
       bytes: await whitePng(),

@@ -9,7 +9,13 @@ import { defangText } from '../../src/line/defang.ts';
 import { htmlToText, MAX_HTML } from '../../src/media/html-text.ts';
 import { cutHeaders, MailError, MAX_HEADER_BYTES, readMailFile } from '../../src/media/mail-file.ts';
 import { MAX_HEIGHT, MAX_QR_PIXELS, prepareImage } from '../../src/media/prepare-image.ts';
-import { mailWithEncodedSubject, mailWithHostileHtml, mailWithLongSubject, whitePng } from './inputs.ts';
+import {
+  mailWithEncodedSubject,
+  mailWithHostileHtml,
+  mailWithLongSubject,
+  mailWithNestedEncodedName,
+  whitePng,
+} from './inputs.ts';
 
 const MB = 1024 * 1024;
 
@@ -89,6 +95,23 @@ describe('mail files', () => {
       expect(value.text.length).toBeLessThan(30_000);
       expect(ms, name).toBeLessThan(5000);
     }
+  }, 60_000);
+
+  it('a mail that would take postal-mime 28 s is stopped at the limit, and this thread stays free meanwhile', async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 50);
+    const t = performance.now();
+    const err = await readMailFile(mailWithNestedEncodedName(), 2000).catch((e: unknown) => e);
+    const ms = performance.now() - t;
+    clearInterval(ticker);
+    console.log(
+      `1.5 MB encoded file name in a part: stopped after ${ms.toFixed(0)} ms, ${ticks} timer ticks meanwhile`,
+    );
+    expect(err).toBeInstanceOf(MailError);
+    expect((err as MailError).kind).toBe('timeout');
+    expect(ms).toBeLessThan(10_000);
+    // The parse ran in its own thread: timers here kept firing (a blocked thread would show 0 or 1).
+    expect(ticks).toBeGreaterThan(5);
   }, 60_000);
 
   it('any headers: read or refused as not a mail, within the bound, every header cut', async () => {
