@@ -18,6 +18,7 @@ export async function run(): Promise<Section> {
       `≤ ${x.case.boundMs / 1000} s`,
       answered && x.ms! <= x.case.boundMs,
     ]);
+    rows.push([`  the server's peak RSS meanwhile`, mb(x.peakRss), '≤ 700 MB', x.peakRss <= RSS_TARGET]);
     rows.push([
       `  a text from someone else, sent 1 s after it: webhook → answer`,
       x.textMs === null ? 'none' : ms(x.textMs),

@@ -35,6 +35,8 @@ export interface HostileResult {
   textAnswered: boolean;
   /** Status of the webhook POSTs (LINE needs 200). */
   statuses: number[];
+  /** The server's peak RSS from sending it until both answers were in. */
+  peakRss: number;
 }
 
 export interface HostileRun {
@@ -71,11 +73,19 @@ export async function hostileServer(o: { waitMs?: number } = {}): Promise<Hostil
       [last, rest] = [rest, rss()];
     }
     let peak = rest;
+    let casePeak = rest;
     sampler = setInterval(() => {
-      if (server.exitCode === null) peak = Math.max(peak, rss());
+      if (server.exitCode !== null) return;
+      const now = rss();
+      peak = Math.max(peak, now);
+      casePeak = Math.max(casePeak, now);
     }, 20);
     const results: HostileResult[] = [];
-    for (const c of cases) results.push(await sendCase(c, fake, base, waitMs));
+    for (const c of cases) {
+      casePeak = rss();
+      const r = await sendCase(c, fake, base, waitMs);
+      results.push({ ...r, peakRss: casePeak });
+    }
     return { restRss: rest, peakRss: peak, results };
   } finally {
     clearInterval(sampler);
@@ -90,7 +100,7 @@ async function sendCase(
   fake: FakeLine,
   base: string,
   waitMs: number,
-): Promise<HostileResult> {
+): Promise<Omit<HostileResult, 'peakRss'>> {
   const replyTo = (token: string) =>
     waitFor(
       () => {
