@@ -97,6 +97,7 @@ export const RepliesFile = z.object({
     file_too_large: Answer,
     file_unreadable: Answer,
     mail_timeout: Answer,
+    mail_busy: Answer,
     empty: Answer,
     mention_only: Answer,
     internal_error: Answer,

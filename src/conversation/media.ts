@@ -195,6 +195,7 @@ async function judgeFile(
       if (err.kind === 'too_large')
         return answer(copy, copy.answers.file_too_large, { ...note, mail: err.kind });
       if (err.kind === 'timeout') return answer(copy, copy.answers.mail_timeout, { ...note, mail: err.kind });
+      if (err.kind === 'busy') return answer(copy, copy.answers.mail_busy, { ...note, mail: err.kind });
       return answer(copy, copy.answers.file_unreadable, { ...note, unreadable: true });
     }
     throw err;

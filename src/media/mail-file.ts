@@ -23,8 +23,11 @@ export const MAX_BODY = 20_000;
 /** Parsing a mail (postal-mime, the HTML part) is given up after this long. */
 export const MAIL_TIMEOUT_MS = 5000;
 
-/** unreadable: not a mail. too_large: over MAX_MAIL_BYTES. timeout: over MAIL_TIMEOUT_MS. */
-export type MailProblem = 'unreadable' | 'too_large' | 'timeout';
+/**
+ * unreadable: not a mail. too_large: over MAX_MAIL_BYTES (or its worker's heap). timeout: over
+ * MAIL_TIMEOUT_MS. busy: MAX_MAIL_WORKERS mails being read and MAX_MAIL_WAITING more waiting.
+ */
+export type MailProblem = 'unreadable' | 'too_large' | 'timeout' | 'busy';
 
 export class MailError extends Error {
   readonly kind: MailProblem;
@@ -119,6 +122,28 @@ export function looksLikeMail(head: string): boolean {
 /** Heap a mail's worker may use (a 9.5 MB mail with an attachment parses within it, +90 MB of RSS; beyond: "too large"). */
 const WORKER_HEAP_MB = 64;
 const WORKER = new URL('./mail-worker.ts', import.meta.url);
+/** Mails read at once in this thread (each worker up to ~90 MB), and how many may wait for one. */
+export const MAX_MAIL_WORKERS = 2;
+export const MAX_MAIL_WAITING = 6;
+let reading = 0;
+const waiting: (() => void)[] = [];
+
+/** A turn to start a worker; refused at once when too many wait (the person hears 「混み合っています」). */
+async function turn(): Promise<void> {
+  if (reading < MAX_MAIL_WORKERS) {
+    reading++;
+    return;
+  }
+  if (waiting.length >= MAX_MAIL_WAITING) throw new MailError('too many mails being read', 'busy');
+  // The turn is handed over by done(): `reading` stays counted.
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function done(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else reading--;
+}
 
 /**
  * Reads a mail file in a worker thread of its own, stopped at `timeoutMs`. postal-mime parses line by
@@ -129,6 +154,15 @@ const WORKER = new URL('./mail-worker.ts', import.meta.url);
  */
 export async function readMailFile(bytes: Buffer, timeoutMs = MAIL_TIMEOUT_MS): Promise<MailReading> {
   if (bytes.length > MAX_MAIL_BYTES) throw new MailError('mail file too large', 'too_large');
+  await turn();
+  try {
+    return await inWorker(bytes, timeoutMs);
+  } finally {
+    done();
+  }
+}
+
+async function inWorker(bytes: Buffer, timeoutMs: number): Promise<MailReading> {
   const worker = new Worker(WORKER, {
     workerData: bytes,
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
@@ -160,7 +194,8 @@ export async function readMailFile(bytes: Buffer, timeoutMs = MAIL_TIMEOUT_MS): 
     });
   } finally {
     clearTimeout(timer);
-    void worker.terminate();
+    // Awaited: the turn is free only once the worker and its memory are gone.
+    await worker.terminate();
   }
 }
 

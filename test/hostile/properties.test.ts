@@ -7,7 +7,14 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defangText } from '../../src/line/defang.ts';
 import { htmlToText, MAX_HTML } from '../../src/media/html-text.ts';
-import { cutHeaders, MailError, MAX_HEADER_BYTES, readMailFile } from '../../src/media/mail-file.ts';
+import {
+  cutHeaders,
+  MailError,
+  MAX_HEADER_BYTES,
+  MAX_MAIL_WAITING,
+  MAX_MAIL_WORKERS,
+  readMailFile,
+} from '../../src/media/mail-file.ts';
 import { MAX_HEIGHT, MAX_QR_PIXELS, prepareImage } from '../../src/media/prepare-image.ts';
 import {
   mailWithEncodedSubject,
@@ -112,6 +119,23 @@ describe('mail files', () => {
     expect(ms).toBeLessThan(10_000);
     // The parse ran in its own thread: timers here kept firing (a blocked thread would show 0 or 1).
     expect(ticks).toBeGreaterThan(5);
+  }, 60_000);
+
+  it('reads at most MAX_MAIL_WORKERS mails at once; a few more wait, the rest are refused as busy at once', async () => {
+    const slow = mailWithNestedEncodedName();
+    const n = MAX_MAIL_WORKERS + MAX_MAIL_WAITING + 3;
+    const outcomes = await Promise.all(
+      Array.from({ length: n }, () =>
+        readMailFile(slow, 300).then(
+          () => 'read',
+          (e: unknown) => (e instanceof MailError ? e.kind : 'other'),
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'busy')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'timeout')).toHaveLength(MAX_MAIL_WORKERS + MAX_MAIL_WAITING);
+    // Every turn was given back: the next mail is read.
+    expect((await readMailFile(mailWithLongSubject(1000))).subject).toContain('【Amazon】');
   }, 60_000);
 
   it('any headers: read or refused as not a mail, within the bound, every header cut', async () => {
