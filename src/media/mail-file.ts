@@ -51,8 +51,8 @@ export const MAX_MAIL_BYTES = 10 * 1024 * 1024;
 /**
  * The mail with every header cut to MAX_HEADER_BYTES before postal-mime sees it: its decoding of encoded
  * words takes time growing with the square of a header's length (a 400 KB subject 0.7 s, 1.7 MB 12 s).
- * A long header is cut at the last space before the limit, so encoded words stay whole. The body is
- * left as it is.
+ * A long header is cut at a space near the limit, so encoded words stay whole. The body is left as it
+ * is.
  */
 export function cutHeaders(bytes: Buffer): Buffer {
   let end = bytes.indexOf('\n\n');
@@ -96,10 +96,13 @@ export function cutHeaders(bytes: Buffer): Buffer {
   return Buffer.concat([...out, bytes.subarray(headEnd)]);
 }
 
-/** A header line cut to `room` bytes at its last space or tab, ending with a line break. */
+/**
+ * A header line cut to `room` bytes, ending with a line break: at a space or tab among its last 128
+ * bytes (an encoded word is at most 75 characters, so it stays whole), else right there.
+ */
 function cutLine(line: Buffer, room: number): Buffer {
   let cut = room;
-  for (let i = room - 1; i > 0; i--)
+  for (let i = room - 1; i > 0 && i >= room - 128; i--)
     if (line[i] === 0x20 || line[i] === 0x09) {
       cut = i;
       break;

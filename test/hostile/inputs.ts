@@ -24,30 +24,24 @@ function mail(headers: string[], body: string, contentType = 'text/plain; charse
 }
 
 /**
- * A Subject of `bytes` made of "a.a.a.…" runs with spaces (a dotted name at every dot: what made the
- * old defangText quadratic) and a link at the start.
+ * A Subject of `bytes`: a link, then one unbroken run of "a.a.a.…" (a dotted name at every dot whose
+ * last label is one letter: the old defangText restarted at each dot and scanned to the end — 20 KB
+ * took 1.6 s, 100 KB 33 s).
  */
 export function mailWithLongSubject(bytes = 100_000): Buffer {
-  const unit = 'a.'.repeat(40) + 'xy ';
-  const subject = `【Amazon】https://amazon-co-jp.xyz/ ${unit.repeat(Math.ceil(bytes / unit.length))}`.slice(
-    0,
-    bytes,
-  );
+  const subject = `【Amazon】https://amazon-co-jp.xyz/ ${'a.'.repeat(bytes / 2)}`.slice(0, bytes);
   return mail([`Subject: ${subject}`], 'お支払い方法に問題があります。');
 }
 
 /**
- * `bytes` of HTML that the old regexes scanned to the end from every "<": links never closed, tags
- * never ended, a style never closed, and "<" everywhere.
+ * `bytes` of HTML after one link that is never closed: "<a <style <!-- " again and again with no ">"
+ * anywhere after it, so the old regexes (`<a\b[^>]*>…<\/a>`, `<[^>]*>`) scanned to the end from every
+ * "<" (500 KB took 407 s).
  */
 export function mailWithHostileHtml(bytes = 200_000): Buffer {
-  const unit =
-    '<a href="https://amazon-co-jp.xyz/login">https://www.amazon.co.jp/ <style>a{} <img alt="x" <!-- < <br <p class=';
-  const html =
-    `<html><body><p>お支払い方法に問題があります。</p>${unit.repeat(Math.ceil(bytes / unit.length))}`.slice(
-      0,
-      bytes,
-    );
+  const head =
+    '<html><body><p>お支払い方法に問題があります。</p><a href="https://amazon-co-jp.xyz/login">https://www.amazon.co.jp/';
+  const html = (head + '<a <style <!-- <br <p class='.repeat(Math.ceil(bytes / 28))).slice(0, bytes);
   return mail(
     ['Subject: =?UTF-8?B?' + Buffer.from('【重要】お支払い方法の確認').toString('base64') + '?='],
     html,
