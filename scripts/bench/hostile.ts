@@ -11,9 +11,9 @@ export async function run(): Promise<Section> {
   const r = await hostileServer();
   const rows: Row[] = [];
   for (const x of r.results) {
-    const answered = x.ms !== null && x.case.answer.test(x.first);
+    const answered = x.ms !== null && x.case.answer.test(x.said);
     rows.push([
-      `${x.case.name}: webhook → answer (${answered ? x.first.slice(0, 14) + '…' : 'no answer'})`,
+      `${x.case.name}: webhook → answer (${answered ? x.said.slice(0, 14) + '…' : 'no answer'})`,
       x.ms === null ? 'none' : ms(x.ms),
       `≤ ${x.case.boundMs / 1000} s`,
       answered && x.ms! <= x.case.boundMs,

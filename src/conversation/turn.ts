@@ -22,7 +22,8 @@ export function ownWords(guide: Guide, raw: string): OwnWords | null {
   if (t.ok.some((w) => bare(w) === key)) return 'ok';
   if (text.length > QUESTION_CHARS) return null;
   const asks = t.question.some((w) => text.includes(w.normalize('NFKC')));
-  const ending = text.replace(/[\s。!！…w笑]+$/u, '');
+  // The look-behind starts the run only where it starts: linear time on any text (issue 15).
+  const ending = text.replace(/(?<![\s。!！…w笑])[\s。!！…w笑]+$/u, '');
   const endsAsQuestion = t.question_endings.some((e) => ending.endsWith(e.normalize('NFKC')));
   return endsAsQuestion || (asks && text.length <= 20) ? 'question' : null;
 }

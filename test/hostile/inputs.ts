@@ -99,7 +99,7 @@ export interface HostileCase {
   message: Record<string, unknown>;
   /** Answered within this long: the issue's bounds (5 s for the mails, 10 s for its PNG); 15 s, the OCR limit, for the tall screenshot. */
   boundMs: number;
-  /** The first message of the answer: a verdict's label, or a kind refusal. */
+  /** The answer (its messages' texts, a card's altText, one per line): a verdict's label first, or a kind refusal. */
   answer: RegExp;
 }
 

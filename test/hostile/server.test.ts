@@ -23,7 +23,7 @@ describe('hostile files through the webhook', () => {
     for (const r of run.results) {
       expect(r.statuses, r.case.name).toEqual([200, 200]);
       expect(r.ms, `${r.case.name} answered`).not.toBeNull();
-      expect(r.first, r.case.name).toMatch(r.case.answer);
+      expect(r.said, r.case.name).toMatch(r.case.answer);
       expect(r.textAnswered, `the text after ${r.case.name} answered`).toBe(true);
     }
     expect(run.peakRss).toBeLessThanOrEqual(700e6);

@@ -41,10 +41,11 @@ describe('hostile files uploaded to the simulator page', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(upload),
       });
-      const json = (await res.json()) as { messages?: { text?: string }[] };
+      const json = (await res.json()) as { messages?: { text?: string; altText?: string }[] };
+      const said = (json.messages ?? []).map((m) => m.altText ?? m.text ?? '').join('\n');
       console.log(`simulator, ${c.name}: answered in ${(performance.now() - t).toFixed(0)} ms`);
       expect(res.status, c.name).toBe(200);
-      expect(json.messages?.[0]?.text ?? '', c.name).toMatch(c.answer);
+      expect(said, c.name).toMatch(c.answer);
     }
   }, 300_000);
 
@@ -60,7 +61,8 @@ describe('hostile files uploaded to the simulator page', () => {
         data: Buffer.from(long).toString('base64'),
       }),
     });
-    const json = (await res.json()) as { messages?: { text?: string }[] };
-    expect(json.messages?.[0]?.text).toMatch(/^【危険】[^]*最初の20,000文字だけを確かめました/);
+    const json = (await res.json()) as { messages?: { text?: string; altText?: string }[] };
+    const said = (json.messages ?? []).map((m) => m.altText ?? m.text ?? '').join('\n');
+    expect(said).toMatch(/^【危険】[^]*最初の20,000文字だけを確かめました/);
   }, 60_000);
 });

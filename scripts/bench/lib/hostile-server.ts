@@ -28,8 +28,8 @@ export interface HostileResult {
   case: Pick<HostileCase, 'name' | 'boundMs' | 'answer'>;
   /** Webhook sent → reply at the stand-in; null: no answer within the wait. */
   ms: number | null;
-  /** The first message of the answer. */
-  first: string;
+  /** The answer as read in the chat: each message's text (a card's altText), one per line. */
+  said: string;
   /** The text sent 1 s after it: webhook → reply. */
   textMs: number | null;
   textAnswered: boolean;
@@ -45,7 +45,7 @@ export interface HostileRun {
   results: HostileResult[];
 }
 
-type Msg = { type: string; text?: string };
+type Msg = { type: string; text?: string; altText?: string };
 
 export async function hostileServer(o: { waitMs?: number } = {}): Promise<HostileRun> {
   const waitMs = o.waitMs ?? 120_000;
@@ -128,7 +128,7 @@ async function sendCase(
   return {
     case: { name: c.name, boundMs: c.boundMs, answer: c.answer },
     ms: h.m ? h.ms : null,
-    first: h.m?.[0]?.text ?? '',
+    said: (h.m ?? []).map((m) => m.altText ?? m.text ?? '').join('\n'),
     textMs: light.m ? light.ms : null,
     textAnswered: light.m !== null && light.m.length > 0,
     statuses,
