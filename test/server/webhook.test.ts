@@ -43,7 +43,7 @@ describe('POST /webhooks/line', () => {
       `${good}==`,
       `${good}!`,
       good.replace(/\+/g, '-').replace(/\//g, '_'), // the URL-safe alphabet
-    ];
+    ].filter((sig) => sig !== good); // a signature with no '+' or '/' reads the same in both alphabets
     for (const sig of lenient)
       expect([sig, (await postWebhook(bot.url, raw, { 'x-line-signature': sig })).status]).toEqual([
         sig,
