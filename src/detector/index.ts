@@ -8,24 +8,20 @@ import { extract, type Extracted, type MailAddress } from './extract.ts';
 import { analyzeLink, isBrandsOwnName, keywordHit, type LinkAnalysis } from './links.ts';
 import { analyzeLanguage } from './language.ts';
 import { claimedBrand } from './brands.ts';
-import { score } from './score.ts';
+import { score, type ScoreInput } from './score.ts';
+import { channels, officialOnly } from './actions.ts';
 import type { Signal, Verdict, VerdictEmail, VerdictPhone, VerdictUrl } from './types.ts';
 
 export type { Verdict } from './types.ts';
+export type { ScoreInput } from './score.ts';
 
 /** Longer input is cut: phishing messages are short, and the cut keeps every message fast. */
 export const MAX_CHARS = 30_000;
 /** Language analysis reads at most this much (a 20 KB mail body fits). */
 const MAX_PROSE = 20_000;
 
-/** Signs that a message asks the reader to do something (see brand statements below). */
-const ASKS = new Set([
-  'credential_request',
-  'card_request',
-  'personal_data_request',
-  'callback_request',
-  'app_install',
-]);
+/** Signs that only weigh together with pressure and a request that leads away from the official channel. */
+const NEEDS_UNOFFICIAL = new Set(['brand_pressure', 'pressure_with_link', 'brand_never_does']);
 
 /** A link as a mail's HTML shows it: the visible text, and where it really goes. */
 export interface ShownLink {
@@ -42,11 +38,22 @@ export interface Detector {
   analyze(text: string, extra?: AnalyzeExtra): Verdict;
 }
 
-export function createDetector(c: Compiled): Detector {
-  return { analyze: (text, extra) => analyze(c, text, extra) };
+/** The detector with its evidence open to inspection (npm run fit and npm run eval). */
+export interface InspectableDetector extends Detector {
+  /** The evidence the verdict is computed from. */
+  inspect(text: string, extra?: AnalyzeExtra): ScoreInput;
+  rules: Compiled['rules'];
 }
 
-function analyze(c: Compiled, raw: string, extra: AnalyzeExtra = {}): Verdict {
+export function createDetector(c: Compiled): InspectableDetector {
+  return {
+    analyze: (text, extra) => score(c, inspect(c, text, extra)),
+    inspect: (text, extra) => inspect(c, text, extra),
+    rules: c.rules,
+  };
+}
+
+function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput {
   if (typeof raw !== 'string') raw = '';
   const norm = normalize(raw, MAX_CHARS);
   const ex = extract(refang(norm.text));
@@ -125,28 +132,60 @@ function analyze(c: Compiled, raw: string, extra: AnalyzeExtra = {}): Verdict {
     norm.text.slice(0, MAX_PROSE),
     raw.slice(0, MAX_PROSE),
   );
+  const realLinks = links.filter((_, i) => !ex.urls[i]!.bare);
+  const ch = channels({
+    brand,
+    links: realLinks,
+    masked: ex.masked.length,
+    phones,
+    emails,
+    senderImitation: senderImitation !== null,
+    signals: lang.signals,
+  });
+  const onlyOfficial = officialOnly(ch);
+  const unofficialAct = ch.unofficial.length > 0;
+  const pressing = lang.signals.some((s) => c.pressure.has(s.code));
+  // A warning about scams names the scam and tells you how to stay safe: two different phrases at least
+  // (a lone 「ご注意ください」 is also how scams sign off).
+  const warning = lang.signals.find((s) => s.code === 'scam_warning_bulletin');
+  const bulletin = (warning?.count ?? 0) >= 2;
+  if (warning && !bulletin) lang.signals.splice(lang.signals.indexOf(warning), 1);
+  /** Nothing to open, call or answer: a subject line, or a message whose link the source cut off. */
+  const noAction = ch.official.length === 0 && ch.unofficial.length === 0;
   signals.push(...lang.signals);
   if (brand) {
     signals.push({ code: 'brand_claim', vars: {} });
-    // A brand's "we never …" statement is about what a message asks you to do: it applies when the message
-    // asks for data, or points to a link or number that is not the brand's.
-    const asksToAct =
-      lang.signals.some((s) => ASKS.has(s.code)) || urls.some((u) => !u.official) || ex.masked.length > 0;
+    // A brand's "we never …" statement is about what a message asks you to do: it applies when a request
+    // leads away from the brand's own channels, never to the brand's own mail.
     const channel = ex.headers || norm.text.length > 400 ? 'mail' : 'sms';
     const statement = brand.rule.never_does.find(
       (s) =>
-        asksToAct &&
         lang.scenario !== null &&
         s.scenarios.includes(lang.scenario) &&
         (s.channels.includes('any') || s.channels.includes(channel)),
     );
-    if (statement) signals.push({ code: 'brand_never_does', vars: { evidence: statement.text } });
+    if (statement && unofficialAct && !bulletin)
+      signals.push({ code: 'brand_never_does', vars: { evidence: statement.text } });
   }
-  // The classic build of a phishing message: a known name or a link, plus something that makes you anxious.
-  if (lang.signals.some((s) => c.pressure.has(s.code))) {
+  // The classic build of a phishing message: a known name, something that makes you anxious, and a
+  // request that leads somewhere the brand does not own.
+  if (pressing && (unofficialAct || noAction) && !bulletin) {
     if (brand && claimedInText) signals.push({ code: 'brand_pressure', vars: {} });
-    if (urls.some((u) => !u.official) || ex.masked.length > 0)
+    if (realLinks.some((l) => !ch.official.includes(l.hostUnicode)) || ex.masked.length > 0)
       signals.push({ code: 'pressure_with_link', vars: {} });
+  }
+  // "Call this number" about a registration or cancellation you never made.
+  const unknownNumber = phones.find((p) => !p.codes.includes('official_sender_number'));
+  const callback = lang.signals.some((s) => s.code === 'callback_request' || s.code === 'callback_bait');
+  if (unknownNumber && callback && !bulletin)
+    signals.push({ code: 'callback_unknown_number', vars: { number: unknownNumber.number } });
+  if (onlyOfficial) {
+    const shown = ch.official.map((o) => (o === 'official_app' ? '公式アプリ' : o));
+    const brandOf = brand?.id ?? realLinks.find((l) => l.officialBrands.length)?.officialBrands[0] ?? '';
+    signals.push({
+      code: 'official_channels_only',
+      vars: { evidence: [...new Set(shown)].slice(0, 2).join('、'), brandOf },
+    });
   }
   if (norm.hadBidi) signals.push({ code: 'bidi_control', vars: {} });
   if (norm.hadZeroWidth) signals.push({ code: 'hidden_characters', vars: {} });
@@ -157,35 +196,54 @@ function analyze(c: Compiled, raw: string, extra: AnalyzeExtra = {}): Verdict {
   const checkable = links.length + emails.length + ex.phones.length > 0;
   if (!checkable && hasContent) signals.push({ code: 'text_only', vars: {} });
 
+  if (lang.otpNotice && realLinks.every((l) => ch.official.includes(l.hostUnicode)))
+    signals.push({ code: 'one_time_code_notice', vars: {} });
+  if (lang.namedRecipient) signals.push({ code: 'named_recipient', vars: {} });
+
   // Bare names in the prose ("Amazon.co.jp") are not links the message wants you to open: they neither
   // prove nor disprove anything.
-  const realLinks = urls.filter((_, i) => !ex.urls[i]!.bare);
+  const realUrls = urls.filter((_, i) => !ex.urls[i]!.bare);
   const allOfficial =
-    (realLinks.length > 0 || emails.some((e) => e.official)) &&
-    realLinks.every((u) => u.official) &&
+    (realUrls.length > 0 || emails.some((e) => e.official)) &&
+    realUrls.every((u) => u.official) &&
     emails.every((e) => e.official) &&
     !senderImitation;
-  return score(c, {
-    signals,
+  const authenticated =
+    allOfficial &&
+    !!ex.headers?.from?.domain &&
+    ['spf', 'dkim', 'dmarc'].some((k) => ex.headers?.auth?.[k as 'spf'] === 'pass') &&
+    !Object.values(ex.headers?.auth ?? {}).some((v) => v === 'fail' || v === 'softfail');
+  if (authenticated) signals.push({ code: 'sender_authenticated', vars: {} });
+
+  // With every request on the organisation's own channels, the alarming words are the brand's own.
+  const kept = onlyOfficial
+    ? signals.filter((s) => !c.pressure.has(s.code) && !NEEDS_UNOFFICIAL.has(s.code))
+    : signals;
+  let scenario = lang.scenario;
+  if (
+    callback &&
+    unknownNumber &&
+    realLinks.length === 0 &&
+    !bulletin &&
+    (!scenario || CALLBACK_STORIES.has(scenario))
+  )
+    scenario = 'callback';
+  return {
+    signals: kept,
     brand,
-    scenario: lang.scenario,
+    scenario,
     urls,
     emails,
     phones,
     hasContent: hasContent || checkable,
-    allOfficial,
-    authenticated:
-      allOfficial &&
-      !!ex.headers?.from?.domain &&
-      ['spf', 'dkim', 'dmarc'].some((k) => ex.headers?.auth?.[k as 'spf'] === 'pass') &&
-      !Object.values(ex.headers?.auth ?? {}).some((v) => v === 'fail' || v === 'softfail'),
-    // A code notice with a link elsewhere is how code-phishing looks: no discount then.
-    otpNotice: lang.otpNotice && realLinks.every((u) => u.official),
-    namedRecipient: lang.namedRecipient,
+    allOfficial: allOfficial || onlyOfficial,
     isMail: ex.headers !== null,
-    unverifiedDomain: realLinks.find((u) => !u.official)?.domain ?? null,
-  });
+    unverifiedDomain: realUrls.find((u) => !u.official)?.domain ?? null,
+  };
 }
+
+/** Stories that, told with nothing but a number to call, are callback bait. */
+const CALLBACK_STORIES = new Set(['account_suspension', 'unpaid_bill', 'callback', 'prize', 'info_update']);
 
 /**
  * Links whose visible text shows one address while the link goes to another domain

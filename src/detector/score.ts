@@ -1,5 +1,7 @@
-// Turns signals into the verdict: a 0–100 score (weights and thresholds from rules/scoring.yaml),
-// reasons worded for the user, most important first, and advice on what to do next.
+// Turns signals into the verdict: a 0–100 score (a logistic model whose weights and thresholds
+// npm run fit writes to rules/scoring.yaml), reasons worded for the user, most important first, and
+// advice on what to do next.
+import type { ScoringRules } from '../rules/schema.ts';
 import type { Compiled, CompiledBrand } from './compile.ts';
 import type { Reason, Risk, Signal, Verdict, VerdictEmail, VerdictPhone, VerdictUrl } from './types.ts';
 
@@ -11,14 +13,31 @@ export interface ScoreInput {
   emails: VerdictEmail[];
   phones: VerdictPhone[];
   hasContent: boolean;
+  /** Every link, number and sender is the named organisation's own: never 危険. */
   allOfficial: boolean;
-  /** All official, and the pasted headers show the sender passed SPF/DKIM/DMARC. */
-  authenticated: boolean;
-  otpNotice: boolean;
-  namedRecipient: boolean;
   isMail: boolean;
   /** Registrable domain of a link that is not official: without other signs the verdict is unknown, not low. */
   unverifiedDomain?: string | null;
+}
+
+/** Each sign once, with how many different phrases showed it (capped at max_repeats): the model's features. */
+export function features(rules: ScoringRules, signals: Signal[]): Map<string, Signal & { n: number }> {
+  const unique = new Map<string, Signal & { n: number }>();
+  for (const s of signals) {
+    if (!rules.signals[s.code]) continue;
+    const n = Math.min(s.count ?? 1, rules.max_repeats);
+    const seen = unique.get(s.code);
+    if (!seen) unique.set(s.code, { ...s, n });
+    else seen.n = Math.max(seen.n, n);
+  }
+  return unique;
+}
+
+/** The model: probability × 100 that the message is a scam, before the official cap. */
+export function points(rules: ScoringRules, feats: Iterable<[string, { n: number }]>): number {
+  let z = rules.bias;
+  for (const [code, f] of feats) z += rules.signals[code]!.weight * f.n;
+  return 100 / (1 + Math.exp(-z));
 }
 
 const RISK_ORDER: Risk[] = ['high', 'medium', 'low', 'unknown'];
@@ -27,28 +46,20 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
   const rules = c.rules.scoring;
   const order = Object.keys(rules.signals);
   // One reason per sign: the first occurrence carries the evidence shown.
-  const unique = new Map<string, Signal>();
-  for (const s of input.signals) if (!unique.has(s.code) && rules.signals[s.code]) unique.set(s.code, s);
-
-  let keep = 1;
-  for (const s of unique.values())
-    keep *= (1 - rules.signals[s.code]!.weight) ** Math.min(s.count ?? 1, rules.max_repeats);
-  let value = 100 * (1 - keep);
-  if (input.allOfficial) value = Math.min(value * rules.dampers.all_official, rules.official_cap);
-  if (input.authenticated) value *= rules.dampers.authenticated_official;
-  if (input.otpNotice) value *= rules.dampers.otp_notice;
-  if (input.namedRecipient) value *= rules.dampers.named_recipient;
-  const points = Math.round(value);
+  const unique = features(rules, input.signals);
+  let value = points(rules, unique);
+  if (input.allOfficial) value = Math.min(value, rules.official_cap);
+  const rounded = Math.round(value);
 
   let risk: Risk;
   // Green needs positive grounds: a link the bot cannot vouch for leaves the verdict open (判定できません).
-  const unverified = input.hasContent && points < rules.thresholds.medium && !!input.unverifiedDomain;
+  const unverified = input.hasContent && rounded < rules.thresholds.medium && !!input.unverifiedDomain;
   if (!input.hasContent || unverified) risk = 'unknown';
-  else if (points >= rules.thresholds.high) risk = 'high';
-  else if (points >= rules.thresholds.medium) risk = 'medium';
+  else if (rounded >= rules.thresholds.high) risk = 'high';
+  else if (rounded >= rules.thresholds.medium) risk = 'medium';
   else risk = 'low';
 
-  const signals = [...unique.values()];
+  const signals: Signal[] = [...unique.values()].map(({ n: _n, ...s }) => s);
   if (!input.hasContent) signals.unshift({ code: 'no_content', vars: {} });
   if (unverified) signals.push({ code: 'unverified_site', vars: { domain: input.unverifiedDomain! } });
   const reasons: Reason[] = signals
@@ -67,7 +78,7 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
 
   return {
     risk,
-    score: input.hasContent ? points : 0,
+    score: input.hasContent ? rounded : 0,
     brand: input.brand ? { id: input.brand.id, name: input.brand.name } : null,
     scenario: input.scenario,
     reasons,

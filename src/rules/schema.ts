@@ -125,18 +125,19 @@ export const LexiconFile = z.strictObject({
 // ---- scoring.yaml ----
 export const Severity = z.enum(['high', 'medium', 'low', 'info']);
 export const SignalRule = z.strictObject({
-  weight: z.number().min(0).max(1),
+  /** Hand-set starting belief (log-odds); npm run fit keeps the weight near it unless the data disagrees. */
+  prior: z.number().min(-20).max(20).optional(),
+  /** Log-odds the sign adds (fitted by npm run fit); negative for signs of a genuine message. */
+  weight: z.number().min(-20).max(20),
   severity: Severity,
   message: z.string().min(5),
 });
 export const ScoringFile = z.strictObject({
+  /** Log-odds of a message with no sign at all (fitted). */
+  bias: z.number().min(-20).max(20),
   thresholds: z.strictObject({ high: z.number().min(1).max(100), medium: z.number().min(1).max(100) }),
-  dampers: z.strictObject({
-    all_official: z.number().min(0).max(1),
-    authenticated_official: z.number().min(0).max(1),
-    otp_notice: z.number().min(0).max(1),
-    named_recipient: z.number().min(0).max(1),
-  }),
+  /** What the fit saw and measured (written by npm run fit; informative only). */
+  fitted: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   official_cap: z.number().min(0).max(100),
   max_repeats: z.number().int().min(1).max(5),
   pressure: z.array(z.string()),
