@@ -114,9 +114,11 @@ export interface FitOptions {
   legitTextBoost: number;
   /** Scales every prior (1 = as written). */
   priorScale?: number;
+  /** Largest share of the genuine training texts 注意 may flag. */
+  legitTextRate?: number;
 }
 
-export const DEFAULT_FIT: FitOptions = { lambda: 0.002, textShare: 0.5, legitTextBoost: 2 };
+export const DEFAULT_FIT: FitOptions = { lambda: 0.001, textShare: 0.8, legitTextBoost: 2 };
 const MIN_SUPPORT = 3;
 
 /** Fits bias and weights on `train`; signs without support keep the weights of `rules`. */
@@ -198,7 +200,7 @@ export function fit(train: Item[], rules: ScoringRules, opt: FitOptions = DEFAUL
   for (const c of codes) weights[c] = prior(c);
   free.forEach((c, j) => (weights[c] = w[j]!));
   const model: Model = { bias: b, weights, thresholds: { high: 70, medium: 40 } };
-  model.thresholds = chooseThresholds(train, model, rules);
+  model.thresholds = chooseThresholds(train, model, rules, opt.legitTextRate);
   return model;
 }
 
@@ -232,7 +234,12 @@ export function riskOf(it: Item, model: Model, rules: ScoringRules): Risk {
  * genuine URLs with paths seen in training (under the targets of 10 %, 2 % and 5 %); 危険 at the lowest score
  * (at least 10 above) that calls no genuine text and at most 0.2 % of the genuine URLs 危険.
  */
-export function chooseThresholds(train: Item[], model: Model, rules: ScoringRules): Model['thresholds'] {
+export function chooseThresholds(
+  train: Item[],
+  model: Model,
+  rules: ScoringRules,
+  textRate = 0.05,
+): Model['thresholds'] {
   const legit = train.filter((it) => !it.phishing && it.hasContent);
   const scores = (pred: (it: Item) => boolean) => legit.filter(pred).map((it) => scoreOf(it, model, rules));
   const texts = scores((it) => it.kind === 'text');
@@ -242,7 +249,7 @@ export function chooseThresholds(train: Item[], model: Model, rules: ScoringRule
   let medium = 20;
   while (
     medium < 90 &&
-    (rate(texts, medium) > 0.05 || rate(popular, medium) > 0.02 || rate(paths, medium) > 0.04)
+    (rate(texts, medium) > textRate || rate(popular, medium) > 0.02 || rate(paths, medium) > 0.04)
   )
     medium++;
   let high = Math.max(medium + 10, 50);

@@ -126,12 +126,21 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
   });
 
   // --- the words ---
-  const lang = analyzeLanguage(
+  let lang = analyzeLanguage(
     c,
     ex.prose.slice(0, MAX_PROSE),
     norm.text.slice(0, MAX_PROSE),
     raw.slice(0, MAX_PROSE),
   );
+  // A warning about scams names the scam and tells you how to stay safe: two different phrases at least
+  // (a lone 「ご注意ください」 is also how scams sign off). What it quotes in 「」 is the scam's wording, not its own.
+  const warning = lang.signals.find((s) => s.code === 'scam_warning_bulletin');
+  const bulletin = (warning?.count ?? 0) >= 2;
+  if (bulletin) {
+    const unquoted = ex.prose.slice(0, MAX_PROSE).replace(QUOTED, (q) => ' '.repeat(q.length));
+    lang = analyzeLanguage(c, unquoted, norm.text.slice(0, MAX_PROSE), raw.slice(0, MAX_PROSE));
+    lang.signals = lang.signals.filter((s) => s.code !== 'scam_warning_bulletin').concat(warning!);
+  } else if (warning) lang.signals.splice(lang.signals.indexOf(warning), 1);
   const realLinks = links.filter((_, i) => !ex.urls[i]!.bare);
   const ch = channels({
     brand,
@@ -145,11 +154,6 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
   const onlyOfficial = officialOnly(ch);
   const unofficialAct = ch.unofficial.length > 0;
   const pressing = lang.signals.some((s) => c.pressure.has(s.code));
-  // A warning about scams names the scam and tells you how to stay safe: two different phrases at least
-  // (a lone 「ご注意ください」 is also how scams sign off).
-  const warning = lang.signals.find((s) => s.code === 'scam_warning_bulletin');
-  const bulletin = (warning?.count ?? 0) >= 2;
-  if (warning && !bulletin) lang.signals.splice(lang.signals.indexOf(warning), 1);
   /** Nothing to open, call or answer: a subject line, or a message whose link the source cut off. */
   const noAction = ch.official.length === 0 && ch.unofficial.length === 0;
   signals.push(...lang.signals);
@@ -215,10 +219,13 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
     !Object.values(ex.headers?.auth ?? {}).some((v) => v === 'fail' || v === 'softfail');
   if (authenticated) signals.push({ code: 'sender_authenticated', vars: {} });
 
-  // With every request on the organisation's own channels, the alarming words are the brand's own.
-  const kept = onlyOfficial
-    ? signals.filter((s) => !c.pressure.has(s.code) && !NEEDS_UNOFFICIAL.has(s.code))
-    : signals;
+  // With every request on the organisation's own channels, the alarming words are the brand's own; in a
+  // warning that sends you to no stranger's link, they describe the scam it warns about.
+  const strangerLink = realLinks.some((l) => !ch.official.includes(l.hostUnicode)) || ex.masked.length > 0;
+  const kept =
+    onlyOfficial || (bulletin && !strangerLink)
+      ? signals.filter((s) => !c.pressure.has(s.code) && !NEEDS_UNOFFICIAL.has(s.code) && !STORY.has(s.code))
+      : signals;
   let scenario = lang.scenario;
   if (
     callback &&
@@ -241,6 +248,21 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
     unverifiedDomain: realUrls.find((u) => !u.official)?.domain ?? null,
   };
 }
+
+/** Quoted wording 「…」『…』 (bounded, so the pattern stays linear). */
+const QUOTED = /「[^「」\n]{1,200}」|『[^『』\n]{1,200}』/g;
+
+/** Words that tell a scam's story: in a bulletin or an official notice they are the organisation's own words. */
+const STORY = new Set([
+  'police_claim',
+  'side_job_offer',
+  'investment_lure',
+  'romance_opener',
+  'acquaintance_opener',
+  'support_alert',
+  'callback_bait',
+  'callback_unknown_number',
+]);
 
 /** Stories that, told with nothing but a number to call, are callback bait. */
 const CALLBACK_STORIES = new Set(['account_suspension', 'unpaid_bill', 'callback', 'prize', 'info_update']);

@@ -56,6 +56,8 @@ export const Brand = z.strictObject({
     'tech',
     'media',
     'isp',
+    'lender',
+    'game',
   ]),
   /** Words in a message that claim to come from this brand (matched case-insensitively after NFKC). */
   aliases: z.array(z.string().min(2)).min(1),
