@@ -46,7 +46,9 @@ export function claimedBrand(c: Compiled, prose: string, headers: MailHeaders | 
     const m = findMentions(c, headers.subject)[0];
     if (m) return m.brand;
   }
-  const mentions = findMentions(c, prose);
+  // Who the message says it is from: not a name it quotes (「…をかたる」), a bank it asks you to pay into, or an
+  // address.
+  const mentions = findMentions(c, prose).filter((m) => !notTheSender(prose, m));
   if (mentions.length === 0) return null;
   // A name in 【】 or 「」 brackets at the start is how SMS phishing signs itself: 【佐川急便】.
   const tagged = mentions.find((m) => /[【[「<〔(]/.test(prose.slice(Math.max(0, m.start - 3), m.start)));
@@ -56,4 +58,17 @@ export function claimedBrand(c: Compiled, prose: string, headers: MailHeaders | 
   let best = mentions[0]!.brand;
   for (const [brand, n] of counts) if (n > (counts.get(best) ?? 0)) best = brand;
   return best;
+}
+
+/** A name the message quotes or impersonation it warns about, a payee bank, an address. */
+const QUOTED_AFTER =
+  /^[」』"]?\s*(?:を|の名を|の名前を|と)?\s*(?:かた[りるっ]|騙[りるっ]|装[いうっ]|よそお|名乗[りるっ]|なの[りるっ]|なりすま|偽)/;
+const PAYEE_BEFORE =
+  /(?:振込先|振込口座|お振込み先|お振込先|送金先|入金先|口座名義|住所|所在地|〒)[^\n]{0,12}$/;
+
+function notTheSender(text: string, m: Mention): boolean {
+  return (
+    QUOTED_AFTER.test(text.slice(m.end, m.end + 12)) ||
+    PAYEE_BEFORE.test(text.slice(Math.max(0, m.start - 24), m.start))
+  );
 }

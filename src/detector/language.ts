@@ -29,6 +29,21 @@ const NOT_OTP = new Set([
   'urgency',
 ]);
 
+/** Signs of being asked to do something (negated, they are advice: 「入力しないでください」). */
+const ASKING = new Set([
+  'code_request',
+  'emoney_purchase',
+  'money_transfer_request',
+  'line_invite',
+  'reply_request',
+  'callback_request',
+  'credential_request',
+  'card_request',
+  'personal_data_request',
+  'app_install',
+]);
+const NEGATED = /^(?:て|で)?(?:は|も)?(?:ない|なかっ|ません|ず|ぬ|無い)/;
+
 /** Phrases that contain alarming words but are harmless ("配信停止" is unsubscribing). */
 const HARMLESS = /配信停止|配信の停止|配信を停止|停止をご希望|配信不要|メール配信の解除|unsubscribe/gi;
 
@@ -44,6 +59,8 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
   const groups = c.rules.lexicon.groups;
   const byGroup = new Map<number, string[]>();
   for (const m of matchPhrases(c, text, tokens)) {
+    // 「返信しないでください」「番号は教えないで」: a request negated is a warning, not a request.
+    if (ASKING.has(groups[m.group]!.signal) && NEGATED.test(text.slice(m.end, m.end + 8))) continue;
     const list = byGroup.get(m.group) ?? [];
     if (!list.some((e) => e.includes(m.evidence) || m.evidence.includes(e))) list.push(m.evidence);
     byGroup.set(m.group, list);
