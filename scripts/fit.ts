@@ -126,7 +126,7 @@ export function fit(train: Item[], rules: ScoringRules, opt: FitOptions = DEFAUL
   const codes = Object.keys(rules.signals);
   const support = new Map<string, number>();
   for (const it of train) for (const code of it.x.keys()) support.set(code, (support.get(code) ?? 0) + 1);
-  const free = codes.filter((c) => (support.get(c) ?? 0) >= MIN_SUPPORT);
+  const free = codes.filter((c) => (support.get(c) ?? 0) >= MIN_SUPPORT && !rules.signals[c]!.fixed);
   const index = new Map(free.map((c, i) => [c, i]));
   const sign = free.map((c) => (rules.signals[c]!.severity === 'info' ? -1 : 1));
   const prior = (c: string) => (rules.signals[c]!.prior ?? rules.signals[c]!.weight) * (opt.priorScale ?? 1);

@@ -57,8 +57,14 @@ export function claimedBrand(c: Compiled, prose: string, headers: MailHeaders | 
   for (const m of mentions) counts.set(m.brand, (counts.get(m.brand) ?? 0) + 1);
   let best = mentions[0]!.brand;
   for (const [brand, n] of counts) if (n > (counts.get(best) ?? 0)) best = brand;
+  // A name said once, deep in the text (「LINEでも配信しています」), is not who the message is from.
+  const first = mentions.find((m) => m.brand === best)!;
+  if ((counts.get(best) ?? 0) < 2 && first.start > OPENING) return null;
   return best;
 }
+
+/** Where a message says who it is from (the first sentence or two). */
+const OPENING = 80;
 
 /** A name the message quotes or impersonation it warns about, a payee bank, an address. */
 const QUOTED_AFTER =

@@ -87,6 +87,7 @@ export interface Compiled {
     fileHosts: Set<string>;
     /** Bulk-mail click-tracking domains: a redirect that hides where the link goes. */
     clickTracking: Set<string>;
+    socialProfiles: Set<string>;
   };
   hostModel: { model: HostLetterModel; threshold: number; strictThreshold: number; minLength: number };
   /** Abbreviations removed before judging whether a host name looks random, longest first. */
@@ -195,6 +196,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       governmentZones: new Set(d.government_zones),
       fileHosts: new Set([...h.file_hosts, ...h.site_builders, ...h.link_pages]),
       clickTracking: new Set(h.click_tracking),
+      socialProfiles: new Set(d.social_profile_hosts),
     },
     hostModel: {
       model: HostLetterModel.fromJSON(rules.hostModel),

@@ -74,7 +74,7 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
     if (l.government) signals.push(...l.signals);
     else if (official)
       signals.push({ code: 'official_link', vars: { host: l.hostUnicode, brandOf: l.officialBrands[0]! } });
-    else if (brand && claimedInText) {
+    else if (brand && claimedInText && !underAny(c.sets.socialProfiles, l.host)) {
       const hidden = l.signals.some((s) => s.code === 'shortener');
       const mismatch: Signal = {
         code: hidden ? 'brand_hidden_link' : 'brand_domain_mismatch',
@@ -174,7 +174,11 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
   // The classic build of a phishing message: a known name, something that makes you anxious, and a
   // request that leads somewhere the brand does not own.
   if (pressing && (unofficialAct || noAction) && !bulletin) {
-    if (brand && claimedInText) signals.push({ code: 'brand_pressure', vars: {} });
+    // (A link that is not the brand's says so more precisely: brand_domain_mismatch, not both.)
+    const mismatch = signals.some(
+      (s) => s.code === 'brand_domain_mismatch' || s.code === 'brand_hidden_link',
+    );
+    if (brand && claimedInText && !mismatch) signals.push({ code: 'brand_pressure', vars: {} });
     if (realLinks.some((l) => !ch.official.includes(l.hostUnicode)) || ex.masked.length > 0)
       signals.push({ code: 'pressure_with_link', vars: {} });
   }
@@ -222,8 +226,10 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
   // With every request on the organisation's own channels, the alarming words are the brand's own; in a
   // warning that sends you to no stranger's link, they describe the scam it warns about.
   const strangerLink = realLinks.some((l) => !ch.official.includes(l.hostUnicode)) || ex.masked.length > 0;
+  // A genuine code notice tells you a code (「認証コード」 is its subject) and asks for nothing.
+  const codeNotice = signals.some((s) => s.code === 'one_time_code_notice');
   const kept =
-    onlyOfficial || (bulletin && !strangerLink)
+    onlyOfficial || codeNotice || (bulletin && !strangerLink)
       ? signals.filter((s) => !c.pressure.has(s.code) && !NEEDS_UNOFFICIAL.has(s.code) && !STORY.has(s.code))
       : signals;
   let scenario = lang.scenario;

@@ -90,6 +90,8 @@ export const DomainsFile = z.strictObject({
   kit_path_words: z.array(z.string().min(2)),
   login_host_words: z.array(z.string().regex(/^[a-z0-9]{4,}$/)),
   free_mail: hostList,
+  /** Social networks where brands keep their own accounts (a link there is not a brand mismatch). */
+  social_profile_hosts: hostList.default([]),
   word_pieces: z.array(z.string().regex(/^[a-z0-9]+$/)),
 });
 
@@ -129,6 +131,8 @@ export const Severity = z.enum(['high', 'medium', 'low', 'info']);
 export const SignalRule = z.strictObject({
   /** Hand-set starting belief (log-odds); npm run fit keeps the weight near it unless the data disagrees. */
   prior: z.number().min(-20).max(20).optional(),
+  /** A rule, not a fitted weight: npm run fit leaves weight = prior (for signs the data cannot speak for). */
+  fixed: z.boolean().optional(),
   /** Log-odds the sign adds (fitted by npm run fit); negative for signs of a genuine message. */
   weight: z.number().min(-20).max(20),
   severity: Severity,
