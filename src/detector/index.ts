@@ -184,7 +184,10 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
   }
   // "Call this number" about a registration or cancellation you never made.
   const unknownNumber = phones.find((p) => !p.codes.includes('official_sender_number'));
-  const callback = lang.signals.some((s) => s.code === 'callback_request' || s.code === 'callback_bait');
+  // … told with something that alarms (a charge, a deadline, a threat), not a city's 「…までご連絡ください」.
+  const callback =
+    lang.signals.some((s) => s.code === 'callback_request' || s.code === 'callback_bait') &&
+    lang.signals.some((s) => c.pressure.has(s.code) && s.code !== 'callback_request');
   if (unknownNumber && callback && !bulletin)
     signals.push({ code: 'callback_unknown_number', vars: { number: unknownNumber.number } });
   if (onlyOfficial) {

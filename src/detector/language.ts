@@ -20,7 +20,6 @@ const OTP_VALUE =
 
 /** A real code notice neither asks for data nor threatens. */
 const NOT_OTP = new Set([
-  'card_request',
   'personal_data_request',
   'unpaid_bill',
   'payment_problem',
@@ -28,6 +27,10 @@ const NOT_OTP = new Set([
   'security_alert',
   'urgency',
 ]);
+
+/** Signs raised by the word for the code itself (セキュリティコード, 認証コード). */
+const CODE_WORDS = new Set(['card_request']);
+const DONT_SHARE = /(?:教え|共有し|伝え|渡さ)ないで|never share|do not share|don't share/i;
 
 /** Signs of being asked to do something (negated, they are advice: 「入力しないでください」). */
 const ASKING = new Set([
@@ -99,10 +102,12 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
     );
   // A one-time-code notice tells you a code (「コードは123456です」, 「G-482913 が…確認コードです」) and
   // asks for nothing else.
+  // 「セキュリティコード」 also names a card's code: a notice that says not to share the code is about the code.
+  const dontShare = DONT_SHARE.test(text);
   const otpNotice =
     text.length <= 300 && // code notices are short SMS, not mails quoting a 銘柄コード
     OTP_VALUE.test(text) &&
-    !signals.some((s) => NOT_OTP.has(s.code));
+    !signals.some((s) => NOT_OTP.has(s.code) || (!dontShare && CODE_WORDS.has(s.code)));
 
   signals.push(...writingSigns(c, text, raw));
   return { signals, scenario, namedRecipient, otpNotice };
