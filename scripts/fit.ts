@@ -50,6 +50,10 @@ export interface Item {
   x: Map<string, number>;
   allOfficial: boolean;
   hasContent: boolean;
+  /** Asks nothing of the reader (capped below 危険). */
+  noRequest: boolean;
+  /** A link the bot cannot vouch for: below 注意 the verdict is 判定できません, not low. */
+  unverified: boolean;
   text: string;
 }
 
@@ -98,6 +102,8 @@ export function collect(detector: InspectableDetector, dir = EVAL_DIR): Item[] {
         x,
         allOfficial: input.allOfficial,
         hasContent: input.hasContent,
+        unverified: !!input.unverifiedDomain,
+        noRequest: !!input.noRequest,
         text: r.text,
       });
     }
@@ -218,6 +224,7 @@ export function scoreOf(it: Item, model: Model, rules: ScoringRules): number {
     [...it.x].map(([code, n]) => [code, { n }] as [string, { n: number }]),
   );
   if (it.allOfficial) value = Math.min(value, rules.official_cap);
+  if (it.noRequest) value = Math.min(value, rules.no_request_cap);
   return Math.round(value);
 }
 
@@ -226,6 +233,7 @@ export type Risk = 'high' | 'medium' | 'low' | 'unknown';
 export function riskOf(it: Item, model: Model, rules: ScoringRules): Risk {
   if (!it.hasContent) return 'unknown';
   const s = scoreOf(it, model, rules);
+  if (s < model.thresholds.medium && it.unverified) return 'unknown';
   return s >= model.thresholds.high ? 'high' : s >= model.thresholds.medium ? 'medium' : 'low';
 }
 

@@ -253,6 +253,7 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
     phones,
     hasContent: hasContent || checkable,
     allOfficial: allOfficial || onlyOfficial,
+    noRequest: noAction,
     isMail: ex.headers !== null,
     unverifiedDomain: realUrls.find((u) => !u.official)?.domain ?? null,
   };

@@ -15,6 +15,8 @@ export interface ScoreInput {
   hasContent: boolean;
   /** Every link, number and sender is the named organisation's own: never 危険. */
   allOfficial: boolean;
+  /** Nothing to open, call, answer, send or pay: the words alone never make it 危険. */
+  noRequest?: boolean;
   isMail: boolean;
   /** Registrable domain of a link that is not official: without other signs the verdict is unknown, not low. */
   unverifiedDomain?: string | null;
@@ -49,6 +51,7 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
   const unique = features(rules, input.signals);
   let value = points(rules, unique);
   if (input.allOfficial) value = Math.min(value, rules.official_cap);
+  if (input.noRequest) value = Math.min(value, rules.no_request_cap);
   const rounded = Math.round(value);
 
   let risk: Risk;

@@ -145,6 +145,8 @@ export const ScoringFile = z.strictObject({
   /** What the fit saw and measured (written by npm run fit; informative only). */
   fitted: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   official_cap: z.number().min(0).max(100),
+  /** A message that asks nothing of you (no link, number, reply, code or payment) is at most this. */
+  no_request_cap: z.number().min(0).max(100).default(100),
   max_repeats: z.number().int().min(1).max(5),
   pressure: z.array(z.string()),
   signals: z.record(z.string().regex(/^[a-z0-9_]+$/), SignalRule),

@@ -159,7 +159,8 @@ describe('shapes of throw-away phishing hosts', () => {
   it('flags a path that is nothing but a short code, but not an ordinary page', () => {
     const v = check('https://cosmo-deliver.com/4JaYd9');
     expect(urlCodes(v)).toContain('short_code_path');
-    expect(flagged(v)).toBe(true);
+    // How much the sign weighs is fitted (npm run fit); a phishing-shaped link is never green.
+    expect(v.risk).not.toBe('low');
     expect(urlCodes(check('https://cosmo-deliver.com/about'))).not.toContain('short_code_path');
     expect(urlCodes(check('https://cosmo-deliver.com/2024/'))).not.toContain('short_code_path');
   });

