@@ -63,8 +63,12 @@ function summary(copy: Copy, v: Verdict): string {
  */
 function shownReasons(v: Verdict): Verdict['reasons'] {
   if (warns(v)) return v.reasons.filter((r) => r.severity !== 'info');
-  // brand_claim only says the name is often abused: not evidence either way.
-  return v.reasons.filter((r) => r.severity === 'info' && r.code !== 'brand_claim');
+  // brand_claim only says the name is often abused: not evidence either way. When every channel is
+  // the brand's own, that line already names the official domains: one line per official link repeats it.
+  const allOfficial = v.reasons.some((r) => r.code === 'official_channels_only');
+  return v.reasons.filter(
+    (r) => r.severity === 'info' && r.code !== 'brand_claim' && !(allOfficial && r.code === 'official_link'),
+  );
 }
 
 /** The detector's advice, fitted to the message: no link advice without a link, SMS not called mail. */

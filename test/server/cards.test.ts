@@ -194,6 +194,21 @@ describe('honest cards (issue 11)', () => {
     expect(shown.filter((t) => t.includes('本当のドメイン'))).toEqual([]);
   });
 
+  it("green: when every channel is the brand's own, that one line stands for the official links", () => {
+    const all = 'リンク先や連絡先は、楽天 の公式のもの（www.rakuten.co.jp）だけです。';
+    const v = verdict('low', {
+      brand: { id: 'rakuten', name: '楽天' },
+      reasons: [
+        info('official_link', 'リンク先 www.rakuten.co.jp は 楽天 の公式ドメインです。'),
+        info('official_channels_only', all),
+      ],
+      urls: [{ ...link('www.rakuten.co.jp', true), domain: 'rakuten.co.jp' }],
+    });
+    const shown = flexTexts(verdictCard(copy, v).contents);
+    expect(shown).toContain(all);
+    expect(shown).not.toContain('リンク先 www.rakuten.co.jp は 楽天 の公式ドメインです。');
+  });
+
   it('unknown: says the bot cannot vouch for the site', () => {
     const message = 'リンク先 shop-example-jp[.]com が本物かどうか、このLINEでは確かめられません。';
     const v = verdict('unknown', {
