@@ -68,7 +68,7 @@ const OPENING = 80;
 
 /** A name the message quotes or impersonation it warns about, a payee bank, an address. */
 const QUOTED_AFTER =
-  /^[」』"]?\s*(?:を|の名を|の名前を|と)?\s*(?:かた[りるっ]|騙[りるっ]|装[いうっ]|よそお|名乗[りるっ]|なの[りるっ]|なりすま|偽)/;
+  /^[」』"]?\s*(?:(?:を|の名を|の名前を|と)\s*)?(?:かた[りるっ]|騙[りるっ]|装[いうっ]|よそお|名乗[りるっ]|なの[りるっ]|なりすま|偽)/;
 const PAYEE_BEFORE =
   /(?:振込先|振込口座|お振込み先|お振込先|送金先|入金先|口座名義|住所|所在地|〒)[^\n]{0,12}$/;
 
