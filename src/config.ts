@@ -1,5 +1,6 @@
 // Server settings from the environment (../shared/CONTRACT.md §3). A bad value stops start-up with one
 // line that names the variable, so an operator sees at once what to fix.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 export interface LineCredentials {
@@ -137,11 +138,15 @@ const Env = z.object({
       }
     return hosts;
   }),
+  // Unset: one thread per core but one, which is left to the thread that acknowledges webhooks.
   EVENT_THREADS: z
     .string()
-    .default('1')
-    .refine((s) => /^\d{1,2}$/.test(s.trim()) && Number(s) <= 16, 'must be a whole number from 0 to 16')
-    .transform(Number),
+    .optional()
+    .refine(
+      (s) => s === undefined || (/^\d{1,2}$/.test(s.trim()) && Number(s) <= 16),
+      'must be a whole number from 0 to 16',
+    )
+    .transform((s) => (s === undefined ? undefined : Number(s))),
   NODE_ENV: optional,
 });
 
@@ -163,7 +168,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (token && !secret)
     throw new ConfigError('LINE_CHANNEL_SECRET', 'must be set together with LINE_CHANNEL_ACCESS_TOKEN');
   // Each thread would have its own memory: two of them could answer one event twice.
-  if (e.EVENT_THREADS > 1 && e.STORE_URL === 'memory:')
+  const eventThreads =
+    e.EVENT_THREADS ?? (e.STORE_URL === 'memory:' ? 1 : defaultEventThreads(availableParallelism()));
+  if (eventThreads > 1 && e.STORE_URL === 'memory:')
     throw new ConfigError('EVENT_THREADS', 'above 1 needs a shared store (STORE_URL=sqlite:… or redis://…)');
   if (e.METRICS_PORT !== undefined && Number(e.METRICS_PORT) === e.PORT)
     throw new ConfigError('METRICS_PORT', `must differ from PORT (${e.PORT})`);
@@ -188,6 +195,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? !(secret && token) && ['', 'development', 'test'].includes((e.NODE_ENV ?? '').toLowerCase())
         : e.SIMULATOR === '1',
     simulatorHosts: e.SIMULATOR_HOSTS,
-    eventThreads: e.EVENT_THREADS,
+    eventThreads,
   };
+}
+
+/** EVENT_THREADS when unset: the cores less the one that acknowledges webhooks, at least one. */
+export function defaultEventThreads(cores: number): number {
+  return Math.max(1, Math.min(16, cores - 1));
 }

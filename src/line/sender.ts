@@ -14,7 +14,9 @@ const LOADING_SECONDS = 20;
 export function createLineSender(api: LineApi, log: Logger): Sender {
   return {
     async reply(target, messages) {
-      const l = log.child({ eventId: target.eventId });
+      // Made only when something is logged: the answer that goes through logs nothing here.
+      let child: Logger | null = null;
+      const l = () => (child ??= log.child({ eventId: target.eventId }));
       const safe = withinLimits(messages, l);
       try {
         await api.reply(target.replyToken, safe);
@@ -24,7 +26,7 @@ export function createLineSender(api: LineApi, log: Logger): Sender {
         if (isRefusedBody(err) && safe.length > 0) {
           // LINE refused what we built (e.g. a link scheme a channel does not take): a refused request
           // leaves the token unused, so the verdict's gist still goes out as one plain text.
-          l.error({ err }, 'LINE refused the answer; sending its first line only');
+          l().error({ err }, 'LINE refused the answer; sending its first line only');
           try {
             await api.reply(target.replyToken, [gistOf(safe)]);
             return 'replied';
@@ -33,21 +35,21 @@ export function createLineSender(api: LineApi, log: Logger): Sender {
           }
         }
         if (!isInvalidReplyToken(err)) {
-          l.error({ err }, 'reply failed');
+          l().error({ err }, 'reply failed');
           return 'failed';
         }
-        l.warn({ err }, 'reply token invalid or expired');
+        l().warn({ err }, 'reply token invalid or expired');
         if (target.chat.type !== 'user') return 'failed';
         if (target.pushAllowed === false) {
-          l.warn('not pushing: an earlier attempt at this event may have answered already');
+          l().warn('not pushing: an earlier attempt at this event may have answered already');
           return 'failed';
         }
         if ((err as LineApiError).uncertain) {
           // An earlier attempt may have used the token: pushing could answer twice.
-          l.warn('not pushing: an earlier reply attempt may have been delivered');
+          l().warn('not pushing: an earlier reply attempt may have been delivered');
           return 'failed';
         }
-        return push(api, target, safe, l);
+        return push(api, target, safe, l());
       }
     },
     async showLoading(userId) {
@@ -75,10 +77,10 @@ async function push(api: LineApi, target: ReplyTarget, messages: Message[], l: L
 }
 
 /** Builders keep to the limits; should one ever not, the gist still reaches the person as one text. */
-function withinLimits(messages: Message[], l: Logger): Message[] {
+function withinLimits(messages: Message[], l: () => Logger): Message[] {
   const problems = checkMessages(messages);
   if (!problems.length) return messages;
-  l.error({ problems }, 'answer exceeds LINE limits; sending its first line only');
+  l().error({ problems }, 'answer exceeds LINE limits; sending its first line only');
   return gistText(messages) ? [gistOf(messages)] : messages;
 }
 

@@ -7,17 +7,26 @@
 // secret that is never on the volume nor in Redis). The event id is the additional data: a body cannot
 // be moved to another id. Rotating the channel secret makes events still waiting unreadable: they are
 // logged by id and dropped (docs/deploy.md).
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { chatOf, type LineEvent } from '../line/events.ts';
 import type { BacklogEntry, BacklogItem } from '../store/store.ts';
 
-export type SealKey = Buffer;
+/** A key object made once: a raw key given to every cipher would be imported again for each event. */
+export type SealKey = KeyObject;
 
 /** A webhookEventId seen within this long is a duplicate: LINE redelivers for a while, tokens last 20 min. */
 export const DEDUPE_MS = 24 * 60 * 60_000;
 
 export function backlogKey(channelSecret: string): SealKey {
-  return Buffer.from(hkdfSync('sha256', channelSecret, 'sagicheck', 'event backlog v1', 32));
+  return createSecretKey(Buffer.from(hkdfSync('sha256', channelSecret, 'sagicheck', 'event backlog v1', 32)));
 }
 
 /**

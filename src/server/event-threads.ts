@@ -91,7 +91,12 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
       // 619 MB with V8's default for a thread) for a few percent more garbage-collection time.
       worker: new Worker(o.worker ?? WORKER, {
         resourceLimits: { maxYoungGenerationSizeMb: 16 },
-        workerData: { owner, concurrency: o.concurrency, leaseMs: o.leaseMs } satisfies ThreadData,
+        workerData: {
+          owner,
+          concurrency: o.concurrency,
+          leaseMs: o.leaseMs,
+          threads: Math.max(1, o.threads),
+        } satisfies ThreadData,
       }),
       owner,
       loaded: false,
@@ -107,7 +112,7 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
         t.beatAt = Date.now();
         t.running = m.running;
         t.oldestRunningSince = m.oldestRunningSince;
-      } else if (m.type === 'done') done++;
+      } else if (m.type === 'done') done += m.n;
       else if (m.type === 'ready') {
         t.loaded = true;
         t.beatAt = Date.now();

@@ -9,6 +9,7 @@ import { loadCopy } from '../conversation/copy.ts';
 import { loadDetector } from '../detector/load.ts';
 import { createLogger } from '../log/logger.ts';
 import { loadGuide } from '../remediation/load.ts';
+import { defaultPoolSize } from '../media/ocr-pool.ts';
 import { openStore } from '../store/open.ts';
 import { backlogKey } from './backlog.ts';
 import { createConsumer } from './consumer.ts';
@@ -21,6 +22,8 @@ export interface ThreadData {
   /** Events answered at once. */
   concurrency: number;
   leaseMs?: number;
+  /** Event threads of the process: the OCR slots are shared out among them. */
+  threads?: number;
 }
 
 export type ToThread =
@@ -28,7 +31,8 @@ export type ToThread =
 export type FromThread =
   | { type: 'ready' }
   | { type: 'beat'; running: number; oldestRunningSince: number | null }
-  | { type: 'done' }
+  /** Events finished since the last note: one message per turn of the event loop, not per event. */
+  | { type: 'done'; n: number }
   | { type: 'metrics'; id: number; data: unknown }
   | { type: 'closed' };
 
@@ -51,12 +55,23 @@ const consumer = createConsumer({
   leaseMs: data.leaseMs,
   log,
   onTaken: (seconds) => metrics.queueWait(seconds),
-  onDone: () => port.postMessage({ type: 'done' } satisfies FromThread),
+  onDone: () => {
+    if (doneSince++ === 0) setImmediate(flushDone);
+  },
 });
+// A message to the server's thread costs about as much as a store command: at hundreds of events a
+// second, the events a turn of the event loop finished go in one.
+let doneSince = 0;
+const flushDone = () => {
+  port.postMessage({ type: 'done', n: doneSince } satisfies FromThread);
+  doneSince = 0;
+};
+// OCR workers (~250 MB a slot) start with the first picture, not with the thread: a server that only
+// ever gets texts stays small. Each thread gets its share of the slots a process would have.
 const runtime = createEventRuntime(
   config,
   { detector, store, logger: log, copy: loadCopy(), metrics, consumer },
-  { warmOcr: true },
+  { ocr: { size: Math.max(1, Math.floor(defaultPoolSize() / (data.threads ?? 1))) } },
 );
 
 const beat = () =>

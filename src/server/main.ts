@@ -89,7 +89,8 @@ const metrics = createMetrics();
 const app = await buildApp(
   config,
   { detector, events, store, logger: log, copy, metrics },
-  { warmOcr: !threaded, owner: `${ownerPrefix}app/` },
+  // OCR workers start with the first picture (~250 MB a slot), not at start.
+  { owner: `${ownerPrefix}app/` },
 );
 const allMetrics = async () => metricsText(metrics, events ? await events.metrics() : []);
 

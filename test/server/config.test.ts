@@ -1,6 +1,7 @@
 // Server settings (contract §3): defaults, and one clear line naming the variable for a bad value.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { availableParallelism } from 'node:os';
+import { ConfigError, defaultEventThreads, loadConfig } from '../../src/config.ts';
 
 describe('loadConfig', () => {
   it('has the contract defaults and local mode without credentials', () => {
@@ -16,7 +17,7 @@ describe('loadConfig', () => {
       metrics: { token: null, port: null, host: '0.0.0.0' },
       simulator: true,
       simulatorHosts: [],
-      eventThreads: 1,
+      eventThreads: defaultEventThreads(availableParallelism()),
     });
     expect(loadConfig({ LINE_CHANNEL_SECRET: ' ', LINE_CHANNEL_ACCESS_TOKEN: '' }).line).toBeNull();
   });
@@ -49,6 +50,9 @@ describe('loadConfig', () => {
 
   it('answers events in EVENT_THREADS threads, or in the server thread with 0', () => {
     expect(loadConfig({ EVENT_THREADS: '2' }).eventThreads).toBe(2);
+    // Unset: a core is left to the thread that acknowledges webhooks.
+    expect([1, 2, 4, 64].map(defaultEventThreads)).toEqual([1, 1, 3, 16]);
+    expect(loadConfig({ STORE_URL: 'memory:' }).eventThreads).toBe(1);
     expect(loadConfig({ EVENT_THREADS: '0' }).eventThreads).toBe(0);
     expect(loadConfig({ EVENT_THREADS: '1', STORE_URL: 'memory:' }).eventThreads).toBe(1);
   });
