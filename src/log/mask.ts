@@ -26,7 +26,11 @@ const PATTERNS: [RegExp, string][] = [
 /** Keys whose value is message content: replaced as a whole, whatever it looks like. */
 const CONTENT_KEYS = new Set(['text', 'displayText', 'altText', 'fileName', 'address', 'title']);
 
+/** Every pattern above needs one of these: most log strings (codes, names) have none and skip them all. */
+const NEEDED = /[0-9０-９@＠:]/;
+
 export function maskPersonalData(s: string): string {
+  if (!NEEDED.test(s)) return s;
   let out = s;
   for (const [re, tag] of PATTERNS) out = out.replace(re, tag);
   return out;

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../config.ts';
 import { loadCopy } from '../conversation/copy.ts';
 import { loadDetector } from '../detector/load.ts';
-import { createLogger } from '../log/logger.ts';
+import { createLogger, flushLogs } from '../log/logger.ts';
 import { loadGuide } from '../remediation/load.ts';
 import { defaultPoolSize } from '../media/ocr-pool.ts';
 import { openStore } from '../store/open.ts';
@@ -94,6 +94,7 @@ port.on('message', (m: ToThread) => {
       clearInterval(beats);
       await runtime.close();
       await store.close();
+      await flushLogs(log);
       port.postMessage({ type: 'closed' } satisfies FromThread);
     })();
   }
