@@ -9,6 +9,8 @@ import { mb, median, ms, percentile, sortedCopy, type Row, type Section } from '
 
 const P50_TARGET_MS = 1500;
 const RSS_TARGET = 600e6;
+const REST_RSS_TARGET = 300e6;
+const FIRST_TARGET_MS = 2500;
 const RUN = new URL('./lib/ocr-run.ts', import.meta.url);
 
 export async function run(): Promise<Section> {
@@ -39,14 +41,26 @@ export async function run(): Promise<Section> {
     ],
     ['peak RSS (detector + OCR workers + sharp)', mb(r.peakRss), '≤ 600 MB', r.peakRss <= RSS_TARGET],
     [
-      `the server (npm start, EVENT_THREADS=${srv.eventThreads}) answering the same screenshots as LINE image messages: webhook → reply p50 / p95 (${srvTimes.length})`,
+      `the server (npm start, EVENT_THREADS=${srv.eventThreads}) answering the same screenshots as LINE image messages: webhook → reply p50 / p95 (${srvTimes.length}, after the first)`,
       `${ms(percentile(srvTimes, 50))} / ${ms(percentile(srvTimes, 95))}`,
       '—',
       null,
     ],
     [
-      'the server: RSS at rest (OCR workers warm) → peak while answering them',
-      `${mb(srv.restRss)} → ${mb(srv.peakRss)}`,
+      'the server: first screenshot after start (its OCR workers start for it)',
+      ms(srv.firstMs),
+      '≤ 2.5 s',
+      srv.firstMs <= FIRST_TARGET_MS,
+    ],
+    [
+      'the server: RSS at rest before any picture / peak answering texts only',
+      `${mb(srv.restRss)} / ${mb(srv.textPeakRss)}`,
+      '≤ 300 MB (rest)',
+      srv.restRss <= REST_RSS_TARGET,
+    ],
+    [
+      'the server: peak RSS with pictures (OCR workers running)',
+      mb(srv.peakRss),
       '≤ 600 MB (peak)',
       srv.peakRss <= RSS_TARGET,
     ],
@@ -76,7 +90,7 @@ export async function run(): Promise<Section> {
     notes: [
       'Pictures: 4 SMS screenshots rendered by scripts/fixtures/render-screenshots.ts (light and dark mode, links wrapped over 2–3 lines) and a QR poster; the timed set is 6 rounds of the screenshots plus the poster, read one at a time.',
       '"links exact": the link read character for character; "phrases": key Japanese phrases read without OCR spaces. The variants run once over the 4 screenshots.',
-      'The server rows: the whole process as deployed — the thread that acknowledges webhooks, the event thread with its own detector (src/server/event-threads.ts), the OCR workers and sharp — with the sqlite store and a stand-in LINE API on 127.0.0.1 serving the pictures; the first rows measure the OCR path alone in one process, as issue 5 set its target. With EVENT_THREADS=0 the server holds one detector fewer (~110 MB less).',
+      'The server rows: the whole process as deployed — the thread that acknowledges webhooks, the event thread with its own detector (src/server/event-threads.ts), the OCR workers (started by the first picture) and sharp — first 300 texts, then the screenshots, with the sqlite store and a stand-in LINE API on 127.0.0.1 serving the pictures; the first rows measure the OCR path alone in one process, as issue 5 set its target. With EVENT_THREADS=0 the server holds one detector fewer (~110 MB less).',
       'Preprocessing: grayscale, dark mode inverted, levels (light-grey bubbles to white), small pictures scaled up; photos scaled to 720 px wide with a median filter.',
     ],
   };
