@@ -158,7 +158,8 @@ function wrapped(
     gap < 1.5 * height &&
     URL_CHARS.test(firstNext) &&
     !JA_CHAR.test(firstNext) &&
-    !URL_START.test(firstNext)
+    // A new link starts here, unless the line above ended with the scheme alone ("https://" + "www.…").
+    (!URL_START.test(firstNext) || /:\/\/$/.test(lastWord))
   );
 }
 

@@ -145,12 +145,41 @@ function linesOf(page: Page, minConfidence: number): OcrLine[] {
     for (const p of block.paragraphs) {
       para++;
       for (const l of p.lines as Line[]) {
-        if (l.confidence < minConfidence) continue;
         const words = l.words.flatMap(splitAtLink).filter((w) => w.text.trim());
-        if (words.length) out.push({ words, box: l.bbox, para });
+        if (!words.length) continue;
+        const line = { words, box: l.bbox, para };
+        const prev = out.at(-1);
+        const goesOn = prev !== undefined && carriesLinkOn(prev, line);
+        // The Japanese model reads a line of link characters with little confidence (0–40 on a
+        // wrapped host): kept when it carries on the link above, as the English pass reads it again.
+        if (l.confidence < minConfidence && !goesOn) continue;
+        // Tesseract often starts a new paragraph at such a line: it is still the same bubble.
+        if (goesOn) line.para = prev.para;
+        out.push(line);
       }
     }
   return out;
+}
+
+/**
+ * The line carries on a link the phone wrapped: the line above ends with a link (or its start), and
+ * this one, right under it at the bubble's left edge, begins with link characters only.
+ */
+function carriesLinkOn(prev: OcrLine, line: OcrLine): boolean {
+  const word = prev.words.at(-1)!.text.normalize('NFKC');
+  // 「行います。https://」 when tesseract gave no boxes to split it by.
+  const at = word.search(/h?ttps?:\/\/|www\./i);
+  const last = at > 0 ? word.slice(at) : word;
+  const first = line.words[0]!.text.normalize('NFKC');
+  const h = Math.max(8, prev.box.y1 - prev.box.y0);
+  return (
+    looksLikeUrl(last) &&
+    /^[\x21-\x7e]{2,}$/.test(first) &&
+    // A new link starts here, unless the line above ended with the scheme alone ("https://" + "www.…").
+    (!/^(?:h?ttps?:|www\.)/i.test(first) || /:\/\/$/.test(last)) &&
+    line.box.y0 - prev.box.y1 < 1.5 * h &&
+    Math.abs(line.box.x0 - prev.box.x0) < 1.5 * h
+  );
 }
 
 /**

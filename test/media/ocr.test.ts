@@ -23,6 +23,7 @@ import {
   SCREENSHOT_LINKS,
   SCREENSHOTS,
 } from '../../scripts/fixtures/render-screenshots.ts';
+import { realisticScreenshots } from '../../scripts/fixtures/realistic-screenshots.ts';
 
 const NO_NETWORK_WORKER = fileURLToPath(new URL('../helpers/no-network-worker.cjs', import.meta.url));
 
@@ -61,6 +62,18 @@ describe('OCR pool', () => {
     expect(text.toLowerCase()).toContain(SCREENSHOT_LINKS.amazonWrappedHost!);
     expect(r.urlPasses).toBeGreaterThan(0);
   }, 30_000);
+
+  it('reads a link wrapped right after "https://" onto a line the Japanese model is unsure of, in a JPEG phone screenshot', async () => {
+    // real-08 and real-16 of the realistic set: 「…は https://」 then 「www.post.japanpost.jp/support/」,
+    // which tesseract reads with confidence 15 and in a paragraph of its own.
+    const shots = await realisticScreenshots(16);
+    for (const name of ['real-08-', 'real-16-']) {
+      const shot = shots.find((s) => s.name.startsWith(name))!;
+      const text = joinParagraphs((await readScreenshot(shot.bytes, pool)).lines).toLowerCase();
+      for (const link of shot.links.filter((l) => l.includes('www.')))
+        expect(text).toContain(link.toLowerCase());
+    }
+  }, 60_000);
 
   it('decodes a QR code without fetching anything (the .wasm comes from node_modules)', async () => {
     expect(existsSync(qrWasmFile())).toBe(true);

@@ -53,6 +53,20 @@ describe('OCR clean-up', () => {
     );
   });
 
+  it('joins a link cut right after its scheme with the host on the next line', () => {
+    const out = normalizeOcrLines([
+      line('お届け日時の変更は https://', 80, 1416, 650),
+      line('www.post.japanpost.jp/support/', 80, 1500, 770),
+    ]);
+    expect(out.map((l) => l.text)).toEqual(['お届け日時の変更は https://www.post.japanpost.jp/support/']);
+    // A whole link then another one on the next line stay two.
+    const two = normalizeOcrLines([
+      line('https://a.example/x', 80, 500, 420),
+      line('www.b.example', 80, 566, 400),
+    ]);
+    expect(two).toHaveLength(2);
+  });
+
   it('does not join a short link line to an ordinary next line', () => {
     const out = normalizeOcrLines([
       line('https://example.com', 80, 500, 420),
