@@ -35,8 +35,12 @@ export interface Evaluation {
 
 export function shippedModel(rules: ScoringRules): Model {
   const weights: Record<string, number> = {};
-  for (const [code, s] of Object.entries(rules.signals)) weights[code] = s.weight;
-  return { bias: rules.bias, weights, thresholds: rules.thresholds };
+  const alone: Record<string, number> = {};
+  for (const [code, s] of Object.entries(rules.signals)) {
+    weights[code] = s.weight;
+    if (s.alone !== undefined) alone[code] = s.alone;
+  }
+  return { bias: rules.bias, weights, alone, thresholds: rules.thresholds };
 }
 
 function tally(label: string, phishing: boolean, judged: { risk: Risk }[]): SetResult {

@@ -54,12 +54,16 @@ export interface Item {
   noRequest: boolean;
   /** A link the bot cannot vouch for: below 注意 the verdict is 判定できません, not low. */
   unverified: boolean;
+  /** Nothing but a link: its link signs take their own (`alone`) weights. */
+  alone: boolean;
   text: string;
 }
 
 export interface Model {
   bias: number;
   weights: Record<string, number>;
+  /** Weights for a message that is nothing but a link, where the URL sets gave a sign enough support. */
+  alone: Record<string, number>;
   thresholds: { high: number; medium: number };
 }
 
@@ -104,6 +108,7 @@ export function collect(detector: InspectableDetector, dir = EVAL_DIR): Item[] {
         hasContent: input.hasContent,
         unverified: !!input.unverifiedDomain,
         noRequest: !!input.noRequest,
+        alone: !!input.linkAlone,
         text: r.text,
       });
     }
@@ -126,16 +131,26 @@ export interface FitOptions {
 
 export const DEFAULT_FIT: FitOptions = { lambda: 0.001, textShare: 0.8, legitTextBoost: 2 };
 const MIN_SUPPORT = 3;
+const ALONE = '@alone';
 
 /** Fits bias and weights on `train`; signs without support keep the weights of `rules`. */
 export function fit(train: Item[], rules: ScoringRules, opt: FitOptions = DEFAULT_FIT): Model {
   const codes = Object.keys(rules.signals);
+  // A sign has one weight inside a message and one for a bare link ("code@alone"): the few genuine texts
+  // with a short link must not outweigh thousands of bare phishing links, nor the reverse. Each is fitted
+  // only where it has support; otherwise it keeps its prior (a bare link's falls back to the sign's weight).
+  const key = (code: string, it: Item) => (it.alone ? `${code}${ALONE}` : code);
   const support = new Map<string, number>();
-  for (const it of train) for (const code of it.x.keys()) support.set(code, (support.get(code) ?? 0) + 1);
-  const free = codes.filter((c) => (support.get(c) ?? 0) >= MIN_SUPPORT && !rules.signals[c]!.fixed);
+  for (const it of train)
+    for (const code of it.x.keys()) support.set(key(code, it), (support.get(key(code, it)) ?? 0) + 1);
+  const base = (k: string) => k.replace(ALONE, '');
+  const free = [...codes, ...codes.map((c) => c + ALONE)].filter(
+    (k) => (support.get(k) ?? 0) >= MIN_SUPPORT && !rules.signals[base(k)]!.fixed,
+  );
   const index = new Map(free.map((c, i) => [c, i]));
-  const sign = free.map((c) => (rules.signals[c]!.severity === 'info' ? -1 : 1));
-  const prior = (c: string) => (rules.signals[c]!.prior ?? rules.signals[c]!.weight) * (opt.priorScale ?? 1);
+  const sign = free.map((c) => (rules.signals[base(c)]!.severity === 'info' ? -1 : 1));
+  const prior = (c: string) =>
+    (rules.signals[base(c)]!.prior ?? rules.signals[base(c)]!.weight) * (opt.priorScale ?? 1);
   const mean = free.map(prior);
 
   // Sample weights: texts and URLs get fixed shares; within each, the two classes are balanced.
@@ -158,19 +173,19 @@ export function fit(train: Item[], rules: ScoringRules, opt: FitOptions = DEFAUL
     const n: number[] = [];
     let offset = 0;
     for (const [code, k] of it.x) {
-      const i = index.get(code);
+      const i = index.get(key(code, it)) ?? (it.alone ? index.get(code) : undefined);
       if (i === undefined) offset += (rules.signals[code] ? prior(code) : 0) * k;
       else {
         idx.push(i);
         n.push(k);
       }
     }
-    const key = `${idx.join(',')}|${n.join(',')}|${offset}`;
-    const row = rows.get(key) ?? { idx, n, offset, pos: 0, neg: 0 };
+    const rowKey = `${idx.join(',')}|${n.join(',')}|${offset}`;
+    const row = rows.get(rowKey) ?? { idx, n, offset, pos: 0, neg: 0 };
     const w = share(it) / groups.get(groupOf(it))!;
     if (it.phishing) row.pos += w;
     else row.neg += w;
-    rows.set(key, row);
+    rows.set(rowKey, row);
   }
   const data = [...rows.values()];
 
@@ -203,9 +218,13 @@ export function fit(train: Item[], rules: ScoringRules, opt: FitOptions = DEFAUL
     }
   }
   const weights: Record<string, number> = {};
+  const alone: Record<string, number> = {};
   for (const c of codes) weights[c] = prior(c);
-  free.forEach((c, j) => (weights[c] = w[j]!));
-  const model: Model = { bias: b, weights, thresholds: { high: 70, medium: 40 } };
+  free.forEach((c, j) => {
+    if (c.endsWith(ALONE)) alone[base(c)] = w[j]!;
+    else weights[c] = w[j]!;
+  });
+  const model: Model = { bias: b, weights, alone, thresholds: { high: 70, medium: 40 } };
   model.thresholds = chooseThresholds(train, model, rules, opt.legitTextRate);
   return model;
 }
@@ -218,10 +237,11 @@ function clamp(x: number, sign: number): number {
 export function scoreOf(it: Item, model: Model, rules: ScoringRules): number {
   const r: ScoringRules = { ...rules, bias: model.bias, signals: {} };
   for (const [code, s] of Object.entries(rules.signals))
-    r.signals[code] = { ...s, weight: model.weights[code] ?? s.weight };
+    r.signals[code] = { ...s, weight: model.weights[code] ?? s.weight, alone: model.alone[code] };
   let value = points(
     r,
     [...it.x].map(([code, n]) => [code, { n }] as [string, { n: number }]),
+    it.alone,
   );
   if (it.allOfficial) value = Math.min(value, rules.official_cap);
   if (it.noRequest) value = Math.min(value, rules.no_request_cap);
@@ -272,8 +292,11 @@ export function writeModel(model: Model, meta: Record<string, string | number>, 
   doc.setIn(['thresholds', 'high'], model.thresholds.high);
   doc.setIn(['thresholds', 'medium'], model.thresholds.medium);
   doc.set('fitted', meta);
-  for (const [code, weight] of Object.entries(model.weights))
+  for (const [code, weight] of Object.entries(model.weights)) {
     doc.setIn(['signals', code, 'weight'], round(weight));
+    if (model.alone[code] === undefined) doc.deleteIn(['signals', code, 'alone']);
+    else doc.setIn(['signals', code, 'alone'], round(model.alone[code]));
+  }
   writeFileSync(path, doc.toString({ lineWidth: 0 }));
 }
 

@@ -256,6 +256,9 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
     noRequest: noAction,
     isMail: ex.headers !== null,
     unverifiedDomain: realUrls.find((u) => !u.official)?.domain ?? null,
+    // Nothing but link(s): no words around them, no address or number.
+    linkAlone:
+      realUrls.length > 0 && !/[\p{L}\p{N}]{2,}/u.test(ex.prose) && emails.length + ex.phones.length === 0,
   };
 }
 

@@ -20,6 +20,8 @@ export interface ScoreInput {
   isMail: boolean;
   /** Registrable domain of a link that is not official: without other signs the verdict is unknown, not low. */
   unverifiedDomain?: string | null;
+  /** The message is nothing but a link: link signs take their `alone` weights. */
+  linkAlone?: boolean;
 }
 
 /** Each sign once, with how many different phrases showed it (capped at max_repeats): the model's features. */
@@ -36,10 +38,19 @@ export function features(rules: ScoringRules, signals: Signal[]): Map<string, Si
 }
 
 /** The model: probability × 100 that the message is a scam, before the official cap. */
-export function points(rules: ScoringRules, feats: Iterable<[string, { n: number }]>): number {
+export function points(
+  rules: ScoringRules,
+  feats: Iterable<[string, { n: number }]>,
+  linkAlone = false,
+): number {
   let z = rules.bias;
-  for (const [code, f] of feats) z += rules.signals[code]!.weight * f.n;
+  for (const [code, f] of feats) z += weightOf(rules.signals[code]!, linkAlone) * f.n;
   return 100 / (1 + Math.exp(-z));
+}
+
+/** A sign's log-odds: its own weight for a bare link where the fit gave it one. */
+export function weightOf(rule: ScoringRules['signals'][string], linkAlone: boolean): number {
+  return linkAlone ? (rule.alone ?? rule.weight) : rule.weight;
 }
 
 const RISK_ORDER: Risk[] = ['high', 'medium', 'low', 'unknown'];
@@ -49,7 +60,7 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
   const order = Object.keys(rules.signals);
   // One reason per sign: the first occurrence carries the evidence shown.
   const unique = features(rules, input.signals);
-  let value = points(rules, unique);
+  let value = points(rules, unique, input.linkAlone);
   if (input.allOfficial) value = Math.min(value, rules.official_cap);
   if (input.noRequest) value = Math.min(value, rules.no_request_cap);
   const rounded = Math.round(value);
@@ -70,7 +81,7 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
     .sort(
       (a, b) =>
         Number(a.rule.severity === 'info') - Number(b.rule.severity === 'info') ||
-        b.rule.weight - a.rule.weight ||
+        weightOf(b.rule, !!input.linkAlone) - weightOf(a.rule, !!input.linkAlone) ||
         order.indexOf(a.s.code) - order.indexOf(b.s.code),
     )
     .map(({ s, rule }) => ({

@@ -135,6 +135,11 @@ export const SignalRule = z.strictObject({
   fixed: z.boolean().optional(),
   /** Log-odds the sign adds (fitted by npm run fit); negative for signs of a genuine message. */
   weight: z.number().min(-20).max(20),
+  /**
+   * Log-odds when the message is nothing but a link (fitted on the URL sets): a short link alone and one inside
+   * a company's message mean different things. Absent: weight.
+   */
+  alone: z.number().min(-20).max(20).optional(),
   severity: Severity,
   message: z.string().min(5),
 });
