@@ -129,7 +129,7 @@ export interface FitOptions {
   legitTextRate?: number;
 }
 
-export const DEFAULT_FIT: FitOptions = { lambda: 0.001, textShare: 0.8, legitTextBoost: 2 };
+export const DEFAULT_FIT: FitOptions = { lambda: 0.003, textShare: 0.8, legitTextBoost: 1.5 };
 const MIN_SUPPORT = 3;
 const ALONE = '@alone';
 

@@ -57,7 +57,7 @@ describe('evaluation floors (held-out figures)', () => {
   // Target 95 % (SMS alone 90 %); these floors guard the cross-validated level reached (README, eval section).
   it('flags phishing texts it was not fitted on', () => {
     const r = sum(e.crossValidated, ['phish_texts.jsonl', 'phish_texts_more.jsonl']);
-    expect(rate(r), show(r)).toBeGreaterThanOrEqual(0.75);
+    expect(rate(r), show(r)).toBeGreaterThanOrEqual(0.85);
   });
 
   it('calls no genuine text 危険 and flags at most 10 % of them, out of sample', () => {
@@ -73,7 +73,7 @@ describe('evaluation floors (held-out figures)', () => {
 
   it('flags held-back phishing URLs (target 80 %, not reached) and few genuine ones', () => {
     const phish = set(e.heldBack, 'phish_urls.jsonl');
-    expect(rate(phish), show(phish)).toBeGreaterThanOrEqual(0.55);
+    expect(rate(phish), show(phish)).toBeGreaterThanOrEqual(0.72);
     const popular = set(e.heldBack, 'legit_urls.jsonl');
     expect(rate(popular), show(popular)).toBeLessThanOrEqual(0.02);
     const paths = set(e.heldBack, 'legit_urls_paths.jsonl');
