@@ -58,40 +58,12 @@ export function showsHost(text: string): boolean {
 
 /** Elements whose content is never shown. */
 const HIDDEN = new Set(['head', 'style', 'script', 'title', 'template']);
-/** Their end and start end a line. */
-const BLOCK_END = new Set([
-  'p',
-  'div',
-  'tr',
-  'li',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'table',
-  'blockquote',
-  'section',
-  'article',
-  'header',
-  'footer',
-]);
-const BLOCK_START = new Set([
-  'p',
-  'div',
-  'tr',
-  'li',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'table',
-  'blockquote',
-  'hr',
-]);
+/** Their start and their end both end a line. */
+const BLOCK = ['p', 'div', 'tr', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'blockquote'];
+/** Closing tags that end a line. */
+const BLOCK_END = new Set([...BLOCK, 'section', 'article', 'header', 'footer']);
+/** Opening tags that end the line before them (<hr> has no closing tag). */
+const BLOCK_START = new Set([...BLOCK, 'hr']);
 
 interface Tag {
   /** Where "<" is and the index after ">". */
