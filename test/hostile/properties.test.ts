@@ -112,10 +112,11 @@ describe('mail files', () => {
     const ms = performance.now() - t;
     clearInterval(ticker);
     console.log(
-      `1.5 MB encoded file name in a part: stopped after ${ms.toFixed(0)} ms, ${ticks} timer ticks meanwhile`,
+      `1.5 MB encoded file name in a part: stopped (${(err as MailError).kind}) after ${ms.toFixed(0)} ms, ${ticks} timer ticks meanwhile`,
     );
     expect(err).toBeInstanceOf(MailError);
-    expect((err as MailError).kind).toBe('timeout');
+    // Stopped either way: at the time limit, or sooner at the worker's heap limit on a fast machine.
+    expect(['timeout', 'too_large']).toContain((err as MailError).kind);
     expect(ms).toBeLessThan(10_000);
     // The parse ran in its own thread: timers here kept firing (a blocked thread would show 0 or 1).
     expect(ticks).toBeGreaterThan(5);
@@ -133,7 +134,8 @@ describe('mail files', () => {
       ),
     );
     expect(outcomes.filter((o) => o === 'busy')).toHaveLength(3);
-    expect(outcomes.filter((o) => o === 'timeout')).toHaveLength(MAX_MAIL_WORKERS + MAX_MAIL_WAITING);
+    const stopped = outcomes.filter((o) => o === 'timeout' || o === 'too_large');
+    expect(stopped).toHaveLength(MAX_MAIL_WORKERS + MAX_MAIL_WAITING);
     // Every turn was given back: the next mail is read.
     expect((await readMailFile(mailWithLongSubject(1000))).subject).toContain('【Amazon】');
   }, 60_000);
