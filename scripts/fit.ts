@@ -19,8 +19,8 @@ import { loadDetector } from '../src/detector/load.ts';
 import type { InspectableDetector } from '../src/detector/index.ts';
 import { features, points } from '../src/detector/score.ts';
 import type { ScoringRules } from '../src/rules/schema.ts';
-
-export const EVAL_DIR = new URL('../../shared/eval/', import.meta.url).pathname;
+import { EVAL_DIR } from './eval-data.ts';
+export { EVAL_DIR };
 const SCORING = new URL('../rules/scoring.yaml', import.meta.url).pathname;
 
 export const SETS = [

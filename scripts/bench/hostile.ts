@@ -37,7 +37,7 @@ export async function run(): Promise<Section> {
     command: 'npm run bench -- hostile',
     rows,
     notes: [
-      'One run of each file, one after the other, through a signed webhook to `node src/server/main.ts` (EVENT_THREADS=1, sqlite store) with a stand-in LINE API on 127.0.0.1 serving the bytes; the files are made by test/hostile/inputs.ts as the bench runs.',
+      'One run of each file, one after the other, through a signed webhook to `node src/server/main.ts` (EVENT_THREADS=1, sqlite store) with a stand-in LINE API on 127.0.0.1 serving the bytes; the files are made by scripts/fixtures/hostile-inputs.ts as the bench runs.',
       'The answers: a verdict for the mails (their headers are cut to 2 KB before parsing, their HTML read by a linear scanner), the kind "could not read" answer for the blank PNG (scaled, then cut to 4,800 px high before anything else). test/hostile/server.test.ts checks the same run for answers and memory, without time bounds.',
       'Before issue 15 (the code of 6241f94 on the same inputs, measured once on 3 Dec 2026): defangText took 1.6 s on 20 KB of the subject\'s "a.a.a…" run and htmlToText 190 ms on 20 KB of the HTML, both growing with the square of the length (≈40 s and ≈19 s at the sizes above); the issue measured 33 s for a 100 KB subject, 407 s for 500 KB of HTML, 1.45 GB of RSS for the PNG.',
       'The fifth file is past the 5 s limit for reading a mail on purpose (postal-mime alone takes 28 s over it): the answer is the kind "took too long" one, from a worker thread that was stopped.',

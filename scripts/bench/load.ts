@@ -10,11 +10,11 @@ import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { freePort, startRedis } from '../../test/helpers/redis-server.ts';
+import { freePort, startRedis } from '../stand-ins/redis-server.ts';
 import { int, ms, type Row, type Section } from './lib/report.ts';
 import { cpuSeconds, serverFlags, startStandIn, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
-import { serverEnv } from '../../test/helpers/webhook.ts';
+import { serverEnv } from '../stand-ins/webhook.ts';
 
 const SECRET = 'bench-channel-secret';
 const RATE = 1000;

@@ -13,7 +13,7 @@ import autocannon from 'autocannon';
 import { int, median, ms, percentile, sortedCopy, type Row, type Section } from './lib/report.ts';
 import { cpuSeconds, serverFlags, startStandIn, stop, waitReady } from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
-import { serverEnv } from '../../test/helpers/webhook.ts';
+import { serverEnv } from '../stand-ins/webhook.ts';
 
 const SECRET = 'bench-channel-secret';
 const RATE = 500;
@@ -184,7 +184,7 @@ export async function run(): Promise<Section> {
       ],
     ];
     const notes = [
-      `Server: \`node src/server/main.ts\` (sqlite store in a temp directory, EVENT_THREADS=${process.env.EVENT_THREADS ?? 1}, LOG_LEVEL=info, RATE_LIMIT_USER=off, logs to a pipe); load generator: autocannon, ${RATE} req/s over 10 connections; the fake LINE API (test/helpers/fake-line.ts): three processes on 127.0.0.1. ${WARMUP_SECONDS} s warm-up first.`,
+      `Server: \`node src/server/main.ts\` (sqlite store in a temp directory, EVENT_THREADS=${process.env.EVENT_THREADS ?? 1}, LOG_LEVEL=info, RATE_LIMIT_USER=off, logs to a pipe); load generator: autocannon, ${RATE} req/s over 10 connections; the fake LINE API (scripts/stand-ins/fake-line.ts): three processes on 127.0.0.1. ${WARMUP_SECONDS} s warm-up first.`,
       `Each request: one signed webhook with one new text event (${texts.length} generated SMS texts of ~200 characters, phishing and genuine, from scripts/bench/lib/texts.ts), so every request is claimed in the store, analysed and answered with a Flex card.`,
       'Ack latency: autocannon, request sent → 200 received (whole milliseconds). Webhook → reply: request handed to autocannon / fetch → the fake LINE API receives the reply call (same clock).',
       'Lost: webhooks answered 200 whose reply never reached the fake LINE API, matched by reply token, once answers stopped coming for 5 s.',

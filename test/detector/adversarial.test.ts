@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detector, Verdict } from '../../src/detector/index.ts';
 import { MAX_CHARS } from '../../src/detector/index.ts';
-import { sharedDetector } from '../helpers/detector.ts';
-import { expectContract, reasonCodes } from '../helpers/verdict.ts';
+import { sharedDetector } from '../support/detector.ts';
+import { expectContract, reasonCodes } from '../support/verdict.ts';
 
 let d: Detector;
 beforeAll(async () => {

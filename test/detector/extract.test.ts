@@ -2,8 +2,8 @@
 // (full-width, defanged, glued to Japanese, split over lines, masked by the source).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detector } from '../../src/detector/index.ts';
-import { extractFrom, hostsIn, sharedDetector } from '../helpers/detector.ts';
-import { expectContract, reasonCodes, urlCodes } from '../helpers/verdict.ts';
+import { extractFrom, hostsIn, sharedDetector } from '../support/detector.ts';
+import { expectContract, reasonCodes, urlCodes } from '../support/verdict.ts';
 
 let d: Detector;
 beforeAll(async () => {

@@ -2,8 +2,8 @@
 // (rules/lexicon.yaml), scenarios, greetings, and the writing signs of rules/language.yaml.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detector, Verdict } from '../../src/detector/index.ts';
-import { sharedDetector } from '../helpers/detector.ts';
-import { expectContract, reasonCodes } from '../helpers/verdict.ts';
+import { sharedDetector } from '../support/detector.ts';
+import { expectContract, reasonCodes } from '../support/verdict.ts';
 
 let d: Detector;
 beforeAll(async () => {

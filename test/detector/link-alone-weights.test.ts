@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { InspectableDetector } from '../../src/detector/index.ts';
 import { points, weightOf } from '../../src/detector/score.ts';
 import { DEFAULT_FIT, fit, type Item } from '../../scripts/fit.ts';
-import { sharedDetector } from '../helpers/detector.ts';
-import { rules } from '../helpers/verdict.ts';
+import { sharedDetector } from '../support/detector.ts';
+import { rules } from '../support/verdict.ts';
 
 let d: InspectableDetector;
 beforeAll(async () => {

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Detector, Verdict } from '../../src/detector/index.ts';
 import { typoOf } from '../../src/detector/links.ts';
-import { sharedDetector } from '../helpers/detector.ts';
-import { expectContract, reasonCodes, rules, urlCodes } from '../helpers/verdict.ts';
+import { sharedDetector } from '../support/detector.ts';
+import { expectContract, reasonCodes, rules, urlCodes } from '../support/verdict.ts';
 
 let d: Detector;
 beforeAll(async () => {

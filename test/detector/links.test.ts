@@ -2,8 +2,8 @@
 // and what a sender address says.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detector, Verdict } from '../../src/detector/index.ts';
-import { sharedDetector } from '../helpers/detector.ts';
-import { expectContract, reasonCodes, rules, urlCodes } from '../helpers/verdict.ts';
+import { sharedDetector } from '../support/detector.ts';
+import { expectContract, reasonCodes, rules, urlCodes } from '../support/verdict.ts';
 
 let d: Detector;
 beforeAll(async () => {

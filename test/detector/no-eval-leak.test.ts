@@ -4,18 +4,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDomain } from 'tldts';
-import { describe, expect, it } from 'vitest';
-import { rules } from '../helpers/verdict.ts';
+import { expect, it } from 'vitest';
+import { describeWithEval, EVAL_DIR, REFERENCE_DIR } from '../support/eval-data.ts';
+import { rules } from '../support/verdict.ts';
 
-const EVAL = fileURLToPath(new URL('../../../shared/eval/', import.meta.url));
-const REFERENCE = fileURLToPath(new URL('../../../shared/reference/sublime-static-files/', import.meta.url));
+const REFERENCE = join(REFERENCE_DIR, 'sublime-static-files');
 const RULES = fileURLToPath(new URL('../../rules/', import.meta.url));
 
 /** Longest run of characters a rule phrase may share with an eval text (12 ≈ three or four Japanese words). */
 export const MAX_SHARED = 11;
 
 const lines = (file: string) =>
-  readFileSync(join(EVAL, file), 'utf8')
+  readFileSync(join(EVAL_DIR, file), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { text: string });
@@ -47,7 +47,7 @@ function domainsIn(text: string): Set<string> {
   return out;
 }
 
-describe('no fitting to the evaluation data by name', () => {
+describeWithEval('no fitting to the evaluation data by name', () => {
   const phishTexts = [...lines('phish_texts.jsonl'), ...lines('phish_texts_more.jsonl')];
   const legitTexts = [...lines('legit_texts.jsonl'), ...lines('legit_texts_more.jsonl')];
 

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '../../src/detector/load.ts';
 import type { Detector, Verdict } from '../../src/detector/index.ts';
-import { expectContract, reasonCodes } from '../helpers/verdict.ts';
+import { expectContract, reasonCodes } from '../support/verdict.ts';
 
 let d: Detector;
 beforeAll(async () => {

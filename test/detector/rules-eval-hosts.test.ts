@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { parse as parseDomain } from 'tldts';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { describeWithEval, EVAL_DIR, REFERENCE_DIR } from '../support/eval-data.ts';
 
-const EVAL = fileURLToPath(new URL('../../../shared/eval/', import.meta.url));
-const REFERENCE = fileURLToPath(new URL('../../../shared/reference/sublime-static-files/', import.meta.url));
+const REFERENCE = join(REFERENCE_DIR, 'sublime-static-files');
 const RULES = fileURLToPath(new URL('../../rules/', import.meta.url));
 
 const readYaml = (name: string) =>
@@ -26,7 +26,7 @@ function hostsIn(text: string): Set<string> {
 
 function phishingNames(): Set<string> {
   const names = new Set<string>();
-  for (const line of readFileSync(join(EVAL, 'phish_urls.jsonl'), 'utf8').split('\n')) {
+  for (const line of readFileSync(join(EVAL_DIR, 'phish_urls.jsonl'), 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const text = (JSON.parse(line) as { text: string }).text.trim();
     const url = URL.parse(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
@@ -40,7 +40,7 @@ function phishingNames(): Set<string> {
   return names;
 }
 
-describe.skipIf(!existsSync(EVAL))('rules/ and the evaluation data', () => {
+describeWithEval('rules/ and the evaluation data', () => {
   it('names no phishing host or domain of ../shared/eval outside the lists of services anyone can use', () => {
     const domains = readYaml('domains.yaml');
     const hosts = readYaml('hosts/sublime.yaml');

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { loadDetector } from '../../src/detector/load.ts';
 import { DEFAULT_RULES_DIR, loadRules, RuleFileError } from '../../src/rules/load.ts';
-import { rules } from '../helpers/verdict.ts';
+import { rules } from '../support/verdict.ts';
 
 const RULES = fileURLToPath(new URL('../../rules/', import.meta.url));
 

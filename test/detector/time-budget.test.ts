@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detector } from '../../src/detector/index.ts';
 import { LIMITS } from '../../src/line/limits.ts';
-import { sharedDetector } from '../helpers/detector.ts';
+import { sharedDetector } from '../support/detector.ts';
 
 /** What one analysis may cost before a person waiting for the answer notices: reported against, not asserted. */
 const BUDGET_MS = 100;

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detector, Verdict } from '../../src/detector/index.ts';
 import { loadDetector } from '../../src/detector/load.ts';
-import { sharedDetector } from '../helpers/detector.ts';
+import { hasEvalData } from '../support/eval-data.ts';
+import { sharedDetector } from '../support/detector.ts';
 import {
   evalTexts,
   expectContract,
@@ -13,7 +14,7 @@ import {
   scoring,
   VerdictSchema,
   weightOf,
-} from '../helpers/verdict.ts';
+} from '../support/verdict.ts';
 
 let d: Detector;
 beforeAll(async () => {
@@ -127,13 +128,17 @@ describe('reasons', () => {
     expect([...undocumented]).toEqual([]);
   });
 
-  it('the sample exercises most documented signs, so the message checks above mean something', () => {
-    // Which codes did the samples exercise? Their messages were checked by expectContract; make sure the
-    // sample covers a good share of the documented signs so that check means something.
-    const seen = new Set<string>();
-    for (const text of SAMPLES) for (const c of reasonCodes(d.analyze(text))) seen.add(c);
-    expect(seen.size).toBeGreaterThanOrEqual(40);
-  });
+  // The evaluation texts in the sample bring most of the signs; without them this check has nothing to say.
+  it.skipIf(!hasEvalData)(
+    'the sample exercises most documented signs, so the message checks above mean something',
+    () => {
+      // Which codes did the samples exercise? Their messages were checked by expectContract; make sure the
+      // sample covers a good share of the documented signs so that check means something.
+      const seen = new Set<string>();
+      for (const text of SAMPLES) for (const c of reasonCodes(d.analyze(text))) seen.add(c);
+      expect(seen.size).toBeGreaterThanOrEqual(40);
+    },
+  );
 
   it('puts the strongest sign first', () => {
     const v = check(

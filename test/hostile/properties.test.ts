@@ -22,7 +22,7 @@ import {
   mailWithLongSubject,
   mailWithNestedEncodedName,
   whitePng,
-} from './inputs.ts';
+} from '../../scripts/fixtures/hostile-inputs.ts';
 
 const MB = 1024 * 1024;
 

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryContentSource } from '../../src/media/content.ts';
 import { MEDIA_LIMITS } from '../../src/media/media.ts';
 import { createOcrPool, type OcrPool } from '../../src/media/ocr-pool.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import { sharedDetector } from '../helpers/detector.ts';
-import { hostileCases, type HostileCase } from './inputs.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import { sharedDetector } from '../support/detector.ts';
+import { hostileCases, type HostileCase } from '../../scripts/fixtures/hostile-inputs.ts';
 
 let bot: Bot;
 let pool: OcrPool;

@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/redis-server.ts';
-import { waitFor } from '../helpers/webhook.ts';
+import { freePort } from '../../scripts/stand-ins/redis-server.ts';
+import { waitFor } from '../../scripts/stand-ins/webhook.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

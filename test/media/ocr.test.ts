@@ -25,7 +25,7 @@ import {
 } from '../../scripts/fixtures/render-screenshots.ts';
 import { realisticScreenshots } from '../../scripts/fixtures/realistic-screenshots.ts';
 
-const NO_NETWORK_WORKER = fileURLToPath(new URL('../helpers/no-network-worker.cjs', import.meta.url));
+const NO_NETWORK_WORKER = fileURLToPath(new URL('../support/no-network-worker.cjs', import.meta.url));
 
 describe('OCR pool', () => {
   let pool: OcrPool;

@@ -14,7 +14,7 @@ import { htmlToText } from '../../src/media/html-text.ts';
 import { decodeText } from '../../src/media/decode-text.ts';
 import { looksLikeMail, MailError, readMailFile } from '../../src/media/mail-file.ts';
 import { allEmails, CARD_LINK, encodeIso2022jp, encodeShiftJis } from '../../scripts/fixtures/emails.ts';
-import { sharedDetector } from '../helpers/detector.ts';
+import { sharedDetector } from '../support/detector.ts';
 
 const box = (x0: number, y0: number, x1: number, y1: number) => ({ x0, y0, x1, y1 });
 const line = (text: string, x0: number, y0: number, x1: number, para = 1): TextLine => ({

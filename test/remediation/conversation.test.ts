@@ -7,9 +7,9 @@ import { CONTEXT_NS } from '../../src/conversation/context.ts';
 import { FLOW_NS, FLOW_TTL_MS, type Flow } from '../../src/remediation/flow.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import type { RecordedCall } from '../helpers/fake-line.ts';
-import { verdict } from '../helpers/verdicts.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import type { RecordedCall } from '../../scripts/stand-ins/fake-line.ts';
+import { verdict } from '../support/verdicts.ts';
 import {
   body,
   inGroup,
@@ -20,7 +20,7 @@ import {
   textEvent,
   waitFor,
   type TestEvent,
-} from '../helpers/webhook.ts';
+} from '../../scripts/stand-ins/webhook.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -12,7 +12,7 @@ import { SqliteStore } from '../../src/store/sqlite.ts';
 import type { BacklogItem, Store } from '../../src/store/store.ts';
 import { backlogKey, seal, unseal } from '../../src/server/backlog.ts';
 import type { LineEvent } from '../../src/line/events.ts';
-import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
+import { startRedis, type RedisServer } from '../../scripts/stand-ins/redis-server.ts';
 import { Redis } from 'ioredis';
 import { DatabaseSync } from 'node:sqlite';
 

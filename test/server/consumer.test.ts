@@ -9,7 +9,7 @@ import { createLogger } from '../../src/log/logger.ts';
 import { backlogKey, seal } from '../../src/server/backlog.ts';
 import { createConsumer } from '../../src/server/consumer.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
-import { waitFor } from '../helpers/webhook.ts';
+import { waitFor } from '../../scripts/stand-ins/webhook.ts';
 
 const key = backlogKey('secret');
 const event = (id: string, user = 'U' + '1'.repeat(32)) =>

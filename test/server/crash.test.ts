@@ -14,8 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { RedisStore } from '../../src/store/redis.ts';
 import type { Store } from '../../src/store/store.ts';
-import { freePort, startRedis, type RedisServer } from '../helpers/redis-server.ts';
-import { body, inUser, postWebhook, serverEnv, textEvent, waitFor } from '../helpers/webhook.ts';
+import { freePort, startRedis, type RedisServer } from '../../scripts/stand-ins/redis-server.ts';
+import { body, inUser, postWebhook, serverEnv, textEvent, waitFor } from '../../scripts/stand-ins/webhook.ts';
 
 const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
 const COUNT = 300;

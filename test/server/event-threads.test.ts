@@ -2,7 +2,7 @@
 // its events can be given back at once) and replaced; a thread whose beats stop is reported stuck.
 import { describe, expect, it } from 'vitest';
 import { startEventThreads } from '../../src/server/event-threads.ts';
-import { waitFor } from '../helpers/webhook.ts';
+import { waitFor } from '../../scripts/stand-ins/webhook.ts';
 
 describe('event threads', { timeout: 20_000 }, () => {
   it('replaces a thread that dies, naming its owner, and reports one whose beats stop', async () => {
@@ -13,7 +13,7 @@ describe('event threads', { timeout: 20_000 }, () => {
       ownerPrefix: 'host/run/',
       onThreadError: (err, owner) => errors.push({ message: err.message, owner }),
       stuckBeatMs: 300,
-      worker: new URL('../helpers/failing-event-thread.ts', import.meta.url),
+      worker: new URL('../support/failing-event-thread.ts', import.meta.url),
     });
     try {
       await threads.ready;

@@ -4,8 +4,8 @@
 // than the documented 503 (queue full), and no event's handling throws.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import { BOT, postWebhook, sign } from '../helpers/webhook.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import { BOT, postWebhook, sign } from '../../scripts/stand-ins/webhook.ts';
 
 let bot: Bot;
 const processErrors: unknown[] = [];

@@ -3,9 +3,9 @@
 // holding a connection. (A thread whose beats stop: test/server/event-threads.test.ts.)
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { startBot } from '../helpers/bot.ts';
-import { stubDetector } from '../helpers/verdicts.ts';
-import { body, inUser, postWebhook, textEvent, waitFor } from '../helpers/webhook.ts';
+import { startBot } from '../support/bot.ts';
+import { stubDetector } from '../support/verdicts.ts';
+import { body, inUser, postWebhook, textEvent, waitFor } from '../../scripts/stand-ins/webhook.ts';
 
 describe('/readyz', { timeout: 30_000 }, () => {
   it('says 503 while an answerable event waits longer than readyMaxWaitMs, then 200 again', async () => {

@@ -2,9 +2,9 @@
 // fixed sets (no ids, text or links); readable from loopback, with METRICS_TOKEN, or on METRICS_PORT.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import { freePort } from '../helpers/redis-server.ts';
-import { stubDetector } from '../helpers/verdicts.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import { freePort } from '../../scripts/stand-ins/redis-server.ts';
+import { stubDetector } from '../support/verdicts.ts';
 import {
   GROUP,
   USER,
@@ -15,7 +15,7 @@ import {
   postWebhook,
   textEvent,
   waitFor,
-} from '../helpers/webhook.ts';
+} from '../../scripts/stand-ins/webhook.ts';
 
 const detector = Promise.resolve(stubDetector());
 

@@ -2,9 +2,9 @@
 // signature check, no parsing: that CPU belongs to the queued events), logged with a count rather than
 // once per request, and events are taken again as soon as there is room.
 import { describe, expect, it } from 'vitest';
-import { startBot } from '../helpers/bot.ts';
-import { stubDetector } from '../helpers/verdicts.ts';
-import { body, inUser, postWebhook, textEvent, waitFor } from '../helpers/webhook.ts';
+import { startBot } from '../support/bot.ts';
+import { stubDetector } from '../support/verdicts.ts';
+import { body, inUser, postWebhook, textEvent, waitFor } from '../../scripts/stand-ins/webhook.ts';
 
 describe('a full queue', { timeout: 30_000 }, () => {
   it('refuses at once, logs a count, and takes events again when there is room', async () => {

@@ -1,11 +1,11 @@
 // Graceful shutdown and the work queue: accepted events are all answered before close() resolves.
 import { describe, expect, it } from 'vitest';
 import { createWorkQueue } from '../../src/server/queue.ts';
-import { startBot } from '../helpers/bot.ts';
-import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
+import { startBot } from '../support/bot.ts';
+import { startFakeLine, type FakeLine } from '../../scripts/stand-ins/fake-line.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
-import { stubDetector } from '../helpers/verdicts.ts';
-import { body, inUser, postWebhook, textEvent, waitFor } from '../helpers/webhook.ts';
+import { stubDetector } from '../support/verdicts.ts';
+import { body, inUser, postWebhook, textEvent, waitFor } from '../../scripts/stand-ins/webhook.ts';
 
 describe('graceful close', () => {
   it('stops taking requests but answers every event already accepted', async () => {

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
-import { body, inUser, postWebhook, serverEnv, textEvent, waitFor } from '../helpers/webhook.ts';
-import { freePort } from '../helpers/redis-server.ts';
+import { startFakeLine, type FakeLine } from '../../scripts/stand-ins/fake-line.ts';
+import { body, inUser, postWebhook, serverEnv, textEvent, waitFor } from '../../scripts/stand-ins/webhook.ts';
+import { freePort } from '../../scripts/stand-ins/redis-server.ts';
 
 const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
 const PHISHING =

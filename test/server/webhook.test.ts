@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '../../src/detector/load.ts';
 import type { Detector } from '../../src/detector/index.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import { body, followEvent, postWebhook, sign, textEvent, waitFor } from '../helpers/webhook.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import { body, followEvent, postWebhook, sign, textEvent, waitFor } from '../../scripts/stand-ins/webhook.ts';
 
 describe('POST /webhooks/line', () => {
   let bot: Bot;

@@ -5,9 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '../../src/detector/load.ts';
 import { CONTEXT_NS } from '../../src/conversation/context.ts';
 import { SIMULATOR_USER } from '../../src/simulator/events.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import type { RecordedCall } from '../helpers/fake-line.ts';
-import { body, followEvent, postWebhook, postbackEvent, textEvent, waitFor } from '../helpers/webhook.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import type { RecordedCall } from '../../scripts/stand-ins/fake-line.ts';
+import {
+  body,
+  followEvent,
+  postWebhook,
+  postbackEvent,
+  textEvent,
+  waitFor,
+} from '../../scripts/stand-ins/webhook.ts';
 
 const detector = loadDetector();
 const PHISHING =

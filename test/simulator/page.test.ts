@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '../../src/detector/load.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
+import { startBot, type Bot } from '../support/bot.ts';
 import { renderSmsScreenshot, SCREENSHOTS } from '../../scripts/fixtures/render-screenshots.ts';
 import { amazonIso2022jp } from '../../scripts/fixtures/emails.ts';
 

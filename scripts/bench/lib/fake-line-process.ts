@@ -2,7 +2,7 @@
 // fake do not slow each other down. Prints its URL; over IPC, answers "calls" with the reply tokens it
 // received and when (epoch milliseconds, sub-millisecond precision, comparable across processes), and
 // "reset" by forgetting them.
-import { startFakeLine } from '../../../test/helpers/fake-line.ts';
+import { startFakeLine } from '../../stand-ins/fake-line.ts';
 
 const fake = await startFakeLine();
 const epoch = (hr: number) => performance.timeOrigin + hr;

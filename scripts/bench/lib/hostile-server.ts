@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeLine, type FakeLine } from '../../../test/helpers/fake-line.ts';
-import { freePort } from '../../../test/helpers/redis-server.ts';
+import { startFakeLine, type FakeLine } from '../../stand-ins/fake-line.ts';
+import { freePort } from '../../stand-ins/redis-server.ts';
 import {
   body,
   inUser,
@@ -17,8 +17,8 @@ import {
   serverEnv,
   textEvent,
   waitFor,
-} from '../../../test/helpers/webhook.ts';
-import { hostileCases, type HostileCase } from '../../../test/hostile/inputs.ts';
+} from '../../stand-ins/webhook.ts';
+import { hostileCases, type HostileCase } from '../../fixtures/hostile-inputs.ts';
 import { stop, waitReady } from './server-process.ts';
 
 const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeLine } from '../../../test/helpers/fake-line.ts';
+import { startFakeLine } from '../../stand-ins/fake-line.ts';
 import {
   body,
   inUser,
@@ -15,11 +15,11 @@ import {
   serverEnv,
   textEvent,
   waitFor,
-} from '../../../test/helpers/webhook.ts';
+} from '../../stand-ins/webhook.ts';
 import { renderSmsScreenshot, SCREENSHOTS } from '../../fixtures/render-screenshots.ts';
 import { smsCorpus } from './texts.ts';
 import { serverFlags, stop, waitReady } from './server-process.ts';
-import { freePort } from '../../../test/helpers/redis-server.ts';
+import { freePort } from '../../stand-ins/redis-server.ts';
 
 const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;
 const ROUNDS = 6;

@@ -1,5 +1,5 @@
 // A lean stand-in for the LINE Messaging API for scripts/bench/load.ts, in its own process: it keeps only
-// how many replies each reply token got (the test stand-in, test/helpers/fake-line.ts, keeps every
+// how many replies each reply token got (the test stand-in, scripts/stand-ins/fake-line.ts, keeps every
 // request whole, which at tens of thousands of Flex cards costs memory and CPU that the machine under
 // test needs). Prints its URL; over IPC, "count" answers the number of reply calls so far, "tokens"
 // the [reply token, replies] pairs, "reset" forgets them.

@@ -6,13 +6,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Detector, Verdict } from '../src/detector/index.ts';
-import { loadDetector } from '../src/detector/load.ts';
-import { forTerminal } from '../src/cli/render.ts';
-import { expectContract } from './helpers/verdict.ts';
+import type { Detector, Verdict } from '../../src/detector/index.ts';
+import { loadDetector } from '../../src/detector/load.ts';
+import { forTerminal } from '../../src/cli/render.ts';
+import { expectContract } from '../support/verdict.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PINNED_NODE = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
+const PINNED_NODE = fileURLToPath(new URL('../../node_modules/node/bin/node', import.meta.url));
 const SYSTEM_NODE = '/usr/bin/node';
 const BIN = 'bin/sagicheck.js';
 

@@ -2,9 +2,9 @@
 // limit is reached, then silence until the window has passed; commands are never limited.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/store/memory.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import type { RecordedCall } from '../helpers/fake-line.ts';
-import { stubDetector } from '../helpers/verdicts.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import type { RecordedCall } from '../../scripts/stand-ins/fake-line.ts';
+import { stubDetector } from '../support/verdicts.ts';
 import {
   BOT,
   body,
@@ -14,7 +14,7 @@ import {
   textEvent,
   waitFor,
   type TestEvent,
-} from '../helpers/webhook.ts';
+} from '../../scripts/stand-ins/webhook.ts';
 
 const clock = { t: Date.UTC(2026, 10, 25, 3, 0) };
 let bot: Bot;

@@ -1,7 +1,7 @@
 // Server settings (contract §3): defaults, and one clear line naming the variable for a bad value.
 import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { ConfigError, defaultEventThreads, loadConfig } from '../../src/config.ts';
+import { ConfigError, defaultEventThreads, loadConfig } from '../src/config.ts';
 
 describe('loadConfig', () => {
   it('has the contract defaults and local mode without credentials', () => {

@@ -10,7 +10,7 @@ import { RedisStore } from '../../src/store/redis.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { openStore } from '../../src/store/open.ts';
 import { StoreConfigError, type Store } from '../../src/store/store.ts';
-import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
+import { startRedis, type RedisServer } from '../../scripts/stand-ins/redis-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sagicheck-store-'));
 let redis: RedisServer;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { CONTEXT_NS } from '../../src/conversation/context.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import { INVALID_REPLY_TOKEN, type RecordedCall } from '../helpers/fake-line.ts';
-import { stubDetector } from '../helpers/verdicts.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import { INVALID_REPLY_TOKEN, type RecordedCall } from '../../scripts/stand-ins/fake-line.ts';
+import { stubDetector } from '../support/verdicts.ts';
 import {
   BOT,
   GROUP,
@@ -23,7 +23,7 @@ import {
   textEvent,
   waitFor,
   type TestEvent,
-} from '../helpers/webhook.ts';
+} from '../../scripts/stand-ins/webhook.ts';
 
 type Msg = {
   type: string;

@@ -10,7 +10,7 @@ import { createOcrPool, type OcrPool } from '../../src/media/ocr-pool.ts';
 import { checkMessages } from '../../src/line/limits.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { renderSmsScreenshot, SCREENSHOTS } from '../../scripts/fixtures/render-screenshots.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
+import { startBot, type Bot } from '../support/bot.ts';
 import {
   body,
   followEvent,
@@ -24,7 +24,7 @@ import {
   TOKEN,
   waitFor,
   type TestEvent,
-} from '../helpers/webhook.ts';
+} from '../../scripts/stand-ins/webhook.ts';
 
 type Msg = Omit<messagingApi.Message, 'quickReply'> & {
   text?: string;

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTokenizer, type Token, type Tokenizer } from '../src/detector/tokenizer.ts';
+import { loadTokenizer, type Token, type Tokenizer } from '../../src/detector/tokenizer.ts';
 
 // Stock kuromoji (its own loader and tokenizer) is the reference our lean loader must match.
 interface StockToken {

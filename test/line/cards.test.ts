@@ -1,6 +1,7 @@
 // Every card the bot can produce stays inside LINE's limits, carries the contract's label, and shows
 // no tappable link: driven by the real detector over the evaluation texts and by extreme verdicts.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '../../src/detector/load.ts';
 import type { Detector } from '../../src/detector/index.ts';
@@ -11,7 +12,8 @@ import { BrandsFile } from '../../src/rules/schema.ts';
 import { verdictCard } from '../../src/line/flex.ts';
 import { checkMessages, LIMITS } from '../../src/line/limits.ts';
 import { defangHost, defangText } from '../../src/line/defang.ts';
-import { link, verdict } from '../helpers/verdicts.ts';
+import { link, verdict } from '../support/verdicts.ts';
+import { EVAL_DIR, hasEvalData } from '../support/eval-data.ts';
 
 const copy = loadCopy();
 const BRAND_DOMAINS = new Map(
@@ -26,10 +28,10 @@ const LABEL: Record<Risk, string> = {
   low: '【危険なサインは見つかりません】',
   unknown: '【判定できません】',
 };
-const EVAL = new URL('../../../shared/eval/', import.meta.url);
 
 function texts(file: string, every = 1): string[] {
-  return readFileSync(new URL(file, EVAL), 'utf8')
+  if (!hasEvalData) return [];
+  return readFileSync(join(EVAL_DIR, file), 'utf8')
     .trim()
     .split('\n')
     .filter((_, i) => i % every === 0)
@@ -84,7 +86,7 @@ describe('verdict cards from the real detector', () => {
     detector = await loadDetector();
   });
 
-  it('are valid for every evaluation text and a sample of the evaluation URLs', () => {
+  it.skipIf(!hasEvalData)('are valid for every evaluation text and a sample of the evaluation URLs', () => {
     const corpus = [
       ...texts('phish_texts.jsonl'),
       ...texts('legit_texts.jsonl'),

@@ -2,14 +2,11 @@
 // the fit did not see: texts by 5-fold cross-validation, URLs on the months and hosts npm run fit holds back.
 // No genuine message is ever called 危険.
 import { existsSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluate, type Evaluation, type SetResult } from '../scripts/eval.ts';
-import { EVAL_DIR } from '../scripts/fit.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { evaluate, type Evaluation, type SetResult } from '../../scripts/eval.ts';
+import { describeWithEval, EVAL_DIR } from '../support/eval-data.ts';
 
 let e: Evaluation;
-beforeAll(async () => {
-  e = await evaluate(EVAL_DIR);
-}, 600_000);
 
 function set(results: SetResult[], file: string): SetResult {
   const r = results.find((x) => x.file === file);
@@ -34,7 +31,11 @@ const rate = (r: SetResult) => r.flagged / r.n;
 const show = (r: SetResult) =>
   `${r.file}: ${r.flagged}/${r.n} flagged (${(rate(r) * 100).toFixed(1)}%), counts ${JSON.stringify(r.counts)}`;
 
-describe('evaluation floors (held-out figures)', () => {
+describeWithEval('evaluation floors (held-out figures)', () => {
+  beforeAll(async () => {
+    e = await evaluate(EVAL_DIR);
+  }, 600_000);
+
   it('finds all seven evaluation sets', () => {
     expect(existsSync(EVAL_DIR)).toBe(true);
     expect(

@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLineApi, isInvalidReplyToken, LineApiError, type LineApi } from '../../src/line/client.ts';
 import { createLineSender } from '../../src/line/sender.ts';
 import { createLogger } from '../../src/log/logger.ts';
-import { INVALID_REPLY_TOKEN, startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
-import { TOKEN } from '../helpers/webhook.ts';
+import { INVALID_REPLY_TOKEN, startFakeLine, type FakeLine } from '../../scripts/stand-ins/fake-line.ts';
+import { TOKEN } from '../../scripts/stand-ins/webhook.ts';
 
 const hello = [{ type: 'text' as const, text: 'こんにちは' }];
 

@@ -5,11 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.ts';
 import { RedisStore } from '../../src/store/redis.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
-import { startRedis, type RedisServer } from '../helpers/redis-server.ts';
-import { stubDetector } from '../helpers/verdicts.ts';
-import { body, inUser, plainEvent, postWebhook, textEvent, USER, waitFor } from '../helpers/webhook.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import { startFakeLine, type FakeLine } from '../../scripts/stand-ins/fake-line.ts';
+import { startRedis, type RedisServer } from '../../scripts/stand-ins/redis-server.ts';
+import { stubDetector } from '../support/verdicts.ts';
+import {
+  body,
+  inUser,
+  plainEvent,
+  postWebhook,
+  textEvent,
+  USER,
+  waitFor,
+} from '../../scripts/stand-ins/webhook.ts';
 
 const detector = Promise.resolve(stubDetector());
 const replyTokens = (fake: FakeLine) =>

@@ -3,8 +3,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lineContentSource } from '../../src/media/content.ts';
 import { createOcrPool, type OcrPool } from '../../src/media/ocr-pool.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
-import type { RecordedCall } from '../helpers/fake-line.ts';
+import { startBot, type Bot } from '../support/bot.ts';
+import type { RecordedCall } from '../../scripts/stand-ins/fake-line.ts';
 import {
   body,
   inUser,
@@ -13,7 +13,7 @@ import {
   TOKEN,
   waitFor,
   type TestEvent,
-} from '../helpers/webhook.ts';
+} from '../../scripts/stand-ins/webhook.ts';
 import { renderAll, QR_POSTER } from '../../scripts/fixtures/render-screenshots.ts';
 import { allEmails, CARD_LINK } from '../../scripts/fixtures/emails.ts';
 import { checkMessages } from '../../src/line/limits.ts';

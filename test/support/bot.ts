@@ -7,9 +7,9 @@ import { createLogger } from '../../src/log/logger.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
-import { startFakeLine, type FakeLine } from './fake-line.ts';
+import { startFakeLine, type FakeLine } from '../../scripts/stand-ins/fake-line.ts';
 import type { MediaDeps } from '../../src/media/media.ts';
-import { SECRET, TOKEN } from './webhook.ts';
+import { SECRET, TOKEN } from '../../scripts/stand-ins/webhook.ts';
 
 export interface Bot {
   url: string;

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { startFakeLine, type FakeLine } from '../helpers/fake-line.ts';
+import { startFakeLine, type FakeLine } from '../../scripts/stand-ins/fake-line.ts';
 import {
   areaBounds,
   loadRichMenu,

@@ -15,7 +15,7 @@ import { loadReportRules } from '../../src/rules/report.ts';
 import { MAX_URI, reportMailto } from '../../src/report/mailto.ts';
 import { loadRichMenu } from '../../src/richmenu/definition.ts';
 import { amazonIso2022jp } from '../../scripts/fixtures/emails.ts';
-import { startBot, type Bot } from '../helpers/bot.ts';
+import { startBot, type Bot } from '../support/bot.ts';
 import {
   body,
   inGroup,
@@ -26,7 +26,7 @@ import {
   textEvent,
   TOKEN,
   waitFor,
-} from '../helpers/webhook.ts';
+} from '../../scripts/stand-ins/webhook.ts';
 
 type Msg = messagingApi.Message & {
   text?: string;
