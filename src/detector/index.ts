@@ -2,7 +2,7 @@
 // loaded once by load.ts and handed in.
 import { parse as parseDomain } from 'tldts';
 import type { Compiled, CompiledBrand } from './compile.ts';
-import { officialBrandsFor, underAny } from './compile.ts';
+import { officialBrandsFor, underAny } from './hosts.ts';
 import { normalize, refang } from './normalize.ts';
 import { extract, type Extracted, type MailAddress } from './extract.ts';
 import { analyzeLink, isBrandsOwnName, keywordHit, type LinkAnalysis } from './links.ts';

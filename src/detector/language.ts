@@ -1,7 +1,7 @@
 // What the words of a message say (urgency, threats, requests for data, the story it tells) and how
 // they are written (simplified Chinese characters, broken Japanese, look-alike letters).
 import type { Compiled } from './compile.ts';
-import { matchPhrases } from './compile.ts';
+import { findPhrases } from './phrases.ts';
 import type { Signal } from './types.ts';
 import { scriptsOf, unconfuse } from './lookalike.ts';
 
@@ -61,7 +61,7 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
   const tokens = c.tokenizer.tokenize(text);
   const groups = c.rules.lexicon.groups;
   const byGroup = new Map<number, string[]>();
-  for (const m of matchPhrases(c, text, tokens)) {
+  for (const m of findPhrases(c.lexicon, text, tokens)) {
     // 「返信しないでください」「番号は教えないで」: a request negated is a warning, not a request.
     if (ASKING.has(groups[m.group]!.signal) && NEGATED.test(text.slice(m.end, m.end + 8))) continue;
     const list = byGroup.get(m.group) ?? [];

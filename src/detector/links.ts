@@ -3,7 +3,7 @@
 import { domainToUnicode } from 'node:url';
 import { parse as parseDomain } from 'tldts';
 import type { Compiled } from './compile.ts';
-import { officialBrandsFor, underAny } from './compile.ts';
+import { officialBrandsFor, underAny } from './hosts.ts';
 import type { Signal } from './types.ts';
 import { asciiSkeleton, scriptsOf, unconfuse } from './lookalike.ts';
 

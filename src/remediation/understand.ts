@@ -1,7 +1,7 @@
 // What a person says they did ("リンクを開いてカード番号も入れた") → intents, with the detector's phrase
 // matcher over kuromoji dictionary forms (compilePhrases/findPhrases) and the word lists of
 // rules/intents.yaml. How a message is read is described at the top of that file.
-import { compilePhrases, findPhrases, type PhraseIndex } from '../detector/compile.ts';
+import { compilePhrases, findPhrases, type PhraseIndex } from '../detector/phrases.ts';
 import type { Token, Tokenizer } from '../detector/tokenizer.ts';
 import { ACTION_INTENTS, type ActionIntent, type IntentRules, type MatchedIntent } from '../rules/schema.ts';
 
