@@ -1,7 +1,9 @@
 // Which organisation does the message claim to be? Read from the sender's display name first, then
 // the 【…】 tag or subject, then the words of the text.
 import type { Compiled, CompiledBrand } from './compile.ts';
-import type { MailHeaders } from './extract.ts';
+import type { Extracted, MailHeaders } from './extract.ts';
+import type { LinkAnalysis } from './links.ts';
+import { imitatedBy, type SenderImitation } from './senders.ts';
 
 interface Mention {
   brand: CompiledBrand;
@@ -77,4 +79,29 @@ function notTheSender(text: string, m: Mention): boolean {
     QUOTED_AFTER.test(text.slice(m.end, m.end + 12)) ||
     PAYEE_BEFORE.test(text.slice(Math.max(0, m.start - 24), m.start))
   );
+}
+
+function firstBrand(c: Compiled, ids: (string | null)[]): CompiledBrand | null {
+  for (const id of ids) if (id && c.brandById.has(id)) return c.brandById.get(id)!;
+  return null;
+}
+
+/** Who the message claims to be, and on what grounds. */
+export interface Claim {
+  brand: CompiledBrand | null;
+  /** The text itself names the brand (not only a link that imitates it). */
+  claimedInText: boolean;
+  /** The brand the sender's domain imitates. */
+  senderImitation: SenderImitation | null;
+}
+
+/** The brand step: the name in the text, else the brand a link or the sender imitates. */
+export function claimOf(c: Compiled, ex: Extracted, links: LinkAnalysis[]): Claim {
+  let brand = claimedBrand(c, ex.prose, ex.headers);
+  const claimedInText = brand !== null;
+  const sender = ex.headers?.from ?? null;
+  const senderImitation = sender?.domain ? imitatedBy(c, sender.domain) : null;
+  // No name in the text: the brand a link or the sender imitates is the brand claimed.
+  brand ??= firstBrand(c, [...links.map((l) => l.imitates), senderImitation?.brandId ?? null]);
+  return { brand, claimedInText, senderImitation };
 }

@@ -1,5 +1,6 @@
 // Per-message lookups in the host indexes and sets that compile.ts builds: is a host (or a parent
-// domain of it) listed?
+// domain of it) listed? And the parts of a domain name the other steps compare.
+import { parse as parseDomain } from 'tldts';
 
 /** Brands whose official domain list covers `host` (the host itself or a parent domain). */
 export function officialBrandsFor(index: Map<string, string[]>, host: string): string[] {
@@ -22,4 +23,21 @@ export function underAny(set: Set<string>, host: string): string | null {
     if (dot < 0) return null;
     h = h.slice(dot + 1);
   }
+}
+
+/** The labels of a domain left of its public suffix. */
+export function ownLabels(domain: string): string[] {
+  const suffix = parseDomain(domain).publicSuffix ?? '';
+  const own = suffix && domain.endsWith('.' + suffix) ? domain.slice(0, -(suffix.length + 1)) : domain;
+  return own.split('.').filter(Boolean);
+}
+
+/** The registrable domain (example.co.jp of www.example.co.jp), or the name itself when it has none. */
+export function registrable(domain: string): string {
+  return parseDomain(domain).domain ?? domain;
+}
+
+/** A brand's first official domains, as a reason names them. */
+export function officialList(domains: string[]): string {
+  return domains.slice(0, 2).join('、') || '公式サイト';
 }

@@ -113,6 +113,38 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
   return { signals, scenario, namedRecipient, otpNotice };
 }
 
+/** Language analysis reads at most this much (a 20 KB mail body fits). */
+const MAX_PROSE = 20_000;
+
+/** Quoted wording 「…」『…』 (bounded, so the pattern stays linear). */
+const QUOTED = /「[^「」\n]{1,200}」|『[^『』\n]{1,200}』/g;
+
+/** What the words say, and whether the message is a warning about scams rather than one. */
+export interface Words {
+  lang: LanguageFindings;
+  bulletin: boolean;
+}
+
+/** The language step: analyzeLanguage on the first MAX_PROSE characters; a scam warning read without its quotes. */
+export function readWords(c: Compiled, prose: string, normalized: string, raw: string): Words {
+  let lang = analyzeLanguage(
+    c,
+    prose.slice(0, MAX_PROSE),
+    normalized.slice(0, MAX_PROSE),
+    raw.slice(0, MAX_PROSE),
+  );
+  // A warning about scams names the scam and tells you how to stay safe: two different phrases at least
+  // (a lone 「ご注意ください」 is also how scams sign off). What it quotes in 「」 is the scam's wording, not its own.
+  const warning = lang.signals.find((s) => s.code === 'scam_warning_bulletin');
+  const bulletin = (warning?.count ?? 0) >= 2;
+  if (bulletin) {
+    const unquoted = prose.slice(0, MAX_PROSE).replace(QUOTED, (q) => ' '.repeat(q.length));
+    lang = analyzeLanguage(c, unquoted, normalized.slice(0, MAX_PROSE), raw.slice(0, MAX_PROSE));
+    lang.signals = lang.signals.filter((s) => s.code !== 'scam_warning_bulletin').concat(warning!);
+  } else if (warning) lang.signals.splice(lang.signals.indexOf(warning), 1);
+  return { lang, bulletin };
+}
+
 function writingSigns(c: Compiled, text: string, raw: string): Signal[] {
   const signals: Signal[] = [];
   const lang = c.language;

@@ -1,0 +1,148 @@
+// The requests step: where the message's requests lead (actions.ts), and what that makes of its words.
+// A known name, something that makes you anxious and a request that leads somewhere the brand does not
+// own is the classic build of a phishing message; the same words with every request on the brand's own
+// channels, or in a warning about scams, are the organisation's own.
+import type { Compiled } from './compile.ts';
+import type { Extracted } from './extract.ts';
+import type { LinkAnalysis } from './links.ts';
+import type { Claim } from './brands.ts';
+import type { Words } from './language.ts';
+import { channels, officialOnly, type Channels } from './actions.ts';
+import type { Signal, VerdictEmail, VerdictPhone } from './types.ts';
+
+export interface RequestInput {
+  ex: Extracted;
+  /** Length of the normalised text: a long one is a mail even without headers. */
+  textLength: number;
+  claim: Claim;
+  /** Links the message wants you to open (not bare names in the prose). */
+  realLinks: LinkAnalysis[];
+  phones: VerdictPhone[];
+  emails: VerdictEmail[];
+  words: Words;
+}
+
+export interface Requests {
+  ch: Channels;
+  /** Every request leads to the named organisation's own channels. */
+  onlyOfficial: boolean;
+  /** Nothing to open, call or answer: a subject line, or a message whose link the source cut off. */
+  noAction: boolean;
+  /** A number to call about something alarming. */
+  callback: boolean;
+  /** The first number that is no brand's own. */
+  unknownNumber: VerdictPhone | undefined;
+}
+
+/** Signs that only weigh together with pressure and a request that leads away from the official channel. */
+const NEEDS_UNOFFICIAL = new Set(['brand_pressure', 'pressure_with_link', 'brand_never_does']);
+
+/** Words that tell a scam's story: in a bulletin or an official notice they are the organisation's own words. */
+const STORY = new Set([
+  'police_claim',
+  'side_job_offer',
+  'investment_lure',
+  'romance_opener',
+  'acquaintance_opener',
+  'support_alert',
+  'callback_bait',
+  'callback_unknown_number',
+]);
+
+/** Stories that, told with nothing but a number to call, are callback bait. */
+const CALLBACK_STORIES = new Set(['account_suspension', 'unpaid_bill', 'callback', 'prize', 'info_update']);
+
+/** Signs from where the requests lead, pushed after the words' own signs (which are already in `signals`). */
+export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): Requests {
+  const { ex, realLinks, phones } = m;
+  const { brand, claimedInText } = m.claim;
+  const { lang, bulletin } = m.words;
+  const ch = channels({
+    brand,
+    links: realLinks,
+    masked: ex.masked.length,
+    phones,
+    emails: m.emails,
+    senderImitation: m.claim.senderImitation !== null,
+    signals: lang.signals,
+  });
+  const onlyOfficial = officialOnly(ch);
+  const unofficialAct = ch.unofficial.length > 0;
+  const pressing = lang.signals.some((s) => c.pressure.has(s.code));
+  const noAction = ch.official.length === 0 && ch.unofficial.length === 0;
+  signals.push(...lang.signals);
+  if (brand) {
+    signals.push({ code: 'brand_claim', vars: {} });
+    // A brand's "we never …" statement is about what a message asks you to do: it applies when a request
+    // leads away from the brand's own channels, never to the brand's own mail.
+    const channel = ex.headers || m.textLength > 400 ? 'mail' : 'sms';
+    const statement = brand.rule.never_does.find(
+      (s) =>
+        lang.scenario !== null &&
+        s.scenarios.includes(lang.scenario) &&
+        (s.channels.includes('any') || s.channels.includes(channel)),
+    );
+    if (statement && unofficialAct && !bulletin)
+      signals.push({ code: 'brand_never_does', vars: { evidence: statement.text } });
+  }
+  // The classic build of a phishing message: a known name, something that makes you anxious, and a
+  // request that leads somewhere the brand does not own.
+  if (pressing && (unofficialAct || noAction) && !bulletin) {
+    // (A link that is not the brand's says so more precisely: brand_domain_mismatch, not both.)
+    const mismatch = signals.some(
+      (s) => s.code === 'brand_domain_mismatch' || s.code === 'brand_hidden_link',
+    );
+    if (brand && claimedInText && !mismatch) signals.push({ code: 'brand_pressure', vars: {} });
+    if (realLinks.some((l) => !ch.official.includes(l.hostUnicode)) || ex.masked.length > 0)
+      signals.push({ code: 'pressure_with_link', vars: {} });
+  }
+  // "Call this number" about a registration or cancellation you never made.
+  const unknownNumber = phones.find((p) => !p.codes.includes('official_sender_number'));
+  // … told with something that alarms (a charge, a deadline, a threat), not a city's 「…までご連絡ください」.
+  const callback =
+    lang.signals.some((s) => s.code === 'callback_request' || s.code === 'callback_bait') &&
+    lang.signals.some((s) => c.pressure.has(s.code) && s.code !== 'callback_request');
+  if (unknownNumber && callback && !bulletin)
+    signals.push({ code: 'callback_unknown_number', vars: { number: unknownNumber.number } });
+  if (onlyOfficial) {
+    const shown = ch.official.map((o) => (o === 'official_app' ? '公式アプリ' : o));
+    const brandOf = brand?.id ?? realLinks.find((l) => l.officialBrands.length)?.officialBrands[0] ?? '';
+    signals.push({
+      code: 'official_channels_only',
+      vars: { evidence: [...new Set(shown)].slice(0, 2).join('、'), brandOf },
+    });
+  }
+  return { ch, onlyOfficial, noAction, callback, unknownNumber };
+}
+
+/**
+ * With every request on the organisation's own channels, the alarming words are the brand's own; in a
+ * warning that sends you to no stranger's link, they describe the scam it warns about.
+ */
+export function keptSigns(
+  c: Compiled,
+  signals: Signal[],
+  req: Requests,
+  bulletin: boolean,
+  strangerLink: boolean,
+): Signal[] {
+  // A genuine code notice tells you a code (「認証コード」 is its subject) and asks for nothing.
+  const codeNotice = signals.some((s) => s.code === 'one_time_code_notice');
+  return req.onlyOfficial || codeNotice || (bulletin && !strangerLink)
+    ? signals.filter((s) => !c.pressure.has(s.code) && !NEEDS_UNOFFICIAL.has(s.code) && !STORY.has(s.code))
+    : signals;
+}
+
+/** The story the words tell; nothing but a number to call about it makes it callback bait. */
+export function scenarioOf(words: Words, req: Requests, realLinks: number): string | null {
+  const scenario = words.lang.scenario;
+  if (
+    req.callback &&
+    req.unknownNumber &&
+    realLinks === 0 &&
+    !words.bulletin &&
+    (!scenario || CALLBACK_STORIES.has(scenario))
+  )
+    return 'callback';
+  return scenario;
+}
