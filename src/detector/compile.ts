@@ -5,6 +5,7 @@ import type { Tokenizer } from './tokenizer.ts';
 import { compilePhrases, type PhraseIndex } from './phrases.ts';
 import { makeSkeletons, asciiSkeleton, type Skeletons } from './lookalike.ts';
 import { HostLetterModel } from './host-model.ts';
+import { checkSignalCodes, type SignalCode } from './signals.ts';
 
 export interface CompiledBrand {
   id: string;
@@ -65,6 +66,8 @@ export interface Compiled {
   skeletons: Skeletons;
   /** Phrases as written, indexed by their first character, for plain substring matching. */
   lexicon: PhraseIndex;
+  /** The signal each lexicon group raises (checked against the catalogue). */
+  lexiconSignals: SignalCode[];
   language: {
     simplified: Set<string>;
     brokenPhrases: { re: RegExp; note: string }[];
@@ -79,6 +82,7 @@ const ASCII_WORD = /^[\x20-\x7e]+$/;
 const JAPANESE = '[\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Han}]';
 
 export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
+  const lexiconSignals = checkSignalCodes(rules);
   const skeletons = makeSkeletons(rules.language.confusables, rules.language.ascii_lookalikes);
   const webIndex = new Map<string, string[]>();
   const mailIndex = new Map<string, string[]>();
@@ -174,6 +178,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
     kitWords: d.kit_path_words,
     skeletons,
     lexicon: compileLexicon(rules, tokenizer),
+    lexiconSignals,
     language: {
       simplified: new Set(rules.simplifiedHan),
       brokenPhrases: lang.broken_phrases.map((p) => ({ re: new RegExp(p.pattern, 'gu'), note: p.note })),

@@ -77,7 +77,7 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
       .sort((a, b) => b.length - a.length)
       .slice(0, 2)
       .join('」「');
-    signals.push({ code: g.signal, vars: { evidence: shown }, count: evidence.length });
+    signals.push({ code: c.lexiconSignals[group]!, vars: { evidence: shown }, count: evidence.length });
     const weight = c.rules.scoring.signals[g.signal]?.weight ?? 0;
     if (g.scenario && weight * evidence.length > scenarioWeight) {
       scenario = g.scenario;

@@ -2,11 +2,12 @@
 // ask you to call (international, 050 IP phone, mobile) or one the source partly hid.
 import type { Compiled } from './compile.ts';
 import type { Extracted } from './extract.ts';
+import type { SignalCode } from './signals.ts';
 import type { Signal, VerdictPhone } from './types.ts';
 
 export function phoneFindings(c: Compiled, ex: Extracted, signals: Signal[]): VerdictPhone[] {
   return ex.phones.map((p) => {
-    const codes: string[] = [];
+    const codes: SignalCode[] = [];
     const owner = c.brands.find((b) => b.senderDigits.has(p.digits));
     if (owner) {
       codes.push('official_sender_number');

@@ -1,4 +1,5 @@
 // The verdict, exactly as ../shared/CONTRACT.md §2 defines it.
+import type { SignalCode } from './signals.ts';
 
 export type Risk = 'high' | 'medium' | 'low' | 'unknown';
 export type Severity = 'high' | 'medium' | 'low' | 'info';
@@ -44,7 +45,8 @@ export interface Verdict {
 
 /** One piece of evidence found in a message; scoring.yaml says how much it weighs and how to word it. */
 export interface Signal {
-  code: string;
+  /** One of the catalogue (signals.ts). */
+  code: SignalCode;
   /** Values for the message placeholders ({host}, {evidence} …). */
   vars?: Record<string, string>;
   /** How many different phrases showed this sign (more phrases, more weight; see max_repeats). */
