@@ -4,7 +4,7 @@
 import type { Compiled } from './compile.ts';
 import { normalize, refang } from './normalize.ts';
 import { extract } from './extract.ts';
-import { analyzeLink, type LinkAnalysis } from './links.ts';
+import { analyzeLink } from './links.ts';
 import { linkFindings, type ShownLink } from './message-links.ts';
 import { claimOf } from './brands.ts';
 import { emailFindings } from './senders.ts';
@@ -16,8 +16,6 @@ import { score, type ScoreInput } from './score.ts';
 import type { Signal, Verdict } from './types.ts';
 
 export type { Verdict } from './types.ts';
-export type { ScoreInput } from './score.ts';
-export type { ShownLink } from './message-links.ts';
 
 /** Longer input is cut: phishing messages are short, and the cut keeps every message fast. */
 export const MAX_CHARS = 30_000;
@@ -89,5 +87,3 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
       emails.length + ex.phones.length === 0,
   };
 }
-
-export type { LinkAnalysis };

@@ -1,5 +1,5 @@
-// Look-alike checks for host names: confusable letters (аmazon with a Cyrillic а), ASCII tricks
-// (amaz0n, arnazon) and small spelling changes (amazom). Applied to hosts and brand keywords only,
+// Look-alike checks for host names: confusable letters (аmazon with a Cyrillic а) and ASCII tricks
+// (amaz0n, arnazon); small spelling changes (amazom) are links.ts's typoOf. Applied to hosts and brand keywords only,
 // never to Japanese body text, where カ/力 and ト/卜 are "confusable" but perfectly normal.
 
 export interface Skeletons {
@@ -39,33 +39,6 @@ export function asciiSkeleton(s: string, sk: Skeletons): string {
     i++;
   }
   return out;
-}
-
-/** Optimal-string-alignment distance (Damerau-Levenshtein with adjacent swaps), capped at `max` + 1. */
-export function osaDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[] = new Array(rows * cols);
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    let rowMin = Infinity;
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(
-        d[(i - 1) * cols + j]! + 1,
-        d[i * cols + j - 1]! + 1,
-        d[(i - 1) * cols + j - 1]! + cost,
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, d[(i - 2) * cols + j - 2]! + 1);
-      d[i * cols + j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-  }
-  return d[rows * cols - 1]!;
 }
 
 /** Which scripts the letters of a string belong to (Latin, Cyrillic, Greek, …), digits and marks ignored. */
