@@ -84,58 +84,7 @@ const JAPANESE = '[\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Han}]';
 export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
   const lexiconSignals = checkSignalCodes(rules);
   const skeletons = makeSkeletons(rules.language.confusables, rules.language.ascii_lookalikes);
-  const webIndex = new Map<string, string[]>();
-  const mailIndex = new Map<string, string[]>();
-  const add = (index: Map<string, string[]>, domain: string, id: string) => {
-    const list = index.get(domain) ?? [];
-    if (!list.includes(id)) list.push(id);
-    index.set(domain, list);
-  };
-  const embeddable: Compiled['embeddable'] = [];
-  const brands = rules.brands.map((b): CompiledBrand => {
-    const webDomains: string[] = [];
-    const mailDomains: string[] = [];
-    for (const d of b.domains) {
-      if (d.use.includes('web') || d.use.includes('short')) {
-        add(webIndex, d.domain, b.id);
-        webDomains.push(d.domain);
-        // Only names long enough to be unmistakable: "amazon.co.jp" yes, "au.com" no.
-        if (d.domain.length >= 8 && !d.use.includes('short')) {
-          embeddable.push({ text: d.domain, brandId: b.id, domain: d.domain });
-          embeddable.push({ text: d.domain.replaceAll('.', '-'), brandId: b.id, domain: d.domain });
-        }
-      }
-      if (d.use.includes('mail')) {
-        add(mailIndex, d.domain, b.id);
-        mailDomains.push(d.domain);
-      }
-    }
-    const senderDigits = new Set<string>();
-    const senderNames = new Set<string>();
-    for (const s of b.sms_senders) {
-      const digits = s.sender.replace(/^\+81\s*/, '0').replace(/\D/g, '');
-      if (digits.length >= 3 && /^[\d\s+()-]+$/.test(s.sender)) senderDigits.add(digits);
-      else senderNames.add(s.sender.toLowerCase());
-    }
-    return {
-      id: b.id,
-      name: b.name,
-      rule: b,
-      aliases: [...new Set(b.aliases.map((a) => a.normalize('NFKC').toLowerCase()))].map((text) => ({
-        text,
-        ascii: ASCII_WORD.test(text),
-      })),
-      keywords: b.host_keywords.map((k) => ({
-        text: k,
-        compact: k.replaceAll('-', ''),
-        skeleton: asciiSkeleton(k.replaceAll('-', ''), skeletons),
-      })),
-      webDomains,
-      mailDomains,
-      senderDigits,
-      senderNames,
-    };
-  });
+  const { brands, webIndex, mailIndex, embeddable } = compileBrands(rules, skeletons);
 
   const d = rules.domains;
   const h = rules.hostLists;
@@ -190,6 +139,66 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       ),
     },
   };
+}
+
+/** Brands with their aliases, keywords and sender numbers, and the indexes of their official domains. */
+function compileBrands(
+  rules: RuleSet,
+  skeletons: Skeletons,
+): Pick<Compiled, 'brands' | 'webIndex' | 'mailIndex' | 'embeddable'> {
+  const webIndex = new Map<string, string[]>();
+  const mailIndex = new Map<string, string[]>();
+  const add = (index: Map<string, string[]>, domain: string, id: string) => {
+    const list = index.get(domain) ?? [];
+    if (!list.includes(id)) list.push(id);
+    index.set(domain, list);
+  };
+  const embeddable: Compiled['embeddable'] = [];
+  const brands = rules.brands.map((b): CompiledBrand => {
+    const webDomains: string[] = [];
+    const mailDomains: string[] = [];
+    for (const d of b.domains) {
+      if (d.use.includes('web') || d.use.includes('short')) {
+        add(webIndex, d.domain, b.id);
+        webDomains.push(d.domain);
+        // Only names long enough to be unmistakable: "amazon.co.jp" yes, "au.com" no.
+        if (d.domain.length >= 8 && !d.use.includes('short')) {
+          embeddable.push({ text: d.domain, brandId: b.id, domain: d.domain });
+          embeddable.push({ text: d.domain.replaceAll('.', '-'), brandId: b.id, domain: d.domain });
+        }
+      }
+      if (d.use.includes('mail')) {
+        add(mailIndex, d.domain, b.id);
+        mailDomains.push(d.domain);
+      }
+    }
+    const senderDigits = new Set<string>();
+    const senderNames = new Set<string>();
+    for (const s of b.sms_senders) {
+      const digits = s.sender.replace(/^\+81\s*/, '0').replace(/\D/g, '');
+      if (digits.length >= 3 && /^[\d\s+()-]+$/.test(s.sender)) senderDigits.add(digits);
+      else senderNames.add(s.sender.toLowerCase());
+    }
+    return {
+      id: b.id,
+      name: b.name,
+      rule: b,
+      aliases: [...new Set(b.aliases.map((a) => a.normalize('NFKC').toLowerCase()))].map((text) => ({
+        text,
+        ascii: ASCII_WORD.test(text),
+      })),
+      keywords: b.host_keywords.map((k) => ({
+        text: k,
+        compact: k.replaceAll('-', ''),
+        skeleton: asciiSkeleton(k.replaceAll('-', ''), skeletons),
+      })),
+      webDomains,
+      mailDomains,
+      senderDigits,
+      senderNames,
+    };
+  });
+  return { brands, webIndex, mailIndex, embeddable };
 }
 
 function compileLexicon(rules: RuleSet, tokenizer: Tokenizer): PhraseIndex {

@@ -99,17 +99,8 @@ const HIDDEN_HEADER =
 const MAX_URL = 2048;
 
 export function extract(original: string): Extracted {
-  let text = original;
-  const chars = text.split('');
-  // Hide those header lines (and their folded continuations) from link extraction.
-  let offset = 0;
-  let inTrace = false;
-  for (const line of text.split('\n')) {
-    inTrace = HIDDEN_HEADER.test(line) || (inTrace && /^[ \t]+\S/.test(line));
-    if (inTrace) for (let i = offset; i < offset + line.length; i++) chars[i] = ' ';
-    offset += line.length + 1;
-  }
-  text = chars.join('');
+  const chars = withoutHiddenHeaders(original);
+  const text = chars.join('');
   const blank = (start: number, end: number) => {
     for (let i = start; i < end; i++) if (chars[i] !== '\n') chars[i] = ' ';
   };
@@ -150,16 +141,7 @@ export function extract(original: string): Extracted {
   }
 
   // 2. Email addresses (before scheme-less links, so "user@amazon.co.jp" is not read as a link).
-  const emails: FoundEmail[] = [];
-  const emailRe = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]{1,64})@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
-  for (const m of chars.join('').matchAll(emailRe)) {
-    const domain = m[2]!.toLowerCase().replace(/(?<!\.)\.+$/, '');
-    const address = `${m[1]}@${domain}`;
-    blank(m.index, m.index + m[0].length);
-    if (!parseDomain(domain).isIcann && !parseDomain(domain).domain) continue;
-    if (emails.length < LIMITS.emails && !emails.some((e) => e.address === address))
-      emails.push({ address, domain });
-  }
+  const emails = findEmails(chars, blank);
 
   // 3. Links without a scheme: a run of ASCII that starts with a valid host name.
   const rest = chars.join('');
@@ -182,7 +164,53 @@ export function extract(original: string): Extracted {
     else tooManyLinks = true;
   }
 
-  // 4. Phone numbers, Japanese and international. Dash-like characters vary a lot in forwarded text.
+  // 4. Phone numbers, Japanese and international.
+  const phones = findPhones(chars, blank);
+
+  return {
+    urls,
+    masked,
+    emails,
+    phones,
+    headers: parseHeaders(original),
+    prose: chars.join(''),
+    tooManyLinks,
+  };
+}
+
+/** The text's characters with those header lines (and their folded continuations) hidden from link extraction. */
+function withoutHiddenHeaders(text: string): string[] {
+  const chars = text.split('');
+  let offset = 0;
+  let inTrace = false;
+  for (const line of text.split('\n')) {
+    inTrace = HIDDEN_HEADER.test(line) || (inTrace && /^[ \t]+\S/.test(line));
+    if (inTrace) for (let i = offset; i < offset + line.length; i++) chars[i] = ' ';
+    offset += line.length + 1;
+  }
+  return chars;
+}
+
+/** Blanks out characters of the text being read (so later passes do not read them again). */
+type Blank = (start: number, end: number) => void;
+
+/** Email addresses in the text (pass 2 of extract). */
+function findEmails(chars: string[], blank: Blank): FoundEmail[] {
+  const emails: FoundEmail[] = [];
+  const emailRe = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]{1,64})@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
+  for (const m of chars.join('').matchAll(emailRe)) {
+    const domain = m[2]!.toLowerCase().replace(/(?<!\.)\.+$/, '');
+    const address = `${m[1]}@${domain}`;
+    blank(m.index, m.index + m[0].length);
+    if (!parseDomain(domain).isIcann && !parseDomain(domain).domain) continue;
+    if (emails.length < LIMITS.emails && !emails.some((e) => e.address === address))
+      emails.push({ address, domain });
+  }
+  return emails;
+}
+
+/** Phone numbers, Japanese and international (pass 4 of extract). Dash-like characters vary a lot in forwarded text. */
+function findPhones(chars: string[], blank: Blank): FoundPhone[] {
   const phones: FoundPhone[] = [];
   const phoneText = chars.join('');
   const phoneRe =
@@ -200,16 +228,7 @@ export function extract(original: string): Extracted {
       phones.push({ raw, digits, international: isIntl && !raw.startsWith('+81'), masked: maskedDigits });
     blank(m.index, m.index + m[0].length);
   }
-
-  return {
-    urls,
-    masked,
-    emails,
-    phones,
-    headers: parseHeaders(original),
-    prose: chars.join(''),
-    tooManyLinks,
-  };
+  return phones;
 }
 
 /**

@@ -382,7 +382,15 @@ function tokenize(dict: Dict, input: string): Token[] {
   return tokens;
 }
 
+/** One sentence: its word lattice, the cheapest path through it, that path's words (as kuromoji). */
 function tokenizeSentence(dict: Dict, text: string, from: number, to: number, out: Token[]): void {
+  const eos = buildLattice(dict, text, from, to);
+  forwardPass(dict, to - from);
+  bestPath(dict, text, from, eos, out);
+}
+
+/** Fills the lattice with every known and unknown word of the sentence; returns the end (EOS) node. */
+function buildLattice(dict: Dict, text: string, from: number, to: number): number {
   const length = to - from;
   const { costs, entryStart, entryIds } = dict;
   lat.size = 0;
@@ -432,8 +440,11 @@ function tokenizeSentence(dict: Dict, text: string, from: number, to: number, ou
       }
     }
   }
-  const eos = addNode(-1, length, length + 1, 0, 0, 0);
+  return addNode(-1, length, length + 1, 0, 0, 0);
+}
 
+/** The cheapest way to reach each node. */
+function forwardPass(dict: Dict, length: number): void {
   // Forward pass. kuromoji declares its best-previous-node variable with `var` inside the loop, so a
   // node none of whose predecessors is reachable inherits the previous node's choice; kept for parity.
   const { conn, connStride } = dict;
@@ -456,7 +467,10 @@ function tokenizeSentence(dict: Dict, text: string, from: number, to: number, ou
       lat.cost[n] = cost;
     }
   }
+}
 
+/** Follows the cheapest path back from EOS and appends its words. */
+function bestPath(dict: Dict, text: string, from: number, eos: number, out: Token[]): void {
   // Backward pass; like kuromoji, a broken path yields no tokens for the sentence.
   const best: number[] = [];
   for (let n = lat.prev[eos]!; n !== 0; n = lat.prev[n]!) {
