@@ -1,4 +1,4 @@
-// One webhook event in, the answer out. Knows nothing of HTTP or of how messages are sent (sender.ts),
+// One webhook event in, the answer out. Knows nothing of HTTP or of how messages are sent (line/port.ts),
 // so the LINE webhook and the simulator page (issue 6) share it.
 import type { Detector } from '../detector/index.ts';
 import type { Verdict } from '../detector/types.ts';
@@ -17,8 +17,8 @@ import {
 import { verdictCard } from '../line/flex.ts';
 import { LIMITS } from '../line/limits.ts';
 import { commandFromPostback, text, type Message } from '../line/messages.ts';
-import { commandFor, fill, renderAnswer, type Command, type Copy } from './copy.ts';
-import { forgetMessage, lastVerdict, rememberVerdict } from './context.ts';
+import { commandFor, fill, renderAnswer, type Command, type Copy } from '../words.ts';
+import { forgetMessage, lastVerdict, rememberVerdict } from '../store/context.ts';
 import { ownWords, type OwnWords } from './turn.ts';
 import { formatWhen } from '../remediation/when.ts';
 import { guideCommand, guidePostback, guideText, type GuideDeps } from '../remediation/guide.ts';

@@ -2,8 +2,8 @@
 // brand the message claims, the top reasons, each link defanged with its real domain, and what to do.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Risk, Verdict } from '../detector/types.ts';
-import { RISK_LABEL } from '../cli/render.ts';
-import { fill, forChannel, type Copy } from '../conversation/copy.ts';
+import { RISK_LABEL } from '../words.ts';
+import { fill, forChannel, type Copy } from '../words.ts';
 import { defangHost, defangText } from './defang.ts';
 import { clip, LIMITS } from './limits.ts';
 import { quickReply } from './messages.ts';

@@ -5,7 +5,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../config.ts';
-import { loadCopy } from '../conversation/copy.ts';
+import { loadCopy } from '../rules/replies.ts';
 import { loadDetector } from '../detector/load.ts';
 import { createLogger, flushLogs } from '../log/logger.ts';
 import { loadGuide } from '../remediation/load.ts';

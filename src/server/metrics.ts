@@ -12,7 +12,8 @@ import {
   type MetricObjectWithValues,
   type MetricValue,
 } from 'prom-client';
-import type { Delivery, Sender } from '../conversation/sender.ts';
+import type { EventObserver } from '../conversation/process.ts';
+import type { Delivery, Sender } from '../line/port.ts';
 import type { LineEvent } from '../line/events.ts';
 
 const EVENT_TYPES = new Set(['message', 'postback', 'follow', 'unfollow', 'join', 'leave', 'unsend']);
@@ -21,16 +22,6 @@ const RISKS = new Set(['high', 'medium', 'low', 'unknown']);
 /** Brand ids are rule ids (lowercase words); anything else is not one and is not used as a label. */
 const BRAND_ID = /^[a-z0-9_-]{1,40}$/;
 const STATUSES = new Set([200, 400, 401, 413, 415, 500, 503]);
-
-/** What process.ts reports about each event it ran. */
-export interface EventObserver {
-  /** Another delivery of this event was answered already (here or on another machine). */
-  duplicate(): void;
-  /** The handler's note (risk, brand, limited …) and how long deciding the answer took. */
-  handled(note: Record<string, string | number | boolean>, seconds: number): void;
-  /** The handler threw; the person got the apology. */
-  failed(): void;
-}
 
 /** Waiting and running jobs of a work queue. */
 export interface QueueProbe {

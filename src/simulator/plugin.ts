@@ -15,7 +15,7 @@ import type { LineApi } from '../line/client.ts';
 import type { Message } from '../line/messages.ts';
 import { createLineSender } from '../line/sender.ts';
 import { memoryContentSource, type Content } from '../media/content.ts';
-import { createWorkQueue } from '../server/queue.ts';
+import { createWorkQueue } from '../conversation/queue.ts';
 import { buildEvent, requestSchema, SIMULATOR_USER, type BuiltEvent } from './events.ts';
 
 export interface SimulatorLimits {

@@ -1,5 +1,5 @@
-// Bounded work queue (the simulator page's events; LINE's go through the durable backlog, backlog.ts and
-// consumer.ts): at most `concurrency` run at once, events of one chat run in
+// Bounded work queue (the simulator page's events; LINE's go through the durable backlog, src/server/
+// backlog.ts and consumer.ts): at most `concurrency` run at once, events of one chat run in
 // arrival order (a conversation's next step must see the previous one), and at most `maxPending` wait.
 // Tasks start one per turn of the event loop (setImmediate): analysing a message is CPU work, and
 // starting one at a time lets the server read and acknowledge new webhooks in between, so the 200
