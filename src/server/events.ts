@@ -65,7 +65,6 @@ export function createEventRuntime(
       ? createLineApi({
           channelAccessToken: line.channelAccessToken,
           apiBaseUrl: config.lineApiBaseUrl,
-          dataApiBaseUrl: config.lineDataApiBaseUrl,
           ...options.lineRetry,
         })
       : null);

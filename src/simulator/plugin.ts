@@ -182,9 +182,6 @@ export async function simulator(app: FastifyInstance, opts: SimulatorOptions): P
         sent.push(...messages);
       },
       async showLoading() {},
-      async getContent() {
-        throw new Error('the simulator supplies content through its ContentSource');
-      },
     };
     const uploads = new Map<string, Content>();
     if (built.upload)
