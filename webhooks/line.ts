@@ -99,9 +99,9 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
         opts.onInvalid?.();
         req.log.error(
           {
-            eventId: clip(parsed.eventId),
-            type: clip(parsed.type),
-            problems: parsed.problems.map((p) => clip(p)),
+            eventId: shortForLog(parsed.eventId),
+            type: shortForLog(parsed.type),
+            problems: parsed.problems.map((p) => shortForLog(p)),
           },
           'invalid event dropped',
         );
@@ -150,7 +150,7 @@ const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
 const MAX_IDS_LOGGED = 20;
 
 /** Values from the body are the sender's to choose: never a long one into the logs. */
-function clip<T extends string | null>(s: T): T {
+function shortForLog<T extends string | null>(s: T): T {
   return (s !== null && s.length > 80 ? `${s.slice(0, 80)}…` : s) as T;
 }
 

@@ -22,7 +22,7 @@ import { forgetMessage, lastVerdict, rememberVerdict } from '../store/context.ts
 import { ownWords, type OwnWords } from './turn.ts';
 import { formatWhen } from '../remediation/when.ts';
 import { guideCommand, guidePostback, guideText, type GuideDeps } from '../remediation/guide.ts';
-import { loadGuide, type Guide } from '../remediation/load.ts';
+import { loadGuide } from '../remediation/load.ts';
 import { onFile, onImage } from './media.ts';
 import type { MediaDeps } from '../media/media.ts';
 import { takeCheck, type RateLimits } from './rate-limit.ts';
@@ -39,8 +39,6 @@ export interface HandlerDeps {
   rateLimits?: RateLimits;
   /** Reading screenshots and files (./media.ts); absent: they get the "could not receive" answer. */
   media?: MediaDeps;
-  /** The step-by-step guide after a verdict (src/remediation/); absent: the one on the default rules. */
-  guide?: Promise<Guide>;
 }
 
 /** The messages to send (none: stay quiet) and a few facts for the log line, never message content. */
@@ -198,7 +196,7 @@ async function answerOwnWords(own: OwnWords, chat: Chat, deps: HandlerDeps): Pro
 }
 
 function guideDeps(deps: HandlerDeps): GuideDeps {
-  return { guide: deps.guide ?? loadGuide(), store: deps.store, copy: deps.copy, now: deps.now };
+  return { guide: loadGuide(), store: deps.store, copy: deps.copy, now: deps.now };
 }
 
 function hasContact(v: Verdict): boolean {

@@ -9,8 +9,6 @@ import type { Store } from '../store/store.ts';
 import type { Copy } from '../words.ts';
 import { loadCopy } from '../rules/replies.ts';
 import type { SimulatorLimits } from '../simulator/plugin.ts';
-import type { Sender } from '../line/port.ts';
-import type { LineApi } from '../line/client.ts';
 import { lineWebhook } from '../../webhooks/line.ts';
 import { createMetrics, metricsText, type Metrics } from './metrics.ts';
 import type { MediaDeps } from '../media/media.ts';
@@ -31,10 +29,6 @@ export interface AppDeps {
   store: Store;
   logger: Logger;
   copy?: Copy;
-  /** Replaces the LINE client (otherwise built from config); the sender wraps it either way. */
-  lineApi?: LineApi;
-  /** Replaces the sender altogether (the simulator page has its own: src/simulator/plugin.ts). */
-  sender?: Sender;
   now?: () => number;
   /** Shared with a METRICS_PORT listener (main.ts); otherwise the app makes its own. */
   metrics?: Metrics;

@@ -8,8 +8,7 @@ import type { Store } from '../store/store.ts';
 import type { Copy } from '../words.ts';
 import { createEventProcessor, type EventProcessor } from '../conversation/process.ts';
 import type { HandlerDeps } from '../conversation/handler.ts';
-import type { Sender } from '../line/port.ts';
-import { createLineApi, type LineApi, type LineApiOptions } from '../line/client.ts';
+import { createLineApi, type LineApiOptions } from '../line/client.ts';
 import { createLineSender } from '../line/sender.ts';
 import { lineContentSource, memoryContentSource } from '../media/content.ts';
 import { MEDIA_LIMITS, type MediaDeps } from '../media/media.ts';
@@ -24,10 +23,6 @@ export interface EventDeps {
   logger: Logger;
   copy: Copy;
   metrics: Metrics;
-  /** Replaces the LINE client (otherwise built from config); the sender wraps it either way. */
-  lineApi?: LineApi;
-  /** Replaces the sender altogether (the simulator page has its own: src/simulator/plugin.ts). */
-  sender?: Sender;
   now?: () => number;
   /** Reading pictures and files; otherwise LINE's content API and an OCR pool of our own. */
   media?: MediaDeps;
@@ -59,16 +54,14 @@ export function createEventRuntime(
 ): EventRuntime {
   const { logger: log, metrics } = deps;
   const line = config.line;
-  const api =
-    deps.lineApi ??
-    (line
-      ? createLineApi({
-          channelAccessToken: line.channelAccessToken,
-          apiBaseUrl: config.lineApiBaseUrl,
-          ...options.lineRetry,
-        })
-      : null);
-  const lineSender = deps.sender ?? (api ? createLineSender(api, log) : null);
+  const api = line
+    ? createLineApi({
+        channelAccessToken: line.channelAccessToken,
+        apiBaseUrl: config.lineApiBaseUrl,
+        ...options.lineRetry,
+      })
+    : null;
+  const lineSender = api ? createLineSender(api, log) : null;
   const baseSender = lineSender && deps.consumer ? deps.consumer.wrapSender(lineSender) : lineSender;
   const sender = baseSender ? metrics.instrument(baseSender) : null;
 
@@ -108,7 +101,7 @@ export function createEventRuntime(
     rateLimits: config.rateLimits,
     media,
   };
-  const process = sender
+  const processEvent = sender
     ? createEventProcessor({
         ...handlerDeps,
         sender,
@@ -117,5 +110,5 @@ export function createEventRuntime(
         claimed: deps.consumer?.claimed,
       })
     : null;
-  return { handlerDeps, process, close: async () => void (await ownPool?.close()) };
+  return { handlerDeps, process: processEvent, close: async () => void (await ownPool?.close()) };
 }
