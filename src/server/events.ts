@@ -1,6 +1,6 @@
 // Everything that answers an accepted event: the LINE sender, reading pictures and files, the handler
-// and the processor around it. Built by buildApp (events handled in the server's thread) and by
-// event-worker.ts (handled in a thread of their own, so the server's thread only acknowledges webhooks).
+// and the processor around it. Built through runtime.ts (answerHere), in the server's thread or in an
+// event thread (event-worker.ts).
 import type { Config } from '../config.ts';
 import type { Detector } from '../detector/index.ts';
 import type { Logger } from '../log/logger.ts';
@@ -16,16 +16,20 @@ import { createOcrPool, type OcrPoolOptions } from '../media/ocr-pool.ts';
 import type { Metrics } from './metrics.ts';
 import type { Consumer } from './consumer.ts';
 
-export interface EventDeps {
-  /** May still be loading: early events wait for it. */
-  detector: Promise<Detector>;
+/** What answering takes from outside: given by main.ts, an event thread or a test. */
+export interface EventSources {
   store: Store;
   logger: Logger;
-  copy: Copy;
-  metrics: Metrics;
   now?: () => number;
   /** Reading pictures and files; otherwise LINE's content API and an OCR pool of our own. */
   media?: MediaDeps;
+}
+
+export interface EventDeps extends EventSources {
+  /** May still be loading: early events wait for it. */
+  detector: Promise<Detector>;
+  copy: Copy;
+  metrics: Metrics;
   /** The durable backlog's consumer that feeds this processor (consumer.ts). */
   consumer?: Pick<Consumer, 'claimed' | 'wrapSender'>;
 }
