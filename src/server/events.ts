@@ -10,7 +10,8 @@ import { createEventProcessor, type EventProcessor } from '../conversation/proce
 import type { HandlerDeps } from '../conversation/handler.ts';
 import { createLineApi, type LineApiOptions } from '../line/client.ts';
 import { createLineSender } from '../line/sender.ts';
-import { lineContentSource, memoryContentSource } from '../media/content.ts';
+import { memoryContentSource } from '../media/content.ts';
+import { lineContentSource } from '../line/content.ts';
 import { MEDIA_LIMITS, type MediaDeps } from '../media/media.ts';
 import { createOcrPool, type OcrPoolOptions } from '../media/ocr-pool.ts';
 import type { Metrics } from './metrics.ts';
