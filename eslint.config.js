@@ -1,10 +1,11 @@
-// House style: typescript-eslint's recommended type-aware rules; Prettier owns formatting.
+// House style: ESLint's and typescript-eslint's recommended rules (syntax only, not type-aware); Prettier
+// owns formatting.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'coverage', 'test/fixtures', '.scratch'] },
+  { ignores: ['node_modules', 'data', 'coverage', '.scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,7 @@
 // each with its 「報告する」 card (whose mail button is a mailto: link), and the menu's 報告する card.
 // Run it once per channel before going live. Needs LINE_CHANNEL_ACCESS_TOKEN (and LINE_API_BASE_URL).
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
-import { loadCopy } from '../src/conversation/copy.ts';
+import { loadCopy } from '../src/rules/replies.ts';
 import { loadDetector } from '../src/detector/load.ts';
 import { verdictCard } from '../src/line/flex.ts';
 import type { Message } from '../src/line/messages.ts';

@@ -38,46 +38,10 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     return;
   }
 
-  // Overloaded: a 503 at once, before the body is read, verified and parsed — work that would take the
-  // CPU the queued events need. Logged with a count at most every 5 s, not once per request.
-  let shed = 0;
-  let shedLoggedAt = 0;
-  app.addHook('onRequest', async (req, reply) => {
-    if (!opts.full?.()) return;
-    shed++;
-    if (Date.now() - shedLoggedAt >= 5000) {
-      // A warning, once per burst: overload is a state the server handles, not a failure of its own.
-      req.log.warn({ refused: shed }, 'event queue full: refusing webhooks, LINE may redeliver');
-      shed = 0;
-      shedLoggedAt = Date.now();
-    }
-    return reply.code(503).send({ error: 'busy', message: MESSAGES.busy });
-  });
-
+  shedWhenFull(app, opts.full);
+  const verified = verifyBodies(app, secret, opts.bodyLimit);
   let unstored = 0;
   let unstoredLoggedAt = 0;
-  const verified = new WeakSet<FastifyRequest>();
-  // Only this plugin's scope parses bodies this way; other routes keep Fastify's defaults. Every content
-  // type goes through the same check, so no body reaches the handler unverified.
-  app.removeAllContentTypeParsers();
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.bodyLimit }, (req, body, done) => {
-    const raw = body as Buffer;
-    if (!signatureOk(req, raw, secret)) return done(httpError(401, 'invalid_signature'), undefined);
-    verified.add(req);
-    parseJson(req, raw.toString('utf8'), (err, value) => {
-      if (err) done(httpError(400, 'invalid_json'), undefined);
-      else done(null, value);
-    });
-  });
-
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'webhook request failed');
-    else req.log.warn({ status, code: err.code ?? err.message }, 'webhook request refused');
-    const error = status === 413 ? 'body_too_large' : status < 500 ? err.message : 'internal_error';
-    return reply.code(status).send({ error, message: MESSAGES[error] ?? error });
-  });
 
   app.post('/webhooks/line', async (req: FastifyRequest, reply: FastifyReply) => {
     // No body at all never reaches the parser: check the signature of the empty body here.
@@ -88,27 +52,7 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     const body = WebhookBody.safeParse(req.body);
     if (!body.success) return refuse(reply, 400, 'invalid_webhook_body');
 
-    const events: LineEvent[] = [];
-    let invalid = 0;
-    for (const raw of body.data.events) {
-      const parsed = parseEvent(raw);
-      if (parsed.ok) events.push(parsed.event);
-      // A malformed event cannot be answered; it is logged so it is never lost silently. A forged body
-      // of thousands of them gets a few lines and a count, not thousands of lines.
-      else if (++invalid <= MAX_INVALID_LOGGED) {
-        opts.onInvalid?.();
-        req.log.error(
-          {
-            eventId: clip(parsed.eventId),
-            type: clip(parsed.type),
-            problems: parsed.problems.map((p) => clip(p)),
-          },
-          'invalid event dropped',
-        );
-      } else opts.onInvalid?.();
-    }
-    if (invalid > MAX_INVALID_LOGGED)
-      req.log.error({ count: invalid - MAX_INVALID_LOGGED }, 'more invalid events dropped');
+    const events = validEvents(body.data.events, req, opts.onInvalid);
     let accepted = true;
     if (events.length) {
       try {
@@ -144,13 +88,90 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
   });
 }
 
+/**
+ * Overloaded: a 503 at once, before the body is read, verified and parsed — work that would take the
+ * CPU the queued events need. Logged with a count at most every 5 s, not once per request.
+ */
+function shedWhenFull(app: FastifyInstance, full: (() => boolean) | undefined): void {
+  let shed = 0;
+  let shedLoggedAt = 0;
+  app.addHook('onRequest', async (req, reply) => {
+    if (!full?.()) return;
+    shed++;
+    if (Date.now() - shedLoggedAt >= 5000) {
+      // A warning, once per burst: overload is a state the server handles, not a failure of its own.
+      req.log.warn({ refused: shed }, 'event queue full: refusing webhooks, LINE may redeliver');
+      shed = 0;
+      shedLoggedAt = Date.now();
+    }
+    return reply.code(503).send({ error: 'busy', message: MESSAGES.busy });
+  });
+}
+
+/** Bodies whose signature matches, parsed as JSON; the requests they came with are remembered. */
+function verifyBodies(app: FastifyInstance, secret: string, bodyLimit: number) {
+  const verified = new WeakSet<FastifyRequest>();
+  // Only this plugin's scope parses bodies this way; other routes keep Fastify's defaults. Every content
+  // type goes through the same check, so no body reaches the handler unverified.
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
+    const raw = body as Buffer;
+    if (!signatureOk(req, raw, secret)) return done(httpError(401, 'invalid_signature'), undefined);
+    verified.add(req);
+    parseJson(req, raw.toString('utf8'), (err, value) => {
+      if (err) done(httpError(400, 'invalid_json'), undefined);
+      else done(null, value);
+    });
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'webhook request failed');
+    else req.log.warn({ status, code: err.code ?? err.message }, 'webhook request refused');
+    const error = status === 413 ? 'body_too_large' : status < 500 ? err.message : 'internal_error';
+    return reply.code(status).send({ error, message: MESSAGES[error] ?? error });
+  });
+  return verified;
+}
+
+/** The events that match what LINE documents; the others are counted and logged, a few at most. */
+function validEvents(
+  raws: Parameters<typeof parseEvent>[0][],
+  req: FastifyRequest,
+  onInvalid: (() => void) | undefined,
+): LineEvent[] {
+  const events: LineEvent[] = [];
+  let invalid = 0;
+  for (const raw of raws) {
+    const parsed = parseEvent(raw);
+    if (parsed.ok) events.push(parsed.event);
+    // A malformed event cannot be answered; it is logged so it is never lost silently. A forged body
+    // of thousands of them gets a few lines and a count, not thousands of lines.
+    else if (++invalid <= MAX_INVALID_LOGGED) {
+      onInvalid?.();
+      req.log.error(
+        {
+          eventId: shortForLog(parsed.eventId),
+          type: shortForLog(parsed.type),
+          problems: parsed.problems.map((p) => shortForLog(p)),
+        },
+        'invalid event dropped',
+      );
+    } else onInvalid?.();
+  }
+  if (invalid > MAX_INVALID_LOGGED)
+    req.log.error({ count: invalid - MAX_INVALID_LOGGED }, 'more invalid events dropped');
+  return events;
+}
+
 const MAX_INVALID_LOGGED = 5;
 /** Base64 of 32 bytes: 43 characters and one "=". */
 const SIGNATURE = /^[A-Za-z0-9+/]{43}=$/;
 const MAX_IDS_LOGGED = 20;
 
 /** Values from the body are the sender's to choose: never a long one into the logs. */
-function clip<T extends string | null>(s: T): T {
+function shortForLog<T extends string | null>(s: T): T {
   return (s !== null && s.length > 80 ? `${s.slice(0, 80)}…` : s) as T;
 }
 

@@ -1,12 +1,6 @@
 // Terminal rendering of a verdict in Japanese, coloured when the output is a terminal.
 import type { Risk, Verdict } from '../detector/types.ts';
-
-export const RISK_LABEL: Record<Risk, string> = {
-  high: '【危険】',
-  medium: '【注意】',
-  low: '【危険なサインは見つかりません】',
-  unknown: '【判定できません】',
-};
+import { RISK_LABEL } from '../words.ts';
 
 const COLOR: Record<Risk, string> = { high: '31', medium: '33', low: '32', unknown: '90' };
 

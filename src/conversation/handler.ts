@@ -1,4 +1,4 @@
-// One webhook event in, the answer out. Knows nothing of HTTP or of how messages are sent (sender.ts),
+// One webhook event in, the answer out. Knows nothing of HTTP or of how messages are sent (line/port.ts),
 // so the LINE webhook and the simulator page (issue 6) share it.
 import type { Detector } from '../detector/index.ts';
 import type { Verdict } from '../detector/types.ts';
@@ -17,12 +17,12 @@ import {
 import { verdictCard } from '../line/flex.ts';
 import { LIMITS } from '../line/limits.ts';
 import { commandFromPostback, text, type Message } from '../line/messages.ts';
-import { commandFor, fill, renderAnswer, type Command, type Copy } from './copy.ts';
-import { forgetMessage, lastVerdict, rememberVerdict } from './context.ts';
+import { commandFor, fill, renderAnswer, type Command, type Copy } from '../words.ts';
+import { forgetMessage, lastVerdict, rememberVerdict } from '../store/context.ts';
 import { ownWords, type OwnWords } from './turn.ts';
 import { formatWhen } from '../remediation/when.ts';
 import { guideCommand, guidePostback, guideText, type GuideDeps } from '../remediation/guide.ts';
-import { loadGuide, type Guide } from '../remediation/load.ts';
+import { loadGuide } from '../remediation/load.ts';
 import { onFile, onImage } from './media.ts';
 import type { MediaDeps } from '../media/media.ts';
 import { takeCheck, type RateLimits } from './rate-limit.ts';
@@ -39,8 +39,6 @@ export interface HandlerDeps {
   rateLimits?: RateLimits;
   /** Reading screenshots and files (./media.ts); absent: they get the "could not receive" answer. */
   media?: MediaDeps;
-  /** The step-by-step guide after a verdict (src/remediation/); absent: the one on the default rules. */
-  guide?: Promise<Guide>;
 }
 
 /** The messages to send (none: stay quiet) and a few facts for the log line, never message content. */
@@ -198,7 +196,7 @@ async function answerOwnWords(own: OwnWords, chat: Chat, deps: HandlerDeps): Pro
 }
 
 function guideDeps(deps: HandlerDeps): GuideDeps {
-  return { guide: deps.guide ?? loadGuide(), store: deps.store, copy: deps.copy, now: deps.now };
+  return { guide: loadGuide(), store: deps.store, copy: deps.copy, now: deps.now };
 }
 
 function hasContact(v: Verdict): boolean {

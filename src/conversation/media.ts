@@ -3,7 +3,6 @@
 // same verdict card a pasted text gets. Every failure has its own kind answer (rules/replies.yaml).
 // Nothing read is logged: the note holds counts and times only.
 import type { Verdict } from '../detector/types.ts';
-import { RISK_LABEL } from '../cli/render.ts';
 import type { Chat, FileContent, ImageContent } from '../line/events.ts';
 import { defangHost, defangText } from '../line/defang.ts';
 import { verdictCard } from '../line/flex.ts';
@@ -16,9 +15,8 @@ import { OcrBusyError, OcrTimeoutError } from '../media/ocr-pool.ts';
 import { joinParagraphs, type ReadLine } from '../media/ocr-text.ts';
 import { ImageError } from '../media/prepare-image.ts';
 import { readScreenshot, type ScreenshotReading } from '../media/read-screenshot.ts';
-import type { AnswerCopy, Copy } from './copy.ts';
-import { fill, renderAnswer } from './copy.ts';
-import { rememberVerdict } from './context.ts';
+import { fill, renderAnswer, RISK_LABEL, type AnswerCopy, type Copy } from '../words.ts';
+import { rememberVerdict } from '../store/context.ts';
 import type { HandlerDeps, Outcome } from './handler.ts';
 import { takeCheck } from './rate-limit.ts';
 import { addReportCard, kindOfText } from '../report/hook.ts';

@@ -3,10 +3,19 @@
 import { pseudonym } from '../log/mask.ts';
 import { chatOf, type LineEvent } from '../line/events.ts';
 import { text } from '../line/messages.ts';
-import { renderAnswer } from './copy.ts';
+import { renderAnswer } from '../words.ts';
 import { handleEvent, type HandlerDeps } from './handler.ts';
-import type { ReplyTarget, Sender } from './sender.ts';
-import type { EventObserver } from '../server/metrics.ts';
+import type { ReplyTarget, Sender } from '../line/port.ts';
+
+/** What this module reports about each event it ran (src/server/metrics.ts counts them). */
+export interface EventObserver {
+  /** Another delivery of this event was answered already (here or on another machine). */
+  duplicate(): void;
+  /** The handler's note (risk, brand, limited …) and how long deciding the answer took. */
+  handled(note: Record<string, string | number | boolean>, seconds: number): void;
+  /** The handler threw; the person got the apology. */
+  failed(): void;
+}
 
 /** LINE redelivers for a while and a reply token lives 20 minutes at most: a day covers both. */
 export const EVENT_TTL_MS = 24 * 60 * 60_000;

@@ -1,16 +1,14 @@
 // The Messaging API as the bot uses it: @line/bot-sdk 11 clients with retries. 429 and 5xx (and network
 // errors and timeouts) are retried with exponential backoff; other 4xx are final, since sending the
 // same request again cannot change the answer.
-import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import { HTTPFetchError } from '@line/bot-sdk';
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
 import type { Message } from './messages.ts';
 
 export interface LineApiOptions {
   channelAccessToken: string;
   apiBaseUrl: string;
-  dataApiBaseUrl: string;
   /** Attempts per call, the first included. */
   attempts?: number;
   /** First backoff delay; doubled each retry, with jitter, capped at maxDelayMs. */
@@ -26,8 +24,6 @@ export interface LineApi {
   /** retryKey: a UUID sent as X-Line-Retry-Key on every attempt, so LINE delivers the push once. */
   push(to: string, messages: Message[], retryKey: string): Promise<void>;
   showLoading(chatId: string, seconds: number): Promise<void>;
-  /** The bytes of an image, video, audio or file message; fails over maxBytes. */
-  getContent(messageId: string, maxBytes: number): Promise<Buffer>;
 }
 
 export class LineApiError extends Error {
@@ -53,10 +49,6 @@ export function isInvalidReplyToken(err: unknown): boolean {
 
 export function createLineApi(o: LineApiOptions): LineApi {
   const post = jsonPoster(o.apiBaseUrl, o.channelAccessToken);
-  const blob = new messagingApi.MessagingApiBlobClient({
-    channelAccessToken: o.channelAccessToken,
-    baseURL: o.dataApiBaseUrl,
-  });
   const policy = {
     attempts: o.attempts ?? 4,
     baseDelayMs: o.baseDelayMs ?? 300,
@@ -85,10 +77,6 @@ export function createLineApi(o: LineApiOptions): LineApi {
         post('/v2/bot/chat/loading/start', { chatId, loadingSeconds: seconds }, policy.timeoutMs),
       );
     },
-    async getContent(messageId, maxBytes) {
-      const stream = await withRetry(policy, () => blob.getMessageContent(messageId));
-      return readCapped(stream, maxBytes);
-    },
   };
 }
 
@@ -103,7 +91,7 @@ type Post = (
  * The JSON calls (reply, push, loading) over node:http with kept-alive connections, at most 64 at once:
  * a third of the CPU of the SDK's fetch per call (~115 µs against ~310 µs measured on loopback), which
  * counts at hundreds of answers a second. Same requests as the SDK's; a non-2xx answer is thrown as the
- * SDK's HTTPFetchError, so the retries below treat both alike. Downloads stay with the SDK's blob client.
+ * SDK's HTTPFetchError, so the retries below treat both alike. Downloads are src/media/content.ts's.
  */
 function jsonPoster(baseUrl: string, token: string): Post {
   const base = new URL(baseUrl);
@@ -217,18 +205,4 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function readCapped(stream: Readable, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      stream.destroy();
-      throw new LineApiError(null, `content is larger than ${maxBytes} bytes`, 1, false);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

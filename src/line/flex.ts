@@ -2,8 +2,8 @@
 // brand the message claims, the top reasons, each link defanged with its real domain, and what to do.
 import type { messagingApi } from '@line/bot-sdk';
 import type { Risk, Verdict } from '../detector/types.ts';
-import { RISK_LABEL } from '../cli/render.ts';
-import { fill, forChannel, type Copy } from '../conversation/copy.ts';
+import { RISK_LABEL } from '../words.ts';
+import { fill, forChannel, type Copy } from '../words.ts';
 import { defangHost, defangText } from './defang.ts';
 import { clip, LIMITS } from './limits.ts';
 import { quickReply } from './messages.ts';
@@ -103,57 +103,8 @@ export function verdictCard(copy: Copy, v: Verdict, o: { mail?: boolean } = {}):
   if (reasonRows.length) body.push(section(heading, reasonRows));
   if (isPhoneScam(v)) body.push(txt(c.called_question, { weight: 'bold' }));
 
-  if (v.urls.length) {
-    // Official hosts as a person would type them; any other defanged, with one line saying why.
-    const seen = new Set<string>();
-    const urls = v.urls.filter((u) => !seen.has(u.host) && seen.add(u.host) !== undefined);
-    const rows: Component[] = urls.slice(0, MAX_LINKS).map((u) => {
-      const shown = clip(u.hostUnicode && u.hostUnicode !== u.host ? u.hostUnicode : u.host, HOST_CHARS);
-      const domain = clip(u.domain || u.host, HOST_CHARS);
-      const contents: Component[] = [txt(u.official ? shown : defangHost(shown), { weight: 'bold' })];
-      if (domain !== shown)
-        contents.push(
-          txt(fill(c.link_domain, { domain: u.official ? domain : defangHost(domain) }), {
-            size: 'sm',
-            color: '#555555',
-          }),
-        );
-      contents.push(
-        txt(u.official ? c.link_official : c.link_not_official, {
-          size: 'sm',
-          color: u.official ? '#2E7D32' : '#C62828',
-        }),
-      );
-      return { type: 'box', layout: 'vertical', contents };
-    });
-    if (urls.length > MAX_LINKS)
-      rows.push(
-        txt(fill(c.links_more, { count: urls.length - MAX_LINKS }), { size: 'sm', color: '#555555' }),
-      );
-    if (urls.some((u) => !u.official)) rows.push(txt(c.defanged_note, { size: 'xs', color: '#555555' }));
-    body.push(section(c.links, rows));
-  }
-
-  if (v.emails.length) {
-    const rows: Component[] = v.emails.slice(0, MAX_EMAILS).map((e) => ({
-      type: 'box',
-      layout: 'vertical',
-      contents: [
-        txt(e.official ? clip(e.address, HOST_CHARS) : defangText(clip(e.address, HOST_CHARS)), {
-          weight: 'bold',
-        }),
-        txt(e.official ? c.link_official : c.link_not_official, {
-          size: 'sm',
-          color: e.official ? '#2E7D32' : '#C62828',
-        }),
-      ],
-    }));
-    if (v.emails.length > MAX_EMAILS)
-      rows.push(
-        txt(fill(c.emails_more, { count: v.emails.length - MAX_EMAILS }), { size: 'sm', color: '#555555' }),
-      );
-    body.push(section(c.emails, rows));
-  }
+  if (v.urls.length) body.push(linkSection(c, v.urls));
+  if (v.emails.length) body.push(emailSection(c, v.emails));
 
   const advice = shownAdvice(copy, v, mail).slice(0, MAX_ADVICE);
   if (advice.length)
@@ -186,6 +137,57 @@ export function verdictCard(copy: Copy, v: Verdict, o: { mail?: boolean } = {}):
     contents: bubble,
     quickReply: quickReply(copy, isPhoneScam(v)),
   };
+}
+
+/** The card's links: official hosts as a person would type them; any other defanged, with one line saying why. */
+function linkSection(c: Copy['verdict'], all: Verdict['urls']): Component {
+  const seen = new Set<string>();
+  const urls = all.filter((u) => !seen.has(u.host) && seen.add(u.host) !== undefined);
+  const rows: Component[] = urls.slice(0, MAX_LINKS).map((u) => {
+    const shown = clip(u.hostUnicode && u.hostUnicode !== u.host ? u.hostUnicode : u.host, HOST_CHARS);
+    const domain = clip(u.domain || u.host, HOST_CHARS);
+    const contents: Component[] = [txt(u.official ? shown : defangHost(shown), { weight: 'bold' })];
+    if (domain !== shown)
+      contents.push(
+        txt(fill(c.link_domain, { domain: u.official ? domain : defangHost(domain) }), {
+          size: 'sm',
+          color: '#555555',
+        }),
+      );
+    contents.push(
+      txt(u.official ? c.link_official : c.link_not_official, {
+        size: 'sm',
+        color: u.official ? '#2E7D32' : '#C62828',
+      }),
+    );
+    return { type: 'box', layout: 'vertical', contents };
+  });
+  if (urls.length > MAX_LINKS)
+    rows.push(txt(fill(c.links_more, { count: urls.length - MAX_LINKS }), { size: 'sm', color: '#555555' }));
+  if (urls.some((u) => !u.official)) rows.push(txt(c.defanged_note, { size: 'xs', color: '#555555' }));
+  return section(c.links, rows);
+}
+
+/** The card's mail addresses, official or not. */
+function emailSection(c: Copy['verdict'], emails: Verdict['emails']): Component {
+  const rows: Component[] = emails.slice(0, MAX_EMAILS).map((e) => ({
+    type: 'box',
+    layout: 'vertical',
+    contents: [
+      txt(e.official ? clip(e.address, HOST_CHARS) : defangText(clip(e.address, HOST_CHARS)), {
+        weight: 'bold',
+      }),
+      txt(e.official ? c.link_official : c.link_not_official, {
+        size: 'sm',
+        color: e.official ? '#2E7D32' : '#C62828',
+      }),
+    ],
+  }));
+  if (emails.length > MAX_EMAILS)
+    rows.push(
+      txt(fill(c.emails_more, { count: emails.length - MAX_EMAILS }), { size: 'sm', color: '#555555' }),
+    );
+  return section(c.emails, rows);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Plain message builders: text answers and the quick-reply buttons under them.
 import type { messagingApi } from '@line/bot-sdk';
-import { COMMANDS, type Command, type Copy } from '../conversation/copy.ts';
+import { COMMANDS, type Command, type Copy } from '../words.ts';
 import { clip, LIMITS } from './limits.ts';
 
 export type Message = messagingApi.Message;

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { messagingApi } from '@line/bot-sdk';
 import type { Logger } from '../log/logger.ts';
-import type { Delivery, ReplyTarget, Sender } from '../conversation/sender.ts';
+import type { Delivery, ReplyTarget, Sender } from './port.ts';
 import { isInvalidReplyToken, LineApiError, type LineApi } from './client.ts';
 import { checkMessages } from './limits.ts';
 import { text, type Message } from './messages.ts';

@@ -3,8 +3,8 @@
 // walks through them one message at a time, remembering the position so the person can come back.
 // Called by the conversation handler; knows nothing of HTTP.
 import type { messagingApi } from '@line/bot-sdk';
-import { fill, forChannel, type Copy } from '../conversation/copy.ts';
-import { lastVerdict, type ChatContext } from '../conversation/context.ts';
+import { fill, forChannel, type Copy } from '../words.ts';
+import { lastVerdict, type ChatContext } from '../store/context.ts';
 import { text, type Message } from '../line/messages.ts';
 import type { ActionIntent, BrandRule } from '../rules/schema.ts';
 import type { Store } from '../store/store.ts';

@@ -1,8 +1,7 @@
 // The 相談メモ: what arrived (from the stored verdict, never the message text), what the person did,
 // which steps they marked done and when, and whom they contacted, as plain text to read out to the
 // police or the consumer hotline.
-import type { Copy } from '../conversation/copy.ts';
-import { fill } from '../conversation/copy.ts';
+import { fill, type Copy } from '../words.ts';
 import type { FlowVerdict, Flow } from './flow.ts';
 import { effectiveIntents } from './compose.ts';
 import { fillCopy, stepMemo } from './render.ts';

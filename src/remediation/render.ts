@@ -1,7 +1,7 @@
 // The words of a step: placeholders filled from contacts.yaml and brands.yaml, the contacts under it,
 // the 「ステップ 2/5」 header.
 import type { BrandRule, ContactRule } from '../rules/schema.ts';
-import { fill } from '../conversation/copy.ts';
+import { fill } from '../words.ts';
 import { LIMITS } from '../line/limits.ts';
 import { brandValue, type GuideRules, type StepDef } from './rules.ts';
 

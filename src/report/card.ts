@@ -5,7 +5,7 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { Verdict } from '../detector/types.ts';
 import type { ReportRoute, ReportRules } from '../rules/report.ts';
 import { clip, LIMITS } from '../line/limits.ts';
-import { fill } from '../conversation/copy.ts';
+import { fill } from '../words.ts';
 import { reportMailto, type ReportInput, type ReportKind } from './mailto.ts';
 import { reportData } from './postback.ts';
 

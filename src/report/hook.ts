@@ -4,7 +4,7 @@
 import type { Verdict } from '../detector/types.ts';
 import type { Message } from '../line/messages.ts';
 import { text } from '../line/messages.ts';
-import type { Copy } from '../conversation/copy.ts';
+import type { Copy } from '../words.ts';
 import { loadReportRules, type ReportRules } from '../rules/report.ts';
 import { loadRichMenu, type RichMenuDef } from '../richmenu/definition.ts';
 import { menuReportCard, reportCard, shouldOfferReport } from './card.ts';

@@ -4,7 +4,7 @@
 // release notes of 2026-10-27 raise it to 10,000; the lower one is kept until that is checked on a
 // real channel). The text is cut to fit, with a note.
 import { defangText } from '../line/defang.ts';
-import { fill } from '../conversation/copy.ts';
+import { fill } from '../words.ts';
 import type { ReportRules } from '../rules/report.ts';
 
 export const MAX_URI = 1000;

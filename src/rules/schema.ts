@@ -401,7 +401,6 @@ export const PlaybooksFile = z.strictObject({
 });
 export type PlaybookRules = z.infer<typeof PlaybooksFile>;
 export type StepRule = z.infer<typeof Step>;
-export type ExtraStepRule = z.infer<typeof ExtraStep>;
 
 // ---- guide.yaml (the words of the step-by-step guide) ----
 const copyLine = z

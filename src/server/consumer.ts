@@ -10,7 +10,7 @@
 // falls back to push, which could answer twice. A push uses a retry key derived from the event id, so
 // LINE itself drops a second push of the same event (src/line/sender.ts).
 import type { EventProcessor } from '../conversation/process.ts';
-import type { Delivery, Sender } from '../conversation/sender.ts';
+import type { Delivery, Sender } from '../line/port.ts';
 import type { LineEvent } from '../line/events.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Backlog, BacklogEntry } from '../store/store.ts';
@@ -112,7 +112,7 @@ export function createConsumer(o: ConsumerOptions): Consumer {
   };
 
   // One event starts per turn of the event loop: without event threads this is the server's thread,
-  // and webhooks are read and acknowledged in between (queue.ts did the same).
+  // and webhooks are read and acknowledged in between (src/conversation/queue.ts does the same).
   const scheduleStart = () => {
     if (startScheduled || starts.length === 0) return;
     startScheduled = true;

@@ -1,6 +1,6 @@
 // Threads that answer acknowledged events (EVENT_THREADS), so the server's thread only reads webhooks,
 // checks signatures, writes events to the durable backlog and answers LINE's 200 — the analysis, the
-// store, the card and the reply call (~3 ms of CPU per event) never stand in front of the next
+// store, the card and the reply call (BENCHMARKS.md: their CPU per event) never stand in front of the next
 // acknowledgement. Each thread takes its events from the backlog itself (consumer.ts); the server only
 // wakes them when it wrote some. A thread that dies is replaced, and its leases are given back at once so
 // its events are answered by the others. A thread whose beats stop (its event loop blocked) or whose
@@ -87,8 +87,8 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
   const spawn = (): Thread => {
     const owner = `${o.ownerPrefix}${++spawned}/`;
     const t: Thread = {
-      // A young generation of 16 MB keeps the server reading screenshots under 600 MB (peaks 576–597 MB,
-      // 619 MB with V8's default for a thread) for a few percent more garbage-collection time.
+      // A small young generation lowers the peak memory of a server reading screenshots, for a few
+      // percent more garbage-collection time (BENCHMARKS.md, "Screenshots (OCR)").
       worker: new Worker(o.worker ?? WORKER, {
         resourceLimits: { maxYoungGenerationSizeMb: 16 },
         workerData: {

@@ -5,16 +5,14 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../config.ts';
-import { loadCopy } from '../conversation/copy.ts';
+import { loadCopy } from '../rules/replies.ts';
 import { loadDetector } from '../detector/load.ts';
 import { createLogger, flushLogs } from '../log/logger.ts';
 import { loadGuide } from '../remediation/load.ts';
 import { defaultPoolSize } from '../media/ocr-pool.ts';
 import { openStore } from '../store/open.ts';
-import { backlogKey } from './backlog.ts';
-import { createConsumer } from './consumer.ts';
-import { createEventRuntime } from './events.ts';
 import { createMetrics } from './metrics.ts';
+import { answerHere } from './runtime.ts';
 
 export interface ThreadData {
   /** This thread's name on the leases it takes. */
@@ -47,18 +45,6 @@ const log = createLogger(config.logLevel);
 const store = openStore(config.storeUrl, log);
 const metrics = createMetrics({ process: false });
 const detector = loadDetector();
-const consumer = createConsumer({
-  backlog: store.backlog,
-  key: backlogKey(config.line!.channelSecret),
-  owner: data.owner,
-  concurrency: data.concurrency,
-  leaseMs: data.leaseMs,
-  log,
-  onTaken: (seconds) => metrics.queueWait(seconds),
-  onDone: () => {
-    if (doneSince++ === 0) setTimeout(flushDone, DONE_EVERY_MS);
-  },
-});
 // Each message wakes the server's thread (which the scheduler then runs first): at hundreds of events a
 // second, the events finished within DONE_EVERY_MS go in one. The count only refines the server's
 // estimate of the backlog between two reads of the store.
@@ -70,11 +56,21 @@ const flushDone = () => {
 };
 // OCR workers (~250 MB a slot) start with the first picture, not with the thread: a server that only
 // ever gets texts stays small. Each thread gets its share of the slots a process would have.
-const runtime = createEventRuntime(
+const { consumer: taking, events: runtime } = await answerHere(
   config,
-  { detector, store, logger: log, copy: loadCopy(), metrics, consumer },
-  { ocr: { size: Math.max(1, Math.floor(defaultPoolSize() / (data.threads ?? 1))) } },
+  { detector, store, logger: log, copy: loadCopy(), metrics },
+  {
+    consume: true,
+    owner: data.owner,
+    concurrency: data.concurrency,
+    leaseMs: data.leaseMs,
+    onDone: () => {
+      if (doneSince++ === 0) setTimeout(flushDone, DONE_EVERY_MS);
+    },
+    ocr: { size: Math.max(1, Math.floor(defaultPoolSize() / (data.threads ?? 1))) },
+  },
 );
+const consumer = taking!; // consume: true
 
 const beat = () =>
   port.postMessage({

@@ -1,36 +1,36 @@
 // Everything that answers an accepted event: the LINE sender, reading pictures and files, the handler
-// and the processor around it. Built by buildApp (events handled in the server's thread) and by
-// event-worker.ts (handled in a thread of their own, so the server's thread only acknowledges webhooks).
+// and the processor around it. Built through runtime.ts (answerHere), in the server's thread or in an
+// event thread (event-worker.ts).
 import type { Config } from '../config.ts';
 import type { Detector } from '../detector/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
-import type { Copy } from '../conversation/copy.ts';
+import type { Copy } from '../words.ts';
 import { createEventProcessor, type EventProcessor } from '../conversation/process.ts';
 import type { HandlerDeps } from '../conversation/handler.ts';
-import type { Sender } from '../conversation/sender.ts';
-import { createLineApi, type LineApi, type LineApiOptions } from '../line/client.ts';
+import { createLineApi, type LineApiOptions } from '../line/client.ts';
 import { createLineSender } from '../line/sender.ts';
-import { lineContentSource, memoryContentSource } from '../media/content.ts';
+import { memoryContentSource } from '../media/content.ts';
+import { lineContentSource } from '../line/content.ts';
 import { MEDIA_LIMITS, type MediaDeps } from '../media/media.ts';
 import { createOcrPool, type OcrPoolOptions } from '../media/ocr-pool.ts';
 import type { Metrics } from './metrics.ts';
 import type { Consumer } from './consumer.ts';
 
-export interface EventDeps {
-  /** May still be loading: early events wait for it. */
-  detector: Promise<Detector>;
+/** What answering takes from outside: given by main.ts, an event thread or a test. */
+export interface EventSources {
   store: Store;
   logger: Logger;
-  copy: Copy;
-  metrics: Metrics;
-  /** Replaces the LINE client (otherwise built from config); the sender wraps it either way. */
-  lineApi?: LineApi;
-  /** Replaces the sender altogether (the simulator page has its own: src/simulator/plugin.ts). */
-  sender?: Sender;
   now?: () => number;
   /** Reading pictures and files; otherwise LINE's content API and an OCR pool of our own. */
   media?: MediaDeps;
+}
+
+export interface EventDeps extends EventSources {
+  /** May still be loading: early events wait for it. */
+  detector: Promise<Detector>;
+  copy: Copy;
+  metrics: Metrics;
   /** The durable backlog's consumer that feeds this processor (consumer.ts). */
   consumer?: Pick<Consumer, 'claimed' | 'wrapSender'>;
 }
@@ -59,17 +59,14 @@ export function createEventRuntime(
 ): EventRuntime {
   const { logger: log, metrics } = deps;
   const line = config.line;
-  const api =
-    deps.lineApi ??
-    (line
-      ? createLineApi({
-          channelAccessToken: line.channelAccessToken,
-          apiBaseUrl: config.lineApiBaseUrl,
-          dataApiBaseUrl: config.lineDataApiBaseUrl,
-          ...options.lineRetry,
-        })
-      : null);
-  const lineSender = deps.sender ?? (api ? createLineSender(api, log) : null);
+  const api = line
+    ? createLineApi({
+        channelAccessToken: line.channelAccessToken,
+        apiBaseUrl: config.lineApiBaseUrl,
+        ...options.lineRetry,
+      })
+    : null;
+  const lineSender = api ? createLineSender(api, log) : null;
   const baseSender = lineSender && deps.consumer ? deps.consumer.wrapSender(lineSender) : lineSender;
   const sender = baseSender ? metrics.instrument(baseSender) : null;
 
@@ -109,7 +106,7 @@ export function createEventRuntime(
     rateLimits: config.rateLimits,
     media,
   };
-  const process = sender
+  const processEvent = sender
     ? createEventProcessor({
         ...handlerDeps,
         sender,
@@ -118,5 +115,5 @@ export function createEventRuntime(
         claimed: deps.consumer?.claimed,
       })
     : null;
-  return { handlerDeps, process, close: async () => void (await ownPool?.close()) };
+  return { handlerDeps, process: processEvent, close: async () => void (await ownPool?.close()) };
 }

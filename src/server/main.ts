@@ -9,15 +9,14 @@ import { hostname } from 'node:os';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/open.ts';
-import { loadCopy, type Copy } from '../conversation/copy.ts';
+import type { Copy } from '../words.ts';
+import { loadCopy } from '../rules/replies.ts';
 import { loadGuideRules } from '../remediation/rules.ts';
 import { loadReportRules } from '../rules/report.ts';
 import { loadRichMenu } from '../richmenu/definition.ts';
-import type { Detector } from '../detector/index.ts';
 import type { Store } from '../store/store.ts';
-import { buildApp, DEFAULT_CONCURRENCY, DEFAULT_DRAIN_MS } from './app.ts';
-import { createMetrics, metricsText } from './metrics.ts';
-import { startEventThreads } from './event-threads.ts';
+import { buildApp, DEFAULT_DRAIN_MS } from './app.ts';
+import { startRuntime } from './runtime.ts';
 
 function stop(message: string): never {
   process.stderr.write(`sagicheck: ${message}\n`);
@@ -61,38 +60,10 @@ try {
   log.warn({ err }, 'event backlog: could not look for events of the last run');
 }
 
-// With LINE credentials and EVENT_THREADS ≥ 1, acknowledged events are answered in threads of their own
-// (event-threads.ts) and this thread only acknowledges webhooks. Otherwise, and for the simulator page,
-// they are answered here with a detector loaded here. A memory: store is not shared between threads.
-const threaded = config.line !== null && config.eventThreads > 0 && config.storeUrl !== 'memory:';
-const events = threaded
-  ? startEventThreads({
-      threads: config.eventThreads,
-      concurrency: DEFAULT_CONCURRENCY,
-      ownerPrefix,
-      onThreadError: (err, owner) => {
-        log.error({ err }, 'event thread stopped');
-        // Its events go to the other threads (or its replacement) now, not after the lease.
-        store.backlog
-          .release(owner)
-          .catch((e: unknown) => log.error({ err: e }, 'event backlog: release failed'));
-      },
-    })
-  : undefined;
-// Settled once the dictionary is loaded, after the server listens (the load keeps the CPU busy).
-let detectorLoaded!: { resolve: (d: Detector) => void; reject: (err: unknown) => void };
-const detector =
-  !threaded || config.simulator
-    ? new Promise<Detector>((resolve, reject) => (detectorLoaded = { resolve, reject }))
-    : undefined;
-const metrics = createMetrics();
-const app = await buildApp(
-  config,
-  { detector, events, store, logger: log, copy, metrics },
-  // OCR workers start with the first picture (~250 MB a slot), not at start.
-  { owner: `${ownerPrefix}app/` },
-);
-const allMetrics = async () => metricsText(metrics, events ? await events.metrics() : []);
+// Event threads or not, decided in runtime.ts. The detector is loaded once the server listens (below):
+// the load keeps the CPU busy. OCR workers start with the first picture (~250 MB a slot), not at start.
+const runtime = await startRuntime(config, { store, logger: log, copy }, { ownerPrefix });
+const app = await buildApp(config, runtime);
 
 // METRICS_PORT: /metrics alone on a second port, without a token, for fly.io's Prometheus scraper. Fly
 // routes only the service port (PORT) from the internet; this one is reachable on the private network.
@@ -105,8 +76,8 @@ const metricsServer =
           res.writeHead(404).end();
           return;
         }
-        allMetrics().then(
-          (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+        runtime.metricsText().then(
+          (body) => res.writeHead(200, { 'content-type': runtime.metrics.registry.contentType }).end(body),
           (err: unknown) => {
             log.error({ err }, 'metrics failed');
             res.writeHead(500).end();
@@ -120,15 +91,13 @@ function shutdown(signal: string, code = 0): Promise<void> {
     log.info({ signal }, 'shutting down: answering acknowledged events');
     // Within fly's kill_timeout (30 s): answer for DEFAULT_DRAIN_MS, then close; what is left stays
     // in the backlog for the next start.
-    const deadline = Date.now() + DEFAULT_DRAIN_MS;
     const force = setTimeout(() => {
       log.error('shutdown took too long; exiting');
       process.exit(1);
     }, DEFAULT_DRAIN_MS + 6_000).unref();
     try {
       metricsServer?.close();
-      await app.close();
-      await events?.close(deadline);
+      await app.close(); // answers for DEFAULT_DRAIN_MS, then stops the event threads
       await store.close();
     } catch (err) {
       log.error({ err }, 'error while shutting down');
@@ -221,16 +190,10 @@ if (!config.line && !config.simulator)
   );
 
 const started = performance.now();
-// Imported only when used here: with event threads, this thread holds no detector or guide code.
-if (detector)
-  import('../detector/load.ts')
-    .then((m) => m.loadDetector())
-    .then(detectorLoaded.resolve, detectorLoaded.reject);
-const guide = threaded ? null : import('../remediation/load.ts').then((m) => m.loadGuide());
-Promise.all([events?.ready, detector, guide]).then(
+runtime.load().then(
   () =>
     log.info(
-      { ms: Math.round(performance.now() - started), eventThreads: threaded ? config.eventThreads : 0 },
+      { ms: Math.round(performance.now() - started), eventThreads: runtime.mode.threads },
       'detector ready',
     ),
   (err: unknown) => {

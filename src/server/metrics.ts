@@ -12,7 +12,8 @@ import {
   type MetricObjectWithValues,
   type MetricValue,
 } from 'prom-client';
-import type { Delivery, Sender } from '../conversation/sender.ts';
+import type { EventObserver } from '../conversation/process.ts';
+import type { Delivery, Sender } from '../line/port.ts';
 import type { LineEvent } from '../line/events.ts';
 
 const EVENT_TYPES = new Set(['message', 'postback', 'follow', 'unfollow', 'join', 'leave', 'unsend']);
@@ -21,16 +22,6 @@ const RISKS = new Set(['high', 'medium', 'low', 'unknown']);
 /** Brand ids are rule ids (lowercase words); anything else is not one and is not used as a label. */
 const BRAND_ID = /^[a-z0-9_-]{1,40}$/;
 const STATUSES = new Set([200, 400, 401, 413, 415, 500, 503]);
-
-/** What process.ts reports about each event it ran. */
-export interface EventObserver {
-  /** Another delivery of this event was answered already (here or on another machine). */
-  duplicate(): void;
-  /** The handler's note (risk, brand, limited …) and how long deciding the answer took. */
-  handled(note: Record<string, string | number | boolean>, seconds: number): void;
-  /** The handler threw; the person got the apology. */
-  failed(): void;
-}
 
 /** Waiting and running jobs of a work queue. */
 export interface QueueProbe {
@@ -64,153 +55,148 @@ export type MetricsData = MetricObjectWithValues<MetricValue<string>>[];
 /** process: false in an event thread (the process figures are the server thread's to report). */
 export function createMetrics(o: { process?: boolean } = {}): Metrics {
   const registry = new Registry();
-  const registers = [registry];
   // Process figures: CPU, resident memory, heap, event-loop lag, GC.
   if (o.process !== false) collectDefaultMetrics({ register: registry });
-
-  const requests = new Counter({
-    name: 'sagicheck_webhook_requests_total',
-    help: 'Requests to POST /webhooks/line by HTTP status (503: busy or not configured, LINE may redeliver).',
-    labelNames: ['status'],
-    registers,
-  });
-  const ack = new Histogram({
-    name: 'sagicheck_webhook_ack_seconds',
-    help: 'POST /webhooks/line: request received to response sent (LINE gives up after 2 s).',
-    buckets: SECONDS_FAST,
-    registers,
-  });
-  const events = new Counter({
-    name: 'sagicheck_events_total',
-    help: 'Webhook events taken for processing, by event type and message type.',
-    labelNames: ['type', 'message'],
-    registers,
-  });
-  const invalid = new Counter({
-    name: 'sagicheck_events_invalid_total',
-    help: 'Webhook events dropped because they did not match what LINE documents (logged with their id).',
-    registers,
-  });
-  const duplicates = new Counter({
-    name: 'sagicheck_events_duplicate_total',
-    help: 'Deliveries of an event that was already answered (redelivery, or a second machine).',
-    registers,
-  });
-  const failures = new Counter({
-    name: 'sagicheck_events_failed_total',
-    help: 'Events whose handling failed (store unreachable, a bug); the person got the apology.',
-    registers,
-  });
-  const verdicts = new Counter({
-    name: 'sagicheck_verdicts_total',
-    help: 'Verdicts given, by risk and the brand the message claims to be (brand id from rules/brands.yaml, or none).',
-    labelNames: ['risk', 'brand'],
-    registers,
-  });
-  const limited = new Counter({
-    name: 'sagicheck_rate_limited_total',
-    help: 'Checks refused by the rate limit, by scope (user: 1:1 chat, group: group or room).',
-    labelNames: ['scope'],
-    registers,
-  });
-  const replies = new Counter({
-    name: 'sagicheck_replies_total',
-    help: 'Answers sent, by how: replied, pushed (reply token expired) or failed.',
-    labelNames: ['delivery'],
-    registers,
-  });
-  const replyFailures = new Counter({
-    name: 'sagicheck_reply_failures_total',
-    help: 'Answers that could not be delivered (LINE refused or was unreachable after retries).',
-    registers,
-  });
-  const wait = new Histogram({
-    name: 'sagicheck_event_queue_wait_seconds',
-    help: 'Time an acknowledged event waited in the backlog before it was taken.',
-    buckets: SECONDS_SLOW,
-    registers,
-  });
-  const processing = new Histogram({
-    name: 'sagicheck_event_processing_seconds',
-    help: 'Time from the start of processing to the answer being ready (de-duplication, rate limit, analysis).',
-    buckets: SECONDS_FAST,
-    registers,
-  });
-  const replyTime = new Histogram({
-    name: 'sagicheck_reply_seconds',
-    help: 'Time to hand an answer to LINE (reply API, retries and push fallback included).',
-    buckets: SECONDS_SLOW,
-    registers,
-  });
-  let webhookProbe: QueueProbe | null = null;
-  let ocrProbe: QueueProbe | null = null;
-  new Gauge({
-    name: 'sagicheck_webhook_queue_events',
-    help: 'Webhook events in the queue: waiting for their turn, or running.',
-    labelNames: ['state'],
-    registers,
-    collect() {
-      if (!webhookProbe) return;
-      const q = webhookProbe();
-      this.set({ state: 'waiting' }, q.waiting);
-      this.set({ state: 'running' }, q.running);
-    },
-  });
-  new Gauge({
-    name: 'sagicheck_ocr_queue_jobs',
-    help: 'Screenshot OCR jobs: waiting for a worker (the queue), or running.',
-    labelNames: ['state'],
-    registers,
-    collect() {
-      if (!ocrProbe) return;
-      const q = ocrProbe();
-      this.set({ state: 'waiting' }, q.waiting);
-      this.set({ state: 'running' }, q.running);
-    },
-  });
-
+  const m = instruments([registry]);
   return {
     registry,
     webhook(status, seconds) {
-      requests.inc({ status: STATUSES.has(status) ? String(status) : 'other' });
-      ack.observe(seconds);
+      m.requests.inc({ status: STATUSES.has(status) ? String(status) : 'other' });
+      m.ack.observe(seconds);
     },
     accepted(event) {
       const type = event.type === 'other' ? 'other' : EVENT_TYPES.has(event.type) ? event.type : 'other';
-      const m = event.type === 'message' ? event.message.type : '';
-      events.inc({ type, message: event.type !== 'message' ? '' : MESSAGE_TYPES.has(m) ? m : 'other' });
+      const mt = event.type === 'message' ? event.message.type : '';
+      m.events.inc({ type, message: event.type !== 'message' ? '' : MESSAGE_TYPES.has(mt) ? mt : 'other' });
     },
-    invalid: () => invalid.inc(),
-    duplicate: () => duplicates.inc(),
-    failed: () => failures.inc(),
+    invalid: () => m.invalid.inc(),
+    duplicate: () => m.duplicates.inc(),
+    failed: () => m.failures.inc(),
     handled(note, seconds) {
-      processing.observe(seconds);
+      m.processing.observe(seconds);
       if (typeof note.risk === 'string' && RISKS.has(note.risk)) {
         const brand = typeof note.brand === 'string' && BRAND_ID.test(note.brand) ? note.brand : 'none';
-        verdicts.inc({ risk: note.risk, brand });
+        m.verdicts.inc({ risk: note.risk, brand });
       }
-      if (note.limited === 'user' || note.limited === 'group') limited.inc({ scope: note.limited });
+      if (note.limited === 'user' || note.limited === 'group') m.limited.inc({ scope: note.limited });
     },
-    queueWait: (seconds) => wait.observe(seconds),
-    watchWebhookQueue(probe) {
-      webhookProbe = probe;
-    },
-    watchOcrQueue(probe) {
-      ocrProbe = probe;
-    },
+    queueWait: (seconds) => m.wait.observe(seconds),
+    watchWebhookQueue: m.webhookQueue,
+    watchOcrQueue: m.ocrQueue,
     instrument(sender) {
       return {
         async reply(target, messages) {
           const t = performance.now();
           const delivery: Delivery = await sender.reply(target, messages);
-          replyTime.observe((performance.now() - t) / 1000);
-          replies.inc({ delivery });
-          if (delivery === 'failed') replyFailures.inc();
+          m.replyTime.observe((performance.now() - t) / 1000);
+          m.replies.inc({ delivery });
+          if (delivery === 'failed') m.replyFailures.inc();
           return delivery;
         },
         showLoading: (userId) => sender.showLoading(userId),
       };
     },
+  };
+}
+
+/** Every series this server reports: its name, what it counts, its labels or buckets. */
+function instruments(registers: Registry[]) {
+  const counter = (name: string, help: string, labelNames: string[] = []) =>
+    new Counter({ name, help, labelNames, registers });
+  const histogram = (name: string, help: string, buckets: number[]) =>
+    new Histogram({ name, help, buckets, registers });
+  return {
+    requests: counter(
+      'sagicheck_webhook_requests_total',
+      'Requests to POST /webhooks/line by HTTP status (503: busy or not configured, LINE may redeliver).',
+      ['status'],
+    ),
+    ack: histogram(
+      'sagicheck_webhook_ack_seconds',
+      'POST /webhooks/line: request received to response sent (LINE gives up after 2 s).',
+      SECONDS_FAST,
+    ),
+    events: counter(
+      'sagicheck_events_total',
+      'Webhook events taken for processing, by event type and message type.',
+      ['type', 'message'],
+    ),
+    invalid: counter(
+      'sagicheck_events_invalid_total',
+      'Webhook events dropped because they did not match what LINE documents (logged with their id).',
+    ),
+    duplicates: counter(
+      'sagicheck_events_duplicate_total',
+      'Deliveries of an event that was already answered (redelivery, or a second machine).',
+    ),
+    failures: counter(
+      'sagicheck_events_failed_total',
+      'Events whose handling failed (store unreachable, a bug); the person got the apology.',
+    ),
+    verdicts: counter(
+      'sagicheck_verdicts_total',
+      'Verdicts given, by risk and the brand the message claims to be (brand id from rules/brands.yaml, or none).',
+      ['risk', 'brand'],
+    ),
+    limited: counter(
+      'sagicheck_rate_limited_total',
+      'Checks refused by the rate limit, by scope (user: 1:1 chat, group: group or room).',
+      ['scope'],
+    ),
+    replies: counter(
+      'sagicheck_replies_total',
+      'Answers sent, by how: replied, pushed (reply token expired) or failed.',
+      ['delivery'],
+    ),
+    replyFailures: counter(
+      'sagicheck_reply_failures_total',
+      'Answers that could not be delivered (LINE refused or was unreachable after retries).',
+    ),
+    wait: histogram(
+      'sagicheck_event_queue_wait_seconds',
+      'Time an acknowledged event waited in the backlog before it was taken.',
+      SECONDS_SLOW,
+    ),
+    processing: histogram(
+      'sagicheck_event_processing_seconds',
+      'Time from the start of processing to the answer being ready (de-duplication, rate limit, analysis).',
+      SECONDS_FAST,
+    ),
+    replyTime: histogram(
+      'sagicheck_reply_seconds',
+      'Time to hand an answer to LINE (reply API, retries and push fallback included).',
+      SECONDS_SLOW,
+    ),
+    webhookQueue: queueGauge(
+      'sagicheck_webhook_queue_events',
+      'Webhook events in the queue: waiting for their turn, or running.',
+      registers,
+    ),
+    ocrQueue: queueGauge(
+      'sagicheck_ocr_queue_jobs',
+      'Screenshot OCR jobs: waiting for a worker (the queue), or running.',
+      registers,
+    ),
+  };
+}
+
+/** A gauge of waiting and running jobs, read from the probe given later at each scrape. */
+function queueGauge(name: string, help: string, registers: Registry[]): (probe: QueueProbe) => void {
+  let probe: QueueProbe | null = null;
+  new Gauge({
+    name,
+    help,
+    labelNames: ['state'],
+    registers,
+    collect() {
+      if (!probe) return;
+      const q = probe();
+      this.set({ state: 'waiting' }, q.waiting);
+      this.set({ state: 'running' }, q.running);
+    },
+  });
+  return (p) => {
+    probe = p;
   };
 }
 

@@ -10,12 +10,13 @@ import { readFileSync } from 'node:fs';
 import { loadRichMenu, richMenuSvg, simulatorMenu } from '../richmenu/definition.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HandlerDeps } from '../conversation/handler.ts';
+import type { Logger } from '../log/logger.ts';
 import { createEventProcessor } from '../conversation/process.ts';
 import type { LineApi } from '../line/client.ts';
 import type { Message } from '../line/messages.ts';
 import { createLineSender } from '../line/sender.ts';
 import { memoryContentSource, type Content } from '../media/content.ts';
-import { createWorkQueue } from '../server/queue.ts';
+import { createWorkQueue } from '../conversation/queue.ts';
 import { buildEvent, requestSchema, SIMULATOR_USER, type BuiltEvent } from './events.ts';
 
 export interface SimulatorLimits {
@@ -80,47 +81,8 @@ export async function simulator(app: FastifyInstance, opts: SimulatorOptions): P
   const deps = opts.deps;
   const log = deps.log.child({ via: 'simulator' });
   const schema = requestSchema();
-  const page = readFileSync(new URL('index.html', PUBLIC), 'utf8').replace(
-    '__UPLOAD_BYTES__',
-    String(limits.uploadBytes),
-  );
-  const assets = new Map(
-    Object.entries(ASSETS).map(([name, type]) => [name, { type, body: readFileSync(new URL(name, PUBLIC)) }]),
-  );
-  // The rich menu LINE shows under the chat, from the same definition as `npm run richmenu`.
-  const menu = loadRichMenu();
-  assets.set('richmenu.svg', { type: 'image/svg+xml', body: Buffer.from(richMenuSvg(menu)) });
-  assets.set('richmenu.json', {
-    type: 'application/json; charset=utf-8',
-    body: Buffer.from(JSON.stringify(simulatorMenu(menu))),
-  });
-
-  // DNS rebinding: a web site can point its own name at 127.0.0.1 and then read this page as "same
-  // origin". The Host header still carries that name, so only known names are answered.
-  const hosts = new Set(['localhost', '127.0.0.1', '[::1]', ...(opts.hosts ?? [])]);
-  app.addHook('onRequest', async (req, reply) => {
-    if (!hosts.has(hostName(req.headers.host))) return refuse(reply, 403, 'host_not_allowed');
-  });
-  // This scope only: JSON is the one body the endpoint takes (a cross-site form cannot send it).
-  app.removeContentTypeParser('text/plain');
-  app.addHook('onSend', async (_req, reply) => {
-    reply.headers(HEADERS);
-  });
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) req.log.error({ err }, 'simulator request failed');
-    const error =
-      status === 413
-        ? 'body_too_large'
-        : status === 415
-          ? 'unsupported_media_type'
-          : status === 400
-            ? 'invalid_json'
-            : status === 500
-              ? 'internal_error'
-              : 'invalid_request';
-    return reply.code(status).send({ error, message: MESSAGES[error] });
-  });
+  const { page, assets } = pageAndAssets(limits.uploadBytes);
+  guardScope(app, opts.hosts ?? []);
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   app.get<{ Params: { asset: string } }>('/simulator/:asset', async (req, reply) => {
@@ -165,43 +127,89 @@ export async function simulator(app: FastifyInstance, opts: SimulatorOptions): P
         return refuse(reply, 413, 'upload_too_large');
 
       const { promise, resolve, reject } = Promise.withResolvers<Message[]>();
-      if (!queue.push(SIMULATOR_USER, () => run(built).then(resolve, reject)))
+      if (!queue.push(SIMULATOR_USER, () => run(deps, log, built).then(resolve, reject)))
         return refuse(reply, 503, 'busy');
       return { messages: await promise };
     },
   );
+}
 
-  /** The webhook's path from here on: processor (de-duplication, handler, apology) and LINE sender. */
-  async function run(built: BuiltEvent): Promise<Message[]> {
-    const sent: Message[] = [];
-    const api: LineApi = {
-      async reply(_replyToken, messages) {
-        sent.push(...messages);
-      },
-      async push(_to, messages) {
-        sent.push(...messages);
-      },
-      async showLoading() {},
-      async getContent() {
-        throw new Error('the simulator supplies content through its ContentSource');
-      },
-    };
-    const uploads = new Map<string, Content>();
-    if (built.upload)
-      uploads.set(built.upload.messageId, {
-        bytes: built.upload.bytes,
-        contentType: built.upload.contentType,
-      });
-    const processEvent = createEventProcessor({
-      ...deps,
-      log,
-      media: deps.media && { ...deps.media, content: memoryContentSource(uploads) },
-      sender: createLineSender(api, log),
-      loadingAfterMs: 0,
+/** The page (with the upload limit written in) and its files, read once. */
+function pageAndAssets(uploadBytes: number) {
+  const page = readFileSync(new URL('index.html', PUBLIC), 'utf8').replace(
+    '__UPLOAD_BYTES__',
+    String(uploadBytes),
+  );
+  const assets = new Map(
+    Object.entries(ASSETS).map(([name, type]) => [name, { type, body: readFileSync(new URL(name, PUBLIC)) }]),
+  );
+  // The rich menu LINE shows under the chat, from the same definition as `npm run richmenu`.
+  const menu = loadRichMenu();
+  assets.set('richmenu.svg', { type: 'image/svg+xml', body: Buffer.from(richMenuSvg(menu)) });
+  assets.set('richmenu.json', {
+    type: 'application/json; charset=utf-8',
+    body: Buffer.from(JSON.stringify(simulatorMenu(menu))),
+  });
+  return { page, assets };
+}
+
+/** Known host names only, JSON only, the page's headers on every answer, errors without details. */
+function guardScope(app: FastifyInstance, extraHosts: string[]): void {
+  // DNS rebinding: a web site can point its own name at 127.0.0.1 and then read this page as "same
+  // origin". The Host header still carries that name, so only known names are answered.
+  const hosts = new Set(['localhost', '127.0.0.1', '[::1]', ...extraHosts]);
+  app.addHook('onRequest', async (req, reply) => {
+    if (!hosts.has(hostName(req.headers.host))) return refuse(reply, 403, 'host_not_allowed');
+  });
+  // This scope only: JSON is the one body the endpoint takes (a cross-site form cannot send it).
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (_req, reply) => {
+    reply.headers(HEADERS);
+  });
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, 'simulator request failed');
+    const error =
+      status === 413
+        ? 'body_too_large'
+        : status === 415
+          ? 'unsupported_media_type'
+          : status === 400
+            ? 'invalid_json'
+            : status === 500
+              ? 'internal_error'
+              : 'invalid_request';
+    return reply.code(status).send({ error, message: MESSAGES[error] });
+  });
+}
+
+/** The webhook's path from here on: processor (de-duplication, handler, apology) and LINE sender. */
+async function run(deps: HandlerDeps, log: Logger, built: BuiltEvent): Promise<Message[]> {
+  const sent: Message[] = [];
+  const api: LineApi = {
+    async reply(_replyToken, messages) {
+      sent.push(...messages);
+    },
+    async push(_to, messages) {
+      sent.push(...messages);
+    },
+    async showLoading() {},
+  };
+  const uploads = new Map<string, Content>();
+  if (built.upload)
+    uploads.set(built.upload.messageId, {
+      bytes: built.upload.bytes,
+      contentType: built.upload.contentType,
     });
-    await processEvent(built.event);
-    return sent;
-  }
+  const processEvent = createEventProcessor({
+    ...deps,
+    log,
+    media: deps.media && { ...deps.media, content: memoryContentSource(uploads) },
+    sender: createLineSender(api, log),
+    loadingAfterMs: 0,
+  });
+  await processEvent(built.event);
+  return sent;
 }
 
 /** The Host header's name without the port, lower case ("" when missing). */

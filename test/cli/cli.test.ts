@@ -11,7 +11,7 @@ import { loadDetector } from '../../src/detector/load.ts';
 import { forTerminal } from '../../src/cli/render.ts';
 import { expectContract } from '../support/verdict.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PINNED_NODE = fileURLToPath(new URL('../../node_modules/node/bin/node', import.meta.url));
 const SYSTEM_NODE = '/usr/bin/node';
 const BIN = 'bin/sagicheck.js';

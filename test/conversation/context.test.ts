@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite.ts';
-import { CONTEXT_NS } from '../../src/conversation/context.ts';
+import { CONTEXT_NS } from '../../src/store/context.ts';
 import { startBot, type Bot } from '../support/bot.ts';
 import { INVALID_REPLY_TOKEN, type RecordedCall } from '../../scripts/stand-ins/fake-line.ts';
 import { stubDetector } from '../support/verdicts.ts';

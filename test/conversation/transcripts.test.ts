@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { messagingApi } from '@line/bot-sdk';
-import { lineContentSource } from '../../src/media/content.ts';
+import { lineContentSource } from '../../src/line/content.ts';
 import { createOcrPool, type OcrPool } from '../../src/media/ocr-pool.ts';
 import { checkMessages } from '../../src/line/limits.ts';
 import { MemoryStore } from '../../src/store/memory.ts';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '../../src/detector/load.ts';
 import type { Detector } from '../../src/detector/index.ts';
 import type { Risk, Verdict } from '../../src/detector/types.ts';
-import { loadCopy } from '../../src/conversation/copy.ts';
+import { loadCopy } from '../../src/rules/replies.ts';
 import { DEFAULT_RULES_DIR, readRuleFile } from '../../src/rules/load.ts';
 import { BrandsFile } from '../../src/rules/schema.ts';
 import { verdictCard } from '../../src/line/flex.ts';

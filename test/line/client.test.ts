@@ -16,7 +16,6 @@ describe('LINE client', () => {
     api = createLineApi({
       channelAccessToken: TOKEN,
       apiBaseUrl: fake.url,
-      dataApiBaseUrl: fake.url,
       baseDelayMs: 5,
       maxDelayMs: 20,
       timeoutMs: 300,
@@ -79,14 +78,6 @@ describe('LINE client', () => {
       { chatId: 'U1', loadingSeconds: 20 },
       { chatId: 'U1', loadingSeconds: 20 },
     ]);
-  });
-
-  it('downloads message content from the data API, refusing more than the cap', async () => {
-    fake.content.set('m1', Buffer.from('picture bytes'));
-    expect((await api.getContent('m1', 1024)).toString()).toBe('picture bytes');
-    fake.content.set('m2', Buffer.alloc(4096, 1));
-    await expect(api.getContent('m2', 1024)).rejects.toThrow(/larger than 1024 bytes/);
-    await expect(api.getContent('missing', 1024)).rejects.toMatchObject({ status: 404 });
   });
 
   it('the sender never sends a message LINE would refuse: an oversized card goes out as its summary', async () => {

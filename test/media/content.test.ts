@@ -1,7 +1,7 @@
 // End to end: screenshots and files sent to the bot, the content served by the LINE stand-in, what the
 // bot sent back. One warm OCR pool for the file; a handful of recognitions in all.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { lineContentSource } from '../../src/media/content.ts';
+import { lineContentSource } from '../../src/line/content.ts';
 import { createOcrPool, type OcrPool } from '../../src/media/ocr-pool.ts';
 import { startBot, type Bot } from '../support/bot.ts';
 import type { RecordedCall } from '../../scripts/stand-ins/fake-line.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { messagingApi } from '@line/bot-sdk';
-import { lineContentSource } from '../../src/media/content.ts';
+import { lineContentSource } from '../../src/line/content.ts';
 import { createOcrPool, type OcrPool } from '../../src/media/ocr-pool.ts';
 import { checkMessages } from '../../src/line/limits.ts';
 import { loadReportRules } from '../../src/rules/report.ts';

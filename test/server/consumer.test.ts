@@ -3,7 +3,7 @@
 // redelivery, an unreadable event is dropped by id, an event whose lease ran out while it still runs here
 // is not started twice, and stop() leaves what it could not answer in the store.
 import { describe, expect, it } from 'vitest';
-import type { Sender, ReplyTarget, Delivery } from '../../src/conversation/sender.ts';
+import type { Sender, ReplyTarget, Delivery } from '../../src/line/port.ts';
 import type { LineEvent } from '../../src/line/events.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { backlogKey, seal } from '../../src/server/backlog.ts';

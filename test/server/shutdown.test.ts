@@ -1,6 +1,6 @@
 // Graceful shutdown and the work queue: accepted events are all answered before close() resolves.
 import { describe, expect, it } from 'vitest';
-import { createWorkQueue } from '../../src/server/queue.ts';
+import { createWorkQueue } from '../../src/conversation/queue.ts';
 import { startBot } from '../support/bot.ts';
 import { startFakeLine, type FakeLine } from '../../scripts/stand-ins/fake-line.ts';
 import { MemoryStore } from '../../src/store/memory.ts';

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '../../src/detector/load.ts';
-import { CONTEXT_NS } from '../../src/conversation/context.ts';
+import { CONTEXT_NS } from '../../src/store/context.ts';
 import { SIMULATOR_USER } from '../../src/simulator/events.ts';
 import { startBot, type Bot } from '../support/bot.ts';
 import type { RecordedCall } from '../../scripts/stand-ins/fake-line.ts';

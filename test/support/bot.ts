@@ -7,6 +7,7 @@ import { createLogger } from '../../src/log/logger.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import type { Store } from '../../src/store/store.ts';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
+import { startRuntime, type RuntimeOptions } from '../../src/server/runtime.ts';
 import { startFakeLine, type FakeLine } from '../../scripts/stand-ins/fake-line.ts';
 import type { MediaDeps } from '../../src/media/media.ts';
 import { SECRET, TOKEN } from '../../scripts/stand-ins/webhook.ts';
@@ -26,7 +27,7 @@ export async function startBot(
     store?: Store;
     detector?: Promise<Detector>;
     line?: boolean;
-    options?: AppOptions;
+    options?: AppOptions & RuntimeOptions;
     fake?: FakeLine;
     /** More environment (RATE_LIMIT_USER, METRICS_TOKEN …) on top of the test defaults. */
     env?: Record<string, string | undefined>;
@@ -48,11 +49,12 @@ export async function startBot(
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (s: string) => void logs.push(s) });
   const store = o.store ?? new MemoryStore();
-  const app = await buildApp(
+  const runtime = await startRuntime(
     config,
     { detector: o.detector ?? loadDetector(), store, logger, media: o.media?.(fake), now: o.now },
     { lineRetry: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 2000 }, ...o.options },
   );
+  const app = await buildApp(config, runtime, o.options);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,

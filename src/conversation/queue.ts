@@ -1,5 +1,5 @@
-// Bounded work queue (the simulator page's events; LINE's go through the durable backlog, backlog.ts and
-// consumer.ts): at most `concurrency` run at once, events of one chat run in
+// Bounded work queue (the simulator page's events; LINE's go through the durable backlog, src/server/
+// backlog.ts and consumer.ts): at most `concurrency` run at once, events of one chat run in
 // arrival order (a conversation's next step must see the previous one), and at most `maxPending` wait.
 // Tasks start one per turn of the event loop (setImmediate): analysing a message is CPU work, and
 // starting one at a time lets the server read and acknowledge new webhooks in between, so the 200
@@ -20,11 +20,7 @@ export function createWorkQueue(opts: {
   concurrency: number;
   maxPending: number;
   onError: (err: unknown) => void;
-  /** Tasks started per event-loop turn: more gives a little throughput, one the shortest wait for new
-   * requests (at 500 req/s: ack p99 17 ms with one, 25 ms with four; BENCHMARKS.md). */
-  startsPerTurn?: number;
 }): WorkQueue {
-  const perTurn = opts.startsPerTurn ?? 1;
   let pending = 0;
   let running = 0;
   /** Tasks whose turn has come in their chat, waiting for a slot. */
@@ -38,7 +34,8 @@ export function createWorkQueue(opts: {
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      for (let i = 0; i < perTurn && ready.length > 0 && running < opts.concurrency; i++) {
+      // One task a turn (the header says why); the next turn takes the next.
+      if (ready.length > 0 && running < opts.concurrency) {
         running++;
         ready.shift()!();
       }

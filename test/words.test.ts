@@ -1,12 +1,14 @@
-// rules/replies.yaml: loads, keeps to the house rules, and typed commands map to the buttons.
+// The bot's words (src/words.ts) and rules/replies.yaml (src/rules/replies.ts): loads, keeps to the house
+// rules, and typed commands map to the buttons.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandFor, DEFAULT_REPLIES_FILE, loadCopy, renderAnswer } from '../../src/conversation/copy.ts';
-import { RuleFileError } from '../../src/rules/load.ts';
-import { checkMessages } from '../../src/line/limits.ts';
-import { text } from '../../src/line/messages.ts';
+import { commandFor, renderAnswer } from '../src/words.ts';
+import { DEFAULT_REPLIES_FILE, loadCopy } from '../src/rules/replies.ts';
+import { RuleFileError } from '../src/rules/load.ts';
+import { checkMessages } from '../src/line/limits.ts';
+import { text } from '../src/line/messages.ts';
 
 const copy = loadCopy();
 

@@ -1,7 +1,7 @@
-// How answers leave the handler. The LINE implementation (src/line/sender.ts) replies with the reply
-// token and falls back to push; the simulator page (issue 6) can collect the messages instead.
-import type { Message } from '../line/messages.ts';
-import type { Chat } from '../line/events.ts';
+// The Sender port: how answers leave src/conversation/process.ts. The LINE implementation (./sender.ts)
+// replies with the reply token and falls back to push; the simulator page collects the messages instead.
+import type { Message } from './messages.ts';
+import type { Chat } from './events.ts';
 
 export interface ReplyTarget {
   /** The webhook event answered: logs, and the idempotency key of a fallback push. */

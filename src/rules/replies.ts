@@ -1,10 +1,9 @@
-// The bot's words, from rules/replies.yaml: a non-programmer can change the wording without touching
-// code. Checked at start-up; a broken file stops the server with the path inside it and the problem.
-import { readFileSync } from 'node:fs';
+// rules/replies.yaml, the bot's words: a non-programmer can change the wording without touching code.
+// Checked at start-up; a broken file stops the server with the path inside it and the problem.
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { RuleFileError } from '../rules/load.ts';
+import { readRuleFile } from './load.ts';
 
 export const DEFAULT_REPLIES_FILE = fileURLToPath(new URL('../../rules/replies.yaml', import.meta.url));
 
@@ -114,58 +113,7 @@ export const RepliesFile = z.object({
 
 export type Copy = z.infer<typeof RepliesFile>;
 export type AnswerCopy = z.infer<typeof Answer>;
-export type Command = keyof Copy['buttons'];
-export const COMMANDS: Command[] = ['help', 'opened_link', 'called', 'entered_info', 'usage'];
 
 export function loadCopy(file = DEFAULT_REPLIES_FILE): Copy {
-  const shown = 'rules/replies.yaml';
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new RuleFileError(shown, [(err as Error).message.split('\n')[0] ?? 'cannot read']);
-  }
-  const r = RepliesFile.safeParse(data);
-  if (!r.success)
-    throw new RuleFileError(
-      shown,
-      r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`),
-    );
-  return r.data;
-}
-
-/** Fills {name} placeholders; an unknown name is left visible so a test can catch it. */
-export function fill(template: string, vars: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
-}
-
-/** An answer's text, placeholders filled. (Contacts belong to the guide: rules/contacts.yaml.) */
-export function renderAnswer(answer: AnswerCopy, vars: Record<string, string | number> = {}): string {
-  return fill(answer.text, vars);
-}
-
-/** Matches typed text to a button's meaning: 「どうすればいい？」 typed by hand works like the button. */
-export function commandFor(copy: Copy, text: string): Command | null {
-  const key = normalizeCommand(text);
-  if (!key || key.length > 30) return null;
-  for (const c of COMMANDS) {
-    if (normalizeCommand(copy.buttons[c]) === key) return c;
-    if (copy.commands[c].some((w) => normalizeCommand(w) === key)) return c;
-  }
-  return null;
-}
-
-function normalizeCommand(s: string): string {
-  return s
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s?!。、．.…]+/g, '');
-}
-
-/**
- * Words from the rules that assume a mail (brands' 「メールのリンクは開かず…」) said of the message the
- * person actually got: an SMS or a LINE message is no mail.
- */
-export function forChannel(text: string, mail: boolean): string {
-  return mail ? text : text.replaceAll('メールのリンク', 'メッセージのリンク');
+  return readRuleFile(dirname(file), basename(file), RepliesFile);
 }

@@ -1,0 +1,53 @@
+// The bot's words, used by every layer that talks to a person (cards, guide, report, conversation):
+// the wording itself is data (rules/replies.yaml, loaded by src/rules/replies.ts); here are the risk
+// labels and the few helpers that fill and match it.
+import type { Risk } from './detector/types.ts';
+import type { AnswerCopy, Copy } from './rules/replies.ts';
+
+export type { AnswerCopy, Copy } from './rules/replies.ts';
+
+export const RISK_LABEL: Record<Risk, string> = {
+  high: '【危険】',
+  medium: '【注意】',
+  low: '【危険なサインは見つかりません】',
+  unknown: '【判定できません】',
+};
+
+export type Command = keyof Copy['buttons'];
+export const COMMANDS: Command[] = ['help', 'opened_link', 'called', 'entered_info', 'usage'];
+
+/** Fills {name} placeholders; an unknown name is left visible so a test can catch it. */
+export function fill(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
+}
+
+/** An answer's text, placeholders filled. (Contacts belong to the guide: rules/contacts.yaml.) */
+export function renderAnswer(answer: AnswerCopy, vars: Record<string, string | number> = {}): string {
+  return fill(answer.text, vars);
+}
+
+/** Matches typed text to a button's meaning: 「どうすればいい？」 typed by hand works like the button. */
+export function commandFor(copy: Copy, text: string): Command | null {
+  const key = normalizeCommand(text);
+  if (!key || key.length > 30) return null;
+  for (const c of COMMANDS) {
+    if (normalizeCommand(copy.buttons[c]) === key) return c;
+    if (copy.commands[c].some((w) => normalizeCommand(w) === key)) return c;
+  }
+  return null;
+}
+
+function normalizeCommand(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s?!。、．.…]+/g, '');
+}
+
+/**
+ * Words from the rules that assume a mail (brands' 「メールのリンクは開かず…」) said of the message the
+ * person actually got: an SMS or a LINE message is no mail.
+ */
+export function forChannel(text: string, mail: boolean): string {
+  return mail ? text : text.replaceAll('メールのリンク', 'メッセージのリンク');
+}
