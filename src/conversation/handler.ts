@@ -20,9 +20,9 @@ import { commandFromPostback, text, type Message } from '../line/messages.ts';
 import { commandFor, fill, renderAnswer, type Command, type Copy } from './copy.ts';
 import { forgetMessage, lastVerdict, rememberVerdict } from './context.ts';
 import { ownWords, type OwnWords } from './turn.ts';
-import { formatWhen } from '../remediation/when.ts';
-import { guideCommand, guidePostback, guideText, type GuideDeps } from '../remediation/guide.ts';
-import { loadGuide, type Guide } from '../remediation/load.ts';
+import { formatWhen } from '../guide/when.ts';
+import { guideCommand, guidePostback, guideText, type GuideDeps } from '../guide/guide.ts';
+import { loadGuide, type Guide } from '../guide/load.ts';
 import { onFile, onImage } from './media.ts';
 import type { MediaDeps } from '../media/media.ts';
 import { takeCheck, type RateLimits } from './rate-limit.ts';
@@ -39,7 +39,7 @@ export interface HandlerDeps {
   rateLimits?: RateLimits;
   /** Reading screenshots and files (./media.ts); absent: they get the "could not receive" answer. */
   media?: MediaDeps;
-  /** The step-by-step guide after a verdict (src/remediation/); absent: the one on the default rules. */
+  /** The step-by-step guide after a verdict (src/guide/); absent: the one on the default rules. */
   guide?: Promise<Guide>;
 }
 

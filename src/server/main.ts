@@ -10,7 +10,7 @@ import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/open.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
-import { loadGuideRules } from '../remediation/rules.ts';
+import { loadGuideRules } from '../guide/rules.ts';
 import { loadReportRules } from '../rules/report.ts';
 import { loadRichMenu } from '../richmenu/definition.ts';
 import type { Detector } from '../detector/index.ts';
@@ -226,7 +226,7 @@ if (detector)
   import('../detector/load.ts')
     .then((m) => m.loadDetector())
     .then(detectorLoaded.resolve, detectorLoaded.reject);
-const guide = threaded ? null : import('../remediation/load.ts').then((m) => m.loadGuide());
+const guide = threaded ? null : import('../guide/load.ts').then((m) => m.loadGuide());
 Promise.all([events?.ready, detector, guide]).then(
   () =>
     log.info(

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkMessages } from '../../src/line/limits.ts';
 import type { Detector } from '../../src/detector/index.ts';
 import { CONTEXT_NS } from '../../src/conversation/context.ts';
-import { FLOW_NS, FLOW_TTL_MS, type Flow } from '../../src/remediation/flow.ts';
+import { FLOW_NS, FLOW_TTL_MS, type Flow } from '../../src/guide/flow.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
 import { SqliteStore } from '../../src/store/sqlite.ts';
 import { startBot, type Bot } from '../support/bot.ts';

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, RuleFileError } from '../../src/rules/load.ts';
 import { ACTION_INTENTS, type ActionIntent } from '../../src/rules/schema.ts';
-import { composeSteps } from '../../src/remediation/compose.ts';
-import { loadGuide, type Guide } from '../../src/remediation/load.ts';
-import { contactsBlock, packTexts, renderStep, stepMemo } from '../../src/remediation/render.ts';
-import { loadGuideRules, type GuideRules } from '../../src/remediation/rules.ts';
+import { composeSteps } from '../../src/guide/compose.ts';
+import { loadGuide, type Guide } from '../../src/guide/load.ts';
+import { contactsBlock, packTexts, renderStep, stepMemo } from '../../src/guide/render.ts';
+import { loadGuideRules, type GuideRules } from '../../src/guide/rules.ts';
 
 const rules: GuideRules = loadGuideRules();
 const TOP_BRANDS = [
