@@ -10,7 +10,7 @@ import { loadConfig, ConfigError } from '../config.ts';
 import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/open.ts';
 import { loadCopy, type Copy } from '../conversation/copy.ts';
-import { loadGuideRules } from '../guide/rules.ts';
+import { loadGuideRules } from '../rules/guide.ts';
 import { loadReportRules } from '../rules/report.ts';
 import { loadRichMenu } from '../richmenu/definition.ts';
 import type { Detector } from '../detector/index.ts';

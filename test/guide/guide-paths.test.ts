@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeSteps, effectiveIntents } from '../../src/guide/compose.ts';
 import { renderStep } from '../../src/guide/render.ts';
-import { loadGuideRules } from '../../src/guide/rules.ts';
+import { loadGuideRules } from '../../src/rules/guide.ts';
 import { ACTION_INTENTS, type ActionIntent } from '../../src/rules/schema.ts';
 
 const rules = loadGuideRules();

@@ -10,7 +10,7 @@ import { ACTION_INTENTS, type ActionIntent } from '../../src/rules/schema.ts';
 import { composeSteps } from '../../src/guide/compose.ts';
 import { loadGuide, type Guide } from '../../src/guide/load.ts';
 import { contactsBlock, packTexts, renderStep, stepMemo } from '../../src/guide/render.ts';
-import { loadGuideRules, type GuideRules } from '../../src/guide/rules.ts';
+import { loadGuideRules, type GuideRules } from '../../src/rules/guide.ts';
 
 const rules: GuideRules = loadGuideRules();
 const TOP_BRANDS = [
