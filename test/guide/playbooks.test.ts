@@ -327,8 +327,12 @@ describe('a broken rule file stops start-up with the file, the place and the pro
     );
   });
   it('a missing playbook, an unknown act, a button label too long for LINE', () => {
+    // Every intent must have its playbook and its label: start-up names the one missing.
     expect(broken('playbooks.yaml', '  replied: [reply_stop,', '  replies: [reply_stop,')).toMatch(
-      /^rules\/playbooks\.yaml: playbooks/,
+      /^rules\/playbooks\.yaml: playbooks\.replied: Invalid input: expected array, received undefined; playbooks: Unrecognized key: "replies"/,
+    );
+    expect(broken('guide.yaml', '  replied: メッセージに返信した\n', '')).toMatch(
+      /^rules\/guide\.yaml: intent_labels\.replied: Invalid input/,
     );
     expect(
       broken(
