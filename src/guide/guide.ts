@@ -28,16 +28,15 @@ export interface GuideDeps {
 export type GuideCommand = 'help' | 'opened_link' | 'entered_info' | 'called';
 
 /** The buttons under a verdict, or the same words typed. */
+const COMMANDS: Record<GuideCommand, GuideInput> = {
+  help: { op: 'help' },
+  opened_link: { op: 'add', intents: ['opened_link'], assumed: false },
+  entered_info: { op: 'ask', q: 'entered' },
+  called: { op: 'add', intents: ['called_number'], assumed: false },
+};
+
 export async function guideCommand(cmd: GuideCommand, chatId: string, deps: GuideDeps): Promise<GuideAnswer> {
-  const input: GuideInput =
-    cmd === 'opened_link'
-      ? { op: 'add', intents: ['opened_link'], assumed: false }
-      : cmd === 'called'
-        ? { op: 'add', intents: ['called_number'], assumed: false }
-        : cmd === 'entered_info'
-          ? { op: 'ask', q: 'entered' }
-          : { op: 'help' };
-  return run(await load(chatId, await deps.guide, deps), [input], chatId, deps);
+  return run(await load(chatId, await deps.guide, deps), [COMMANDS[cmd]], chatId, deps);
 }
 
 /** A person's own words: what they did, a question, a typed button. Null: not for the guide. */
