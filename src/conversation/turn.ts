@@ -3,8 +3,8 @@
 // answered, not checked, not counted against the limit, and the message checked before stays the one
 // we talk about. Only a short text with no link, address, phone number or notice wording can be one
 // (looksForwarded); the words are in rules/intents.yaml (turns).
-import type { Guide } from '../remediation/load.ts';
-import { looksForwarded } from '../remediation/understand.ts';
+import type { Guide } from '../guide/load.ts';
+import { looksForwarded } from '../guide/understand.ts';
 
 export type OwnWords = 'greeting' | 'thanks' | 'ok' | 'question';
 

@@ -35,7 +35,7 @@ const SHORT_CODE = /^\/(?:[a-z]\/)?[A-Za-z0-9]{5,10}$/;
 /** Files a site serves as they are: images, documents, feeds, scripts. */
 const ASSET = /\.(?:pdf|xml|json|jpe?g|png|gif|svg|webp|ico|css|js|txt|webmanifest|rss|atom|zip|mp4|mp3)$/i;
 
-// Over 80 lines: one pass over the host whose checks read what the earlier ones found (a shortener is
+// long: one pass over the host whose checks read what the earlier ones found (a shortener is
 // judged for no look-alike name, a hosting service's own labels are not judged for randomness, …). It is
 // left whole while the link-only model work (issue 10) changes it; its parts split at those findings.
 export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 0): LinkAnalysis {

@@ -262,7 +262,7 @@ export const Contact = z.strictObject({
 export const ContactsFile = z.strictObject({ contacts: z.array(Contact).min(1) });
 export type ContactRule = z.infer<typeof Contact>;
 
-// ---- intents.yaml and playbooks.yaml (the "what do I do now?" guide, src/remediation/) ----
+// ---- intents.yaml and playbooks.yaml (the "what do I do now?" guide, src/guide/) ----
 
 /** What a person may have done, most damaging first; each has a playbook. */
 export const ACTION_INTENTS = [

@@ -8,7 +8,7 @@ import { loadConfig } from '../config.ts';
 import { loadCopy } from '../rules/replies.ts';
 import { loadDetector } from '../detector/load.ts';
 import { createLogger, flushLogs } from '../log/logger.ts';
-import { loadGuide } from '../remediation/load.ts';
+import { loadGuide } from '../guide/load.ts';
 import { defaultPoolSize } from '../media/ocr-pool.ts';
 import { openStore } from '../store/open.ts';
 import { createMetrics } from './metrics.ts';

@@ -11,7 +11,7 @@ import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/open.ts';
 import type { Copy } from '../words.ts';
 import { loadCopy } from '../rules/replies.ts';
-import { loadGuideRules } from '../remediation/rules.ts';
+import { loadGuideRules } from '../rules/guide.ts';
 import { loadReportRules } from '../rules/report.ts';
 import { loadRichMenu } from '../richmenu/definition.ts';
 import type { Store } from '../store/store.ts';

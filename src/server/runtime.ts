@@ -138,7 +138,7 @@ export async function startRuntime(
     ready,
     async load() {
       detector.load();
-      const guide = mode.threads ? null : import('../remediation/load.ts').then((m) => m.loadGuide());
+      const guide = mode.threads ? null : import('../guide/load.ts').then((m) => m.loadGuide());
       return Promise.all([ready, guide]);
     },
     wake: () => (events ? events.wake() : consumer?.wake()),

@@ -18,7 +18,7 @@ export const LAYERS: { name: string; paths: string[] }[] = [
   { name: 'media', paths: ['src/media/'] },
   { name: 'line', paths: ['src/line/'] },
   { name: 'richmenu', paths: ['src/richmenu/'] },
-  { name: 'features', paths: ['src/report/', 'src/remediation/', 'src/guide/'] },
+  { name: 'features', paths: ['src/report/', 'src/guide/'] },
   { name: 'conversation', paths: ['src/conversation/'] },
   { name: 'simulator', paths: ['src/simulator/'] },
   { name: 'webhooks', paths: ['webhooks/'] },

@@ -101,7 +101,7 @@ describe('a forwarded text in a 1:1 chat (real detector)', () => {
     expect(bot.fake.callsTo('push')).toHaveLength(0);
   });
 
-  it('answers 「どうすればいい？」 with the step-by-step guide for that verdict (test/remediation/)', async () => {
+  it('answers 「どうすればいい？」 with the step-by-step guide for that verdict (test/guide/)', async () => {
     await ask(bot, textEvent(PHISH));
     const messages = await ask(bot, postbackEvent('action=help'));
     const t = textOf(messages);
@@ -158,7 +158,7 @@ describe('conversation rules (scripted verdicts)', () => {
 
   it('answers every button with a real, useful text', async () => {
     // With no verdict yet, 「どうすればいい？」 asks what happened; the guide itself is tested in
-    // test/remediation/conversation.test.ts.
+    // test/guide/conversation.test.ts.
     const help = textOf(await ask(bot, postbackEvent('action=help', inUser('U' + 'a'.repeat(32)))));
     expect(help).toContain('何がありましたか？');
 

@@ -1,7 +1,7 @@
 // Conversations as a worried person has them, through the signed webhook and the LINE stand-in, with
 // the real detector, rules and guide: each turn's exact answer (text messages as sent, a verdict card
 // as its altText, the quick replies under the last message). The guide's details are tested in
-// test/remediation/; these read like the chats people have.
+// test/guide/; these read like the chats people have.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { messagingApi } from '@line/bot-sdk';

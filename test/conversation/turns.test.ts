@@ -1,7 +1,7 @@
 // The person's own words vs a message to check (src/conversation/turn.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ownWords } from '../../src/conversation/turn.ts';
-import { loadGuide, type Guide } from '../../src/remediation/load.ts';
+import { loadGuide, type Guide } from '../../src/guide/load.ts';
 
 let guide: Guide;
 beforeAll(async () => {

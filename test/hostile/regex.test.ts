@@ -310,8 +310,8 @@ beforeAll(async () => {
     await import('../../src/log/mask.ts');
     await import('../../src/media/ocr-text.ts');
     const { loadDetector } = await import('../../src/detector/load.ts');
-    const { loadGuide } = await import('../../src/remediation/load.ts');
-    const { understand } = await import('../../src/remediation/understand.ts');
+    const { loadGuide } = await import('../../src/guide/load.ts');
+    const { understand } = await import('../../src/guide/understand.ts');
     const d = await loadDetector();
     d.analyze('【Amazon】お支払い方法に問題があります https://amazon-co-jp.xyz/login 0120-123-456');
     const g = await loadGuide();

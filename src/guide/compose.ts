@@ -5,7 +5,7 @@
 // guide keeps each action's most urgent step before filling up to max_steps by urgency.
 import type { Risk } from '../detector/types.ts';
 import { ACTION_INTENTS, type ActionIntent } from '../rules/schema.ts';
-import type { GuideRules, StepDef } from './rules.ts';
+import type { GuideRules, StepDef } from '../rules/guide.ts';
 
 export interface Situation {
   /** Brand id of the last verdict (brands.yaml). */

@@ -1,7 +1,7 @@
 // Start-up: the guide's rule files (checked at once, a broken one throws) and the shared dictionary.
 import { DEFAULT_RULES_DIR } from '../rules/load.ts';
 import { loadTokenizer, type Tokenizer } from '../detector/tokenizer.ts';
-import { loadGuideRules, type GuideRules } from './rules.ts';
+import { loadGuideRules, type GuideRules } from '../rules/guide.ts';
 import { compileIntents, type IntentMatcher } from './understand.ts';
 
 export interface Guide {

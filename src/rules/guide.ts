@@ -1,7 +1,7 @@
 // The guide's rule files, read and checked together at start-up: contacts.yaml (official helplines),
 // intents.yaml (what people say they did), playbooks.yaml (the steps), guide.yaml (the words), and
 // brands.yaml for each brand's official way to check. A broken reference stops start-up with the file,
-// the place inside it and the problem, like every other rule file.
+// the place inside it and the problem, like every other rule file. Used by the guide (src/guide/).
 import {
   BrandsFile,
   GuideFile,
@@ -14,8 +14,8 @@ import {
   type IntentRules,
   type PlaybookRules,
   type StepRule,
-} from '../rules/schema.ts';
-import { DEFAULT_RULES_DIR, loadContacts, readRuleFile, RuleFileError } from '../rules/load.ts';
+} from './schema.ts';
+import { DEFAULT_RULES_DIR, loadContacts, readRuleFile, RuleFileError } from './load.ts';
 
 /** A step of any origin: the general list, a brand's extras or a story's extras. */
 export interface StepDef extends StepRule {

@@ -5,7 +5,7 @@ import { fill, type Copy } from '../words.ts';
 import type { FlowVerdict, Flow } from './flow.ts';
 import { effectiveIntents } from './compose.ts';
 import { fillCopy, stepMemo } from './render.ts';
-import type { GuideRules } from './rules.ts';
+import type { GuideRules } from '../rules/guide.ts';
 import { formatWhen } from './when.ts';
 
 export function buildMemo(

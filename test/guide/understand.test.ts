@@ -1,7 +1,7 @@
 // What people say they did → intents (rules/intents.yaml over kuromoji dictionary forms).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadGuide, type Guide } from '../../src/remediation/load.ts';
-import { looksForwarded, navFor, understand } from '../../src/remediation/understand.ts';
+import { loadGuide, type Guide } from '../../src/guide/load.ts';
+import { looksForwarded, navFor, understand } from '../../src/guide/understand.ts';
 
 let guide: Guide;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 import type { BrandRule, ContactRule } from '../rules/schema.ts';
 import { fill } from '../words.ts';
 import { LIMITS } from '../line/limits.ts';
-import { brandValue, type GuideRules, type StepDef } from './rules.ts';
+import { brandValue, type GuideRules, type StepDef } from '../rules/guide.ts';
 
 const PLACEHOLDER = /\{(\w+)(?::(\w+))?\}/g;
 

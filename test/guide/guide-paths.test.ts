@@ -2,9 +2,9 @@
 // every story that has steps of its own. A guide stays short (rules: max_steps, never above 8), is
 // ordered by urgency, and never gives the same instruction twice.
 import { describe, expect, it } from 'vitest';
-import { composeSteps, effectiveIntents } from '../../src/remediation/compose.ts';
-import { renderStep } from '../../src/remediation/render.ts';
-import { loadGuideRules } from '../../src/remediation/rules.ts';
+import { composeSteps, effectiveIntents } from '../../src/guide/compose.ts';
+import { renderStep } from '../../src/guide/render.ts';
+import { loadGuideRules } from '../../src/rules/guide.ts';
 import { ACTION_INTENTS, type ActionIntent } from '../../src/rules/schema.ts';
 
 const rules = loadGuideRules();

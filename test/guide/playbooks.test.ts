@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_DIR, RuleFileError } from '../../src/rules/load.ts';
 import { ACTION_INTENTS, type ActionIntent } from '../../src/rules/schema.ts';
-import { composeSteps } from '../../src/remediation/compose.ts';
-import { loadGuide, type Guide } from '../../src/remediation/load.ts';
-import { contactsBlock, packTexts, renderStep, stepMemo } from '../../src/remediation/render.ts';
-import { loadGuideRules, type GuideRules } from '../../src/remediation/rules.ts';
+import { composeSteps } from '../../src/guide/compose.ts';
+import { loadGuide, type Guide } from '../../src/guide/load.ts';
+import { contactsBlock, packTexts, renderStep, stepMemo } from '../../src/guide/render.ts';
+import { loadGuideRules, type GuideRules } from '../../src/rules/guide.ts';
 
 const rules: GuideRules = loadGuideRules();
 const TOP_BRANDS = [
@@ -327,8 +327,12 @@ describe('a broken rule file stops start-up with the file, the place and the pro
     );
   });
   it('a missing playbook, an unknown act, a button label too long for LINE', () => {
+    // Every intent must have its playbook and its label: start-up names the one missing.
     expect(broken('playbooks.yaml', '  replied: [reply_stop,', '  replies: [reply_stop,')).toMatch(
-      /^rules\/playbooks\.yaml: playbooks/,
+      /^rules\/playbooks\.yaml: playbooks\.replied: Invalid input: expected array, received undefined; playbooks: Unrecognized key: "replies"/,
+    );
+    expect(broken('guide.yaml', '  replied: メッセージに返信した\n', '')).toMatch(
+      /^rules\/guide\.yaml: intent_labels\.replied: Invalid input/,
     );
     expect(
       broken(
