@@ -27,7 +27,7 @@ describe('graceful close', () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
     await bot.store.close();
     await bot.fake.close();
-  });
+  }, 30_000);
 });
 
 describe('closing with more than it can answer in time', () => {

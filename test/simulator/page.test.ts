@@ -1,7 +1,8 @@
 // The simulator page in a real headless Chromium (Debian's, driven by playwright-core; no browser is
 // ever downloaded): the real app on 127.0.0.1 with no LINE credentials and a memory store, one browser
-// for the file, one conversation through its tests in order. Saves the phone-width screenshots that
-// the README shows (docs/images/).
+// for the file, one conversation through its tests in order. Takes the phone-width screenshots that the
+// README shows: into docs/images/ with UPDATE_DOCS_IMAGES=1, else into a temporary folder (a test run
+// leaves the working tree as it was).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ import { renderSmsScreenshot, SCREENSHOTS } from '../../scripts/fixtures/render-
 import { amazonIso2022jp } from '../../scripts/fixtures/emails.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const IMAGES = join(import.meta.dirname, '../../docs/images');
+const IMAGES = process.env.UPDATE_DOCS_IMAGES
+  ? join(import.meta.dirname, '../../docs/images')
+  : mkdtempSync(join(tmpdir(), 'sagicheck-docs-images-'));
 const PHONE = { width: 390, height: 844 };
 /** 2025-11-24 10:15 in Japan. */
 const SHOT_TIME = Date.UTC(2025, 10, 24, 1, 15);
@@ -90,6 +93,7 @@ afterAll(async () => {
   await context?.close();
   await bot?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
+  if (!process.env.UPDATE_DOCS_IMAGES) rmSync(IMAGES, { recursive: true, force: true });
 });
 
 const focusedId = () => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName);
