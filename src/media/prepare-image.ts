@@ -5,6 +5,7 @@
 // The grayscale picture goes to tesseract as PGM: no PNG encode here and decode in the worker.
 import sharp, { type Sharp } from 'sharp';
 import type { Box } from './ocr-text.ts';
+import { cropGray, messageArea, messageRows } from './screen-regions.ts';
 
 // libvips' operation cache keeps decoded pictures (up to 50 MB by default) for re-use that never comes
 // here: every picture is new. Off, peak memory stays lower with the OCR workers beside it.
@@ -30,6 +31,10 @@ export interface PreparedImage {
   blank: boolean;
   /** A very tall picture (a long scroll capture): only its top was read (MAX_HEIGHT after scaling). */
   cut: boolean;
+  /** The part of the scaled picture that `ocr` holds (screen-regions.ts), or null for all of it. */
+  area: Box | null;
+  /** Pixels of the whole picture once scaled, before it was cut to its messages. */
+  scaledPixels: number;
   width: number;
   height: number;
 }
@@ -131,7 +136,14 @@ export async function prepareImage(bytes: Buffer, o: PrepareOptions = {}): Promi
     const dark = mean(g.data) < DARK_MEAN;
     const photo = midtones(g.data) > PHOTO_MIDTONES;
     if (photo && enhance) g = await smoothPhoto(g);
-    if (enhance && !photo) levels(g.data, dark);
+    const scaledPixels = g.width * g.height;
+    let area: Box | null = null;
+    if (enhance && !photo) {
+      const rows = messageRows(g);
+      levels(g.data, dark);
+      area = messageArea(g, rows);
+      if (area) g = cropGray(g, area);
+    }
     return {
       ocr: g,
       rgba: {
@@ -143,6 +155,8 @@ export async function prepareImage(bytes: Buffer, o: PrepareOptions = {}): Promi
       photo,
       blank: inked(g.data) < BLANK_INK,
       cut,
+      area,
+      scaledPixels,
       width: g.width,
       height: g.height,
     };
@@ -197,14 +211,14 @@ export function toPgm(g: Gray): Buffer {
 
 /**
  * One region (a line holding a link) cut out with a white margin, scaled so letters are ~48 px tall:
- * what the English single-line pass reads.
+ * what the English single-line pass reads. Nothing right of `rightLimit` (the next word) is taken.
  */
-export async function cropRegion(g: Gray, box: Box): Promise<Buffer> {
+export async function cropRegion(g: Gray, box: Box, rightLimit = g.width): Promise<Buffer> {
   const lineHeight = Math.max(1, box.y1 - box.y0);
   const pad = Math.round(lineHeight * 0.2);
   const left = Math.max(0, box.x0 - pad);
   const top = Math.max(0, box.y0 - pad);
-  const width = Math.min(g.width - left, box.x1 - box.x0 + 2 * pad);
+  const width = Math.min(Math.min(g.width, rightLimit) - left, box.x1 - box.x0 + 2 * pad);
   const height = Math.min(g.height - top, lineHeight + 2 * pad);
   if (width < 4 || height < 4) throw new Error('region too small');
   const factor = Math.min(3, Math.max(1, 48 / lineHeight));
