@@ -59,6 +59,10 @@ export function cleanUrlToken(token: string): string {
   // "https: //example.com" and "https://example. com/x" : OCR splits links at punctuation.
   t = t.replace(/\s+/g, '');
   t = t.replace(/^h?ttps?;\/\//i, (s) => s.replace(';', ':'));
+  // A third slash cannot follow the scheme: 「https:///ww.」 is a www. whose first w was misread.
+  t = t.replace(/^(h?ttps?:\/\/)\/(?=ww\.)/i, '$1w');
+  // 「：https://…」: the punctuation before a link is no part of it.
+  t = t.replace(/^[^a-z0-9]+(?=h?ttps?[:;]\/\/)/i, '');
   const m = /^([a-z]+:\/\/)?([^/?#]*)(.*)$/i.exec(t);
   if (!m) return t;
   const host = m[2]!
@@ -189,4 +193,36 @@ export function confusableReadings(a: string, b: string): boolean {
  */
 export function ambiguousHost(host: string): boolean {
   return /[OIL]/.test(host) || /[a-z][01]|[01][a-z]/i.test(host);
+}
+
+/** Characters the two models confuse in links, as groups; the Japanese one reads these shapes better. */
+const MERGE_GROUPS = ['0oO', '1lI|!'];
+
+/**
+ * The English pass's reading of a link, with the Japanese pass's characters where the two differ only
+ * by a look-alike of one group and the Japanese one read a digit or a lower-case letter. Measured on the
+ * realistic screenshots: there the English model misreads o as 0 and l as 1 in made-up hosts
+ * (「4500bw3nl」 for 450obw3nl, 「116s97fq」 for 1l6s97fq) while the Japanese one reads them right, and
+ * the Japanese model's own mistakes in those groups are capitals (「tI3dwx」, 「Irkrj」) or characters no
+ * host has (「j!2」), where the English reading is kept. Only readings of the same length are merged,
+ * and never so that a part of the host loses its last digit: 「amaz0n」 read as amazon by one model
+ * stays amaz0n (a fake made to look like the real name must not become the real name).
+ */
+export function mergeLinkReadings(jpn: string, eng: string): string {
+  const j = cleanUrlToken(jpn);
+  if (j.length !== eng.length) return eng;
+  let out = '';
+  for (let i = 0; i < eng.length; i++) {
+    const a = j[i]!;
+    const b = eng[i]!;
+    const sameGroup = a !== b && MERGE_GROUPS.some((g) => g.includes(a) && g.includes(b));
+    out += sameGroup && /[0-9a-z]/.test(a) ? a : b;
+  }
+  const m = /^((?:[a-z]+:\/\/)?)([^/?#]*)/i.exec(out)!;
+  const start = m[1]!.length;
+  const merged = m[2]!.split('.');
+  const read = eng.slice(start, start + m[2]!.length).split('.');
+  if (merged.length !== read.length) return eng;
+  const host = merged.map((label, i) => (/[0-9]/.test(read[i]!) && !/[0-9]/.test(label) ? read[i]! : label));
+  return out.slice(0, start) + host.join('.') + out.slice(start + m[2]!.length);
 }

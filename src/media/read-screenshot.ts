@@ -10,6 +10,7 @@ import {
   cleanUrlToken,
   confusableReadings,
   looksLikeUrl,
+  mergeLinkReadings,
   normalizeOcrLines,
   type Box,
   type ReadLine,
@@ -52,6 +53,10 @@ const MIN_LINE_CONFIDENCE = 45;
 const MIN_PHOTO_LINE_CONFIDENCE = 65;
 /** A picture with more pixels than this (two 1080×2340 screens) has the slot's workers replaced after it. */
 const RETIRE_PIXELS = 2 * 1080 * 2340;
+/** Printable ASCII only: what a link is written in. */
+const LINK_CHARS = /^[\x21-\x7e]+$/;
+/** How links usually end: a slash, or a dot and letters (a file type or a top-level domain). */
+const LINK_END = /(?:\/|\.[a-z]{2,5})$/i;
 /** Links read again per picture, at most. */
 const MAX_URL_PASSES = 6;
 
@@ -66,7 +71,7 @@ export async function readScreenshot(
   const ocr = await pool.run(async (w, control) => {
     const img = await prepareImage(bytes, o);
     // Larger than two phone screens: the workers' memory grew with it; new workers after this one.
-    if (!img.blank && img.width * img.height > RETIRE_PIXELS) control.retire();
+    if (!img.blank && img.scaledPixels > RETIRE_PIXELS) control.retire();
     t1 = performance.now();
     const qr = decodeQr(img.rgba).then(
       (texts) => {
@@ -111,15 +116,18 @@ async function readLines(
   const regions = o.urlPass === false ? [] : urlRegions(lines).slice(0, MAX_URL_PASSES);
   const uncertain = new Set<string>();
   for (const r of regions) {
-    const crop = await cropRegion(img.ocr, r.box).catch(() => null);
+    const crop = await cropRegion(img.ocr, r.box, r.limit).catch(() => null);
     if (!crop) continue;
     const eng = (await w.eng.recognize(crop)).data.text.replace(/\s+/g, '');
     const jpnReading = r.words.map((x) => x.text).join('');
-    const chosen = betterReading(jpnReading, eng);
+    const chosen = betterReading(jpnReading, eng, r.limit !== undefined);
     const hj = hostOf(jpnReading);
     const he = hostOf(eng);
-    if (hj && he && confusableReadings(hj, he)) uncertain.add(he.toLowerCase());
     const hc = hostOf(chosen);
+    if (hj && he && confusableReadings(hj, he)) {
+      uncertain.add(he.toLowerCase());
+      if (hc) uncertain.add(hc.toLowerCase());
+    }
     if (hc && ambiguousHost(hc)) uncertain.add(hc.toLowerCase());
     // The link's words become one word: the reading chosen.
     r.words[0]!.text = chosen;
@@ -131,6 +139,14 @@ async function readLines(
 interface Word {
   text: string;
   box: Box;
+  /** Tesseract's confidence in the word, 0–100. */
+  conf: number;
+}
+/** Words holding (part of) a link, their box, and the x its crop must stay left of (the next word). */
+interface Region {
+  words: Word[];
+  box: Box;
+  limit: number | undefined;
 }
 interface OcrLine {
   words: Word[];
@@ -152,7 +168,18 @@ function linesOf(page: Page, minConfidence: number): OcrLine[] {
         const goesOn = prev !== undefined && carriesLinkOn(prev, line);
         // The Japanese model reads a line of link characters with little confidence (0–40 on a
         // wrapped host): kept when it carries on the link above, as the English pass reads it again.
-        if (l.confidence < minConfidence && !goesOn) continue;
+        // So are the links of a line it is unsure of (a link beside the bubble's time stamp came out
+        // as one line 「https://…/mypage/ 間」 read with confidence 0): the rest of it is dropped.
+        // Of a line carrying a link on, the words read with little confidence after its first one go
+        // (the time stamp beside it read as 「間」).
+        if (l.confidence < minConfidence) {
+          const kept = goesOn
+            ? words.filter((w, i) => i === 0 || w.conf >= minConfidence || LINK_CHARS.test(w.text))
+            : words.filter((w) => looksLikeUrl(w.text));
+          if (!kept.length) continue;
+          line.words = kept;
+          line.box = union(kept.map((w) => w.box));
+        }
         // Tesseract often starts a new paragraph at such a line: it is still the same bubble.
         if (goesOn) line.para = prev.para;
         out.push(line);
@@ -190,14 +217,17 @@ function splitAtLink(w: TesseractWord): Word[] {
   const text = w.text;
   const at = text.search(/h?ttps?:\/\/|www\./i);
   const symbols = w.symbols ?? [];
-  if (at <= 0 || symbols.length === 0) return [{ text, box: w.bbox }];
+  const conf = w.confidence;
+  // 「WWwWw.post…」 (a misread www.) is one link, not two.
+  if (at <= 0 || symbols.length === 0 || LINK_CHARS.test(text.slice(0, at)))
+    return [{ text, box: w.bbox, conf }];
   let chars = 0;
   let i = 0;
   while (i < symbols.length && chars < at) chars += symbols[i++]!.text.length;
-  if (chars !== at || i >= symbols.length) return [{ text, box: w.bbox }];
+  if (chars !== at || i >= symbols.length) return [{ text, box: w.bbox, conf }];
   return [
-    { text: text.slice(0, at), box: union(symbols.slice(0, i).map((x) => x.bbox)) },
-    { text: text.slice(at), box: union(symbols.slice(i).map((x) => x.bbox)) },
+    { text: text.slice(0, at), box: union(symbols.slice(0, i).map((x) => x.bbox)), conf },
+    { text: text.slice(at), box: union(symbols.slice(i).map((x) => x.bbox)), conf },
   ];
 }
 
@@ -205,14 +235,17 @@ function splitAtLink(w: TesseractWord): Word[] {
  * Runs of words holding a link: from a word that looks like a link to the last ASCII word after it; and
  * the ASCII words that start the next line of the same bubble when a link ended the line before.
  */
-function urlRegions(lines: OcrLine[]): { words: Word[]; box: Box }[] {
-  const regions: { words: Word[]; box: Box }[] = [];
+function urlRegions(lines: OcrLine[]): Region[] {
+  const regions: Region[] = [];
   const ascii = (w: Word) => /^[\x21-\x7e]+$/.test(w.text.normalize('NFKC'));
   lines.forEach((line, i) => {
     const prev = lines[i - 1];
+    // A wrapped link goes on at the bubble's left edge, where the line above started (a time stamp
+    // beside the bubble's last line is no part of it).
     const prevEndsWithLink =
       prev !== undefined &&
       prev.para === line.para &&
+      Math.abs(line.box.x0 - prev.box.x0) < 1.5 * Math.max(8, prev.box.y1 - prev.box.y0) &&
       regions.some((r) => r.words.includes(prev.words.at(-1)!));
     let j = 0;
     while (j < line.words.length) {
@@ -227,7 +260,14 @@ function urlRegions(lines: OcrLine[]): { words: Word[]; box: Box }[] {
       while (k < line.words.length && ascii(line.words[k]!) && gapSmall(line.words[k - 1]!, line.words[k]!))
         k++;
       const words = line.words.slice(j, k);
-      regions.push({ words, box: union(words.map((x) => x.box)) });
+      const box = union(words.map((x) => x.box));
+      // Tesseract sometimes stretches a link's last letter over the words after it (「…706.html」 boxed
+      // up to the end of 「から確認でき」): the link ends where the next word starts.
+      // The crop's margin stops short of that word too.
+      const after = line.words[k];
+      const limit = after && after.box.x0 > box.x0 ? after.box.x0 - 1 : undefined;
+      if (limit !== undefined) box.x1 = Math.min(box.x1, limit);
+      regions.push({ words, box, limit });
       j = k;
     }
   });
@@ -249,14 +289,23 @@ function union(boxes: Box[]): Box {
   };
 }
 
-/** The English reading unless it is clearly worse (empty, or much shorter than the Japanese one). */
-function betterReading(jpn: string, eng: string): string {
-  const e = cleanUrlToken(eng);
+/**
+ * The English reading unless it is clearly worse (empty, or much shorter than the Japanese one).
+ * `cutBefore`: a word followed the link on its line, so the crop ends at that word's edge, and one or
+ * two letters more than the Japanese reading after a link's usual end (「706.htmlH」, 「mypage/7」) are
+ * that word's first stroke.
+ */
+function betterReading(jpn: string, eng: string, cutBefore: boolean): string {
+  let e = cleanUrlToken(eng);
+  const j = cleanUrlToken(jpn);
+  const extra = e.length - j.length;
+  if (cutBefore && extra > 0 && extra <= 2 && e.toLowerCase().startsWith(j.toLowerCase()) && LINK_END.test(j))
+    e = e.slice(0, j.length);
   if (e.length < 3 || e.length < 0.6 * jpn.length) return jpn;
   // A link's start the English pass lost ("ttps://") while the Japanese one had it.
   if (/^https?:\/\//i.test(jpn) && !/^https?:\/\//i.test(e) && /^t?tps?:\/\//i.test(e))
     return jpn.slice(0, /^https/i.test(jpn) ? 8 : 7) + e.replace(/^t?tps?:\/\//i, '');
-  return e;
+  return mergeLinkReadings(jpn, e);
 }
 
 function hostOf(s: string): string | null {

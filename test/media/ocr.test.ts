@@ -75,6 +75,19 @@ describe('OCR pool', () => {
     }
   }, 60_000);
 
+  it('reads the messages of a realistic screenshot, not the phone’s clock or the app’s header, and a link that a Japanese word follows exactly', async () => {
+    // real-24 of the realistic set (1440 px, LINE JPEG): 「予約内容は https://www.eki-」 then
+    // 「net.com/info/706.htmlから確認できます。」, where tesseract boxes the link up to the end of the line.
+    const shot = (await realisticScreenshots(24)).find((s) => s.name.startsWith('real-24-'))!;
+    const r = await readScreenshot(shot.bytes, pool);
+    const text = joinParagraphs(r.lines);
+    expect(text).not.toContain('9:41');
+    expect(
+      text.replace(/\s/g, '').startsWith(shot.phrases[0]!.slice(0, 4)) || text.startsWith('12月3日'),
+    ).toBe(true);
+    for (const link of shot.links) expect(text.toLowerCase()).toContain(link.toLowerCase());
+  }, 60_000);
+
   it('decodes a QR code without fetching anything (the .wasm comes from node_modules)', async () => {
     expect(existsSync(qrWasmFile())).toBe(true);
     const fetchSpy = vi.fn(() => Promise.reject(new Error('network blocked')));

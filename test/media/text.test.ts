@@ -6,6 +6,7 @@ import {
   cleanUrlToken,
   confusableReadings,
   joinParagraphs,
+  mergeLinkReadings,
   normalizeOcrLines,
   squeezeJapaneseSpaces,
   type TextLine,
@@ -86,6 +87,47 @@ describe('OCR clean-up', () => {
     expect(confusableReadings('amazon-co.jp', 'amazon.co.jp')).toBe(false);
     expect(ambiguousHost('paypaI.com')).toBe(true);
     expect(ambiguousHost('sagawa-delivery-jp.top')).toBe(false);
+  });
+
+  it('drops the punctuation OCR puts before a link; a third slash before ww. was a w', () => {
+    expect(cleanUrlToken('：https://cutt.ly/6jad8vi')).toBe('https://cutt.ly/6jad8vi');
+    expect(cleanUrlToken('(https://example.com/x')).toBe('https://example.com/x');
+    expect(cleanUrlToken('a.example.com/:x')).toBe('a.example.com/:x');
+    expect(cleanUrlToken('https:///ww.example.co.jp/support/')).toBe('https://www.example.co.jp/support/');
+  });
+
+  it('takes the Japanese reading of o/0 and l/1 in a link only where it is a digit or a small letter', () => {
+    // The English model's usual misreadings of made-up hosts, the Japanese one right.
+    expect(mergeLinkReadings('450obw3nL.docomo.site/?', '4500bw3nl.docomo.site/?')).toBe(
+      '450obw3nl.docomo.site/?',
+    );
+    expect(mergeLinkReadings('1l6s97fq.example.shop/', '116s97fq.example.shop/')).toBe(
+      '1l6s97fq.example.shop/',
+    );
+    expect(mergeLinkReadings('https://a.top/?id=kd302o5v', 'https://a.top/?id=kd30205v')).toBe(
+      'https://a.top/?id=kd302o5v',
+    );
+    // The Japanese model's capitals and non-host characters: the English reading stays.
+    expect(mergeLinkReadings('http://tI3dwx.duckdns.org', 'http://tl3dwx.duckdns.org')).toBe(
+      'http://tl3dwx.duckdns.org',
+    );
+    expect(mergeLinkReadings('http://j!2aryz.example.info/', 'http://jl2aryz.example.info/')).toBe(
+      'http://jl2aryz.example.info/',
+    );
+    // Different lengths, or other letters: the English reading as it is.
+    expect(mergeLinkReadings('https://www.au.com/faqg/', 'https://www.au.com/faq/')).toBe(
+      'https://www.au.com/faq/',
+    );
+    expect(mergeLinkReadings('https://example.com/g', 'https://example.com/q')).toBe('https://example.com/q');
+  });
+
+  it('never merges a fake host into a real name: a part of the host keeps its last digit', () => {
+    expect(mergeLinkReadings('https://amazon.co.jp/', 'https://amaz0n.co.jp/')).toBe('https://amaz0n.co.jp/');
+    expect(mergeLinkReadings('paypal.com/x', 'paypa1.com/x')).toBe('paypa1.com/x');
+    // In the path it may: the host is what the verdict rests on.
+    expect(mergeLinkReadings('https://a0.example/log', 'https://a0.example/l0g')).toBe(
+      'https://a0.example/log',
+    );
   });
 });
 
