@@ -53,8 +53,15 @@ export interface JobControl {
 }
 
 export interface OcrPool {
-  /** Runs a job on a free slot's workers; rejects with OcrBusyError or OcrTimeoutError. */
-  run<T>(job: (w: OcrWorkers, control: JobControl) => Promise<T>): Promise<T>;
+  /**
+   * Runs a job on a free slot's workers; rejects with OcrBusyError or OcrTimeoutError. `before` (e.g.
+   * decoding the picture) runs in the slot while its workers start, if they must, and its result is
+   * handed to the job: the first picture after start does not wait for both one after the other.
+   */
+  run<T, P = undefined>(
+    job: (w: OcrWorkers, control: JobControl, before: P) => Promise<T>,
+    before?: () => Promise<P>,
+  ): Promise<T>;
   /** Starts every slot's workers now (otherwise the first job does) and warms them up. */
   warm(): Promise<void>;
   stats(): OcrStats;
@@ -144,7 +151,10 @@ export function createOcrPool(o: OcrPoolOptions = {}): OcrPool {
 
   return {
     workerOptions,
-    async run(job) {
+    async run<T, P>(
+      job: (w: OcrWorkers, control: JobControl, before: P) => Promise<T>,
+      before?: () => Promise<P>,
+    ): Promise<T> {
       if (closed) throw new Error('OCR pool is closed');
       let slot = slots.find((s) => !s.busy);
       if (slot) slot.busy = true;
@@ -166,7 +176,8 @@ export function createOcrPool(o: OcrPoolOptions = {}): OcrPool {
             reject(new OcrTimeoutError(jobTimeoutMs));
           }, jobTimeoutMs);
         });
-        return await Promise.race([start(slot).then((w) => job(w, control)), timeout]);
+        const ready = Promise.all([start(slot), before ? before() : (undefined as P)]);
+        return await Promise.race([ready.then(([w, b]) => job(w, control, b)), timeout]);
       } finally {
         clearTimeout(timer);
         if (expired) {

@@ -68,21 +68,24 @@ export async function readScreenshot(
   const t0 = performance.now();
   let t1 = t0;
   let qrMs = 0;
-  const ocr = await pool.run(async (w, control) => {
-    const img = await prepareImage(bytes, o);
-    // Larger than two phone screens: the workers' memory grew with it; new workers after this one.
-    if (!img.blank && img.scaledPixels > RETIRE_PIXELS) control.retire();
-    t1 = performance.now();
-    const qr = decodeQr(img.rgba).then(
-      (texts) => {
-        qrMs = performance.now() - t1;
-        return texts;
-      },
-      () => [] as string[],
-    );
-    const read = await readLines(img, w, o);
-    return { ...read, qr: await qr, dark: img.dark, cut: img.cut };
-  });
+  const ocr = await pool.run(
+    async (w, control, img) => {
+      // Larger than two phone screens: the workers' memory grew with it; new workers after this one.
+      if (!img.blank && img.scaledPixels > RETIRE_PIXELS) control.retire();
+      t1 = performance.now();
+      const qr = decodeQr(img.rgba).then(
+        (texts) => {
+          qrMs = performance.now() - t1;
+          return texts;
+        },
+        () => [] as string[],
+      );
+      const read = await readLines(img, w, o);
+      return { ...read, qr: await qr, dark: img.dark, cut: img.cut };
+    },
+    // Decoded while the slot's workers start (the first picture after start).
+    () => prepareImage(bytes, o),
+  );
   const t2 = performance.now();
   const textLines: TextLine[] = ocr.lines.map((l) => ({
     text: l.words

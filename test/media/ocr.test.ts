@@ -107,6 +107,23 @@ describe('OCR pool', () => {
     expect(r.qr).toEqual([]);
   }, 30_000);
 
+  it('hands the job what `before` made while the workers started, and frees the slot when `before` fails', async () => {
+    expect(
+      await pool.run(
+        async (w, _c, n: number) => `${typeof w.jpn.recognize} ${n}`,
+        async () => 42,
+      ),
+    ).toBe('function 42');
+    await expect(
+      pool.run(
+        async () => 'never',
+        () => Promise.reject(new Error('bad picture')),
+      ),
+    ).rejects.toThrow('bad picture');
+    expect(pool.stats()).toMatchObject({ running: 0, queued: 0 });
+    expect(await pool.run(async () => 'next')).toBe('next');
+  });
+
   it('refuses a job at once when every slot is busy and the queue is full, and says how long the queue is', async () => {
     let release!: () => void;
     const held = pool.run(() => new Promise<void>((r) => (release = r)));
