@@ -24,6 +24,14 @@ export interface ScreenshotsRunResult {
   dark: number;
   jpeg: number;
   peakRss: number;
+  /** A second draw of the set (another seed, read once): what the link figures are worth beyond the first. */
+  check: {
+    seed: number;
+    pictures: number;
+    links: number;
+    linksExact: number;
+    misses: { shown: string; picture: string }[];
+  };
 }
 
 const ROUNDS = 2;
@@ -49,6 +57,7 @@ const r: ScreenshotsRunResult = {
   dark: shots.filter((s) => s.theme === 'dark').length,
   jpeg: shots.filter((s) => s.jpeg).length,
   peakRss: 0,
+  check: { seed: 0, pictures: 0, links: 0, linksExact: 0, misses: [] },
 };
 for (let round = 0; round < ROUNDS; round++)
   for (const shot of shots) {
@@ -73,6 +82,19 @@ for (let round = 0; round < ROUNDS; round++)
       if (flat.includes(p)) r.phrasesRead++;
     }
   }
+// The check set: other texts, sizes and themes from another seed, never looked at while tuning.
+const CHECK_SEED = 17;
+const check = await realisticScreenshots(Number(process.env.SCREENSHOTS ?? 24), CHECK_SEED);
+r.check = { seed: CHECK_SEED, pictures: check.length, links: 0, linksExact: 0, misses: [] };
+for (const shot of check) {
+  const reading = await readScreenshot(shot.bytes, pool);
+  const lower = [joinParagraphs(reading.lines), ...reading.qr].join('\n').toLowerCase();
+  for (const link of shot.links) {
+    r.check.links++;
+    if (lower.includes(link.toLowerCase())) r.check.linksExact++;
+    else r.check.misses.push({ shown: link, picture: shot.name });
+  }
+}
 clearInterval(sampler);
 await pool.close();
 r.peakRss = Math.max(peak, process.resourceUsage().maxRSS * 1024);
