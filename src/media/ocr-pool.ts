@@ -117,6 +117,8 @@ interface Slot {
   busy: boolean;
 }
 
+// long: the pool's state (slots, queue, counters) is shared by its methods as closures; each method and
+// helper inside is short.
 export function createOcrPool(o: OcrPoolOptions = {}): OcrPool {
   const size = o.size ?? defaultPoolSize();
   const maxQueue = o.maxQueue ?? 4 * size;
@@ -148,6 +150,26 @@ export function createOcrPool(o: OcrPoolOptions = {}): OcrPool {
     slot.workers = null;
     void old?.then(terminate, () => undefined);
   };
+  /** A free slot, or a place in the queue for the next one; refused when the queue is full. */
+  const takeSlot = async (): Promise<Slot> => {
+    if (closed) throw new Error('OCR pool is closed');
+    const free = slots.find((s) => !s.busy);
+    if (free) {
+      free.busy = true;
+      return free;
+    }
+    if (waiting.length >= maxQueue) {
+      rejected++;
+      throw new OcrBusyError();
+    }
+    return new Promise<Slot>((resolve) => waiting.push(resolve));
+  };
+  const warmSlot = async (slot: Slot) => {
+    const w = await start(slot);
+    // The first recognize of a worker is ~2× slower (WebAssembly tiers up): pay it now, on a
+    // few bars (an empty page makes tesseract print statistics to stdout).
+    await Promise.all([w.jpn.recognize(WARM_UP), w.eng.recognize(WARM_UP)]);
+  };
 
   return {
     workerOptions,
@@ -155,16 +177,7 @@ export function createOcrPool(o: OcrPoolOptions = {}): OcrPool {
       job: (w: OcrWorkers, control: JobControl, before: P) => Promise<T>,
       before?: () => Promise<P>,
     ): Promise<T> {
-      if (closed) throw new Error('OCR pool is closed');
-      let slot = slots.find((s) => !s.busy);
-      if (slot) slot.busy = true;
-      else {
-        if (waiting.length >= maxQueue) {
-          rejected++;
-          throw new OcrBusyError();
-        }
-        slot = await new Promise<Slot>((resolve) => waiting.push(resolve));
-      }
+      const slot = await takeSlot();
       let timer: NodeJS.Timeout | undefined;
       let expired = false;
       let retired = false;
@@ -189,14 +202,7 @@ export function createOcrPool(o: OcrPoolOptions = {}): OcrPool {
       }
     },
     async warm() {
-      await Promise.all(
-        slots.map(async (slot) => {
-          const w = await start(slot);
-          // The first recognize of a worker is ~2× slower (WebAssembly tiers up): pay it now, on a
-          // few bars (an empty page makes tesseract print statistics to stdout).
-          await Promise.all([w.jpn.recognize(WARM_UP), w.eng.recognize(WARM_UP)]);
-        }),
-      );
+      await Promise.all(slots.map(warmSlot));
     },
     stats: () => ({
       size,

@@ -19,9 +19,10 @@ const NOT_SRC: Record<string, string> = {
   webhooks: 'the HTTP entry points in webhooks/',
 };
 
+/** Folders, without hidden ones (test/.artifacts holds generated pictures, ignored by git). */
 const dirs = (path: string) =>
   readdirSync(path, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
     .map((d) => d.name);
 
 function filesUnder(path: string): string[] {
