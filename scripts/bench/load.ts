@@ -12,7 +12,14 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { freePort, startRedis } from '../stand-ins/redis-server.ts';
 import { int, ms, type Row, type Section } from './lib/report.ts';
-import { cpuSeconds, serverFlags, startStandIn, stop, waitReady } from './lib/server-process.ts';
+import {
+  cpuSeconds,
+  serverFlags,
+  serverStdout,
+  startStandIn,
+  stop,
+  waitReady,
+} from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
 import { serverEnv } from '../stand-ins/webhook.ts';
 
@@ -62,7 +69,7 @@ export async function run(): Promise<Section> {
       { port, lineUrl: counter.url, storeUrl: redis.url, secret: SECRET },
       { NODE_ENV: 'production', LOG_LEVEL: 'info', SIMULATOR: '0' },
     ),
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', serverStdout(), 'inherit'],
   });
   try {
     await waitReady(base, server);

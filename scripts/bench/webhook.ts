@@ -11,7 +11,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { int, median, ms, percentile, sortedCopy, type Row, type Section } from './lib/report.ts';
-import { cpuSeconds, serverFlags, startStandIn, stop, waitReady } from './lib/server-process.ts';
+import {
+  cpuSeconds,
+  serverFlags,
+  serverStdout,
+  startStandIn,
+  stop,
+  waitReady,
+} from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
 import { serverEnv } from '../stand-ins/webhook.ts';
 
@@ -43,7 +50,7 @@ export async function run(): Promise<Section> {
       { LOG_LEVEL: 'info', RATE_LIMIT_USER: 'off' },
     ),
     // Logs are written as in production, to a pipe nobody reads slowly.
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', serverStdout(), 'inherit'],
   });
   try {
     await waitReady(base, server);

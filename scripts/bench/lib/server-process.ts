@@ -1,6 +1,6 @@
 // Helpers for benchmarks that run the server as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 
 /** Waits until the server answers /readyz with 200, or fails after 30 s or when it exits. */
 export async function waitReady(base: string, server: ChildProcess): Promise<void> {
@@ -40,6 +40,15 @@ export function cpuSeconds(pid: number): number {
 export function serverFlags(): string[] {
   const dir = process.env.BENCH_SERVER_PROFILE;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/**
+ * The server's standard output: `BENCH_SERVER_LOG=FILE npm run bench -- load` keeps its log lines in FILE
+ * (to find why events failed); otherwise they are dropped.
+ */
+export function serverStdout(): 'ignore' | number {
+  const file = process.env.BENCH_SERVER_LOG;
+  return file ? openSync(file, 'w') : 'ignore';
 }
 
 /** A helper process that prints its URL on its first line and answers questions over IPC (a LINE stand-in). */
