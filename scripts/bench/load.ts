@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { freePort, startRedis } from '../stand-ins/redis-server.ts';
 import { int, ms, type Row, type Section } from './lib/report.ts';
 import {
+  cpuByThread,
   cpuSeconds,
   serverFlags,
   serverStdout,
@@ -24,7 +25,8 @@ import { smsCorpus } from './lib/texts.ts';
 import { serverEnv } from '../stand-ins/webhook.ts';
 
 const SECRET = 'bench-channel-secret';
-const RATE = 1000;
+/** LOAD_RATE changes the offered rate for a quick look; the reported figures are of 1,000/s. */
+const RATE = Number(process.env.LOAD_RATE ?? 1000);
 /** LOAD_SECONDS shortens the run for a quick look; the reported figures are of 60 s. */
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = 100;
@@ -86,6 +88,7 @@ export async function run(): Promise<Section> {
     const samples: Sample[] = [];
     const t0 = performance.now();
     const cpu0 = cpuSeconds(pid);
+    const threads0 = cpuByThread(pid);
     let lastCpu = cpu0;
     let lastT = t0;
     const sample = async () => {
@@ -121,6 +124,9 @@ export async function run(): Promise<Section> {
     await sampling;
     await sample();
     const cpuPerEvent = ((cpuSeconds(pid) - cpu0) / Math.max(1, acked.size)) * 1000;
+    const threads1 = cpuByThread(pid);
+    const perEvent = (k: keyof typeof threads0) =>
+      ms(((threads1[k] - threads0[k]) / Math.max(1, acked.size)) * 1000);
     const times = await timesOf(base);
 
     const counts = new Map((await counter.tokens()).map(([t, n]) => [t, n] as const));
@@ -198,6 +204,12 @@ export async function run(): Promise<Section> {
       [
         'server CPU per acknowledged event (HTTP, Redis, rate limit, analysis, reply)',
         ms(cpuPerEvent),
+        '—',
+        null,
+      ],
+      [
+        'of which: server thread (webhooks, signature, sealing, backlog writes) / event threads / V8 helpers (GC, compiler) / other (log writes)',
+        `${perEvent('server')} / ${perEvent('events')} / ${perEvent('v8')} / ${perEvent('other')}`,
         '—',
         null,
       ],

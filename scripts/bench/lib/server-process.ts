@@ -1,6 +1,6 @@
 // Helpers for benchmarks that run the server as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 
 /** Waits until the server answers /readyz with 200, or fails after 30 s or when it exits. */
 export async function waitReady(base: string, server: ChildProcess): Promise<void> {
@@ -31,6 +31,36 @@ export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   // Fields 14 and 15 of stat (utime, stime), counted after the command name; clock ticks of 1/100 s.
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU seconds by kind of thread (Linux names them): the thread that acknowledges webhooks
+ * (MainThread), event threads (WorkerThread), V8's helpers (garbage collection, compiling) and the
+ * rest (libuv's pool: log writes, crypto). Threads that ended are not counted.
+ */
+export function cpuByThread(pid: number): Record<'server' | 'events' | 'v8' | 'other', number> {
+  const out = { server: 0, events: 0, v8: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+    const kind =
+      name === 'MainThread'
+        ? 'server'
+        : name === 'WorkerThread'
+          ? 'events'
+          : name.startsWith('V8')
+            ? 'v8'
+            : 'other';
+    out[kind] += cpu;
+  }
+  return out;
 }
 
 /**
