@@ -4,15 +4,13 @@
 // generator in this process. Prints one JSON line on standard error with the CPU it took.
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadConfig } from '../../../src/config.ts';
-import { loadCopy } from '../../../src/conversation/copy.ts';
+import { loadCopy } from '../../../src/rules/replies.ts';
 import { loadDetector } from '../../../src/detector/load.ts';
 import { createLogger } from '../../../src/log/logger.ts';
-import { loadGuide } from '../../../src/remediation/load.ts';
+import { loadGuide } from '../../../src/guide/load.ts';
 import { openStore } from '../../../src/store/open.ts';
 import { backlogKey, seal } from '../../../src/server/backlog.ts';
-import { DEFAULT_CONCURRENCY } from '../../../src/server/app.ts';
-import { createConsumer } from '../../../src/server/consumer.ts';
-import { createEventRuntime } from '../../../src/server/events.ts';
+import { answerHere, DEFAULT_CONCURRENCY } from '../../../src/server/runtime.ts';
 import { createMetrics } from '../../../src/server/metrics.ts';
 import type { LineEvent } from '../../../src/line/events.ts';
 import { smsCorpus } from './texts.ts';
@@ -43,22 +41,13 @@ const event = (): LineEvent => {
 };
 
 let done = 0;
-const consumer = createConsumer({
-  backlog: store.backlog,
-  key,
-  owner: 'drain/',
-  concurrency: DEFAULT_CONCURRENCY,
-  log,
-  onDone: () => void done++,
-});
-const runtime = createEventRuntime(config, {
-  detector,
-  store,
-  logger: log,
-  copy: loadCopy(),
-  metrics: createMetrics({ process: false }),
-  consumer,
-});
+// As an event thread builds it (src/server/event-worker.ts).
+const { consumer: taking, events: runtime } = await answerHere(
+  config,
+  { detector, store, logger: log, copy: loadCopy(), metrics: createMetrics({ process: false }) },
+  { consume: true, owner: 'drain/', concurrency: DEFAULT_CONCURRENCY, onDone: () => void done++ },
+);
+const consumer = taking!;
 await Promise.all([detector, loadGuide()]);
 
 const fill = async (n: number) => {
