@@ -11,7 +11,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { int, median, ms, percentile, sortedCopy, type Row, type Section } from './lib/report.ts';
-import { cpuSeconds, serverFlags, startStandIn, stop, waitReady } from './lib/server-process.ts';
+import {
+  cpuSeconds,
+  serverFlags,
+  serverStdout,
+  startStandIn,
+  stop,
+  waitReady,
+} from './lib/server-process.ts';
 import { smsCorpus } from './lib/texts.ts';
 import { serverEnv } from '../stand-ins/webhook.ts';
 
@@ -43,7 +50,7 @@ export async function run(): Promise<Section> {
       { LOG_LEVEL: 'info', RATE_LIMIT_USER: 'off' },
     ),
     // Logs are written as in production, to a pipe nobody reads slowly.
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', serverStdout(), 'inherit'],
   });
   try {
     await waitReady(base, server);
@@ -188,7 +195,7 @@ export async function run(): Promise<Section> {
       `Each request: one signed webhook with one new text event (${texts.length} generated SMS texts of ~200 characters, phishing and genuine, from scripts/bench/lib/texts.ts), so every request is claimed in the store, analysed and answered with a Flex card.`,
       'Ack latency: autocannon, request sent → 200 received (whole milliseconds). Webhook → reply: request handed to autocannon / fetch → the fake LINE API receives the reply call (same clock).',
       'Lost: webhooks answered 200 whose reply never reached the fake LINE API, matched by reply token, once answers stopped coming for 5 s.',
-      "The load generator, the fake LINE API and the server share the machine's cores: on a busy machine the ack tail mostly measures waiting for a core (see the load average below). Acknowledgements do not wait behind a backlog: the server's thread only reads webhooks, checks signatures, queues events and answers 200; accepted events are answered in an event thread (EVENT_THREADS=1, src/server/event-threads.ts) that runs below it in the CPU scheduler. When events arrive faster than that thread answers them (~3 ms of CPU each), they wait in the queue, so the reply latency under sustained load is set by the CPU time per event above.",
+      "The load generator, the fake LINE API and the server share the machine's cores: on a busy machine the ack tail mostly measures waiting for a core (see the load average below). Acknowledgements do not wait behind a backlog: the server's thread only reads webhooks, checks signatures, queues events and answers 200; accepted events are answered in an event thread (EVENT_THREADS=1, src/server/event-threads.ts) that runs below it in the CPU scheduler. When events arrive faster than that thread answers them (the CPU time per event above, most of it in that thread), they wait in the queue, so the reply latency under sustained load is set by the CPU time per event above.",
     ];
     return { title: 'LINE webhook', command: 'npm run bench -- webhook', rows, notes };
   } finally {

@@ -100,12 +100,19 @@ function jsonPoster(baseUrl: string, token: string): Post {
     ? new https.Agent({ keepAlive: true, maxSockets: 64 })
     : new http.Agent({ keepAlive: true, maxSockets: 64 });
   const request = secure ? https.request : http.request;
+  // Where every call goes, worked out once rather than a URL parsed per call (paths are absolute).
+  const target = {
+    protocol: base.protocol,
+    hostname: base.hostname.startsWith('[') ? base.hostname.slice(1, -1) : base.hostname, // IPv6
+    port: base.port || undefined,
+  };
   return (path, body, timeoutMs, headers = {}) =>
     new Promise<void>((resolve, reject) => {
       const data = Buffer.from(JSON.stringify(body), 'utf8');
       const req = request(
-        new URL(path, base),
         {
+          ...target,
+          path,
           method: 'POST',
           agent,
           headers: {

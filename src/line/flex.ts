@@ -216,12 +216,21 @@ function brandDomains(): Map<string, string[]> {
 /** Every host defanged except the official ones (written back as typed). */
 function defangOthers(text: string, official: string[]): string {
   let out = defangText(text);
-  for (const name of official) {
-    // Whole names only: amazon[.]co[.]jp[.]verify-xx[.]top stays defanged throughout.
-    const escaped = defangHost(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(new RegExp(`(?<![\\w-]|\\[\\.\\])${escaped}(?![\\w-]|\\[\\.\\])`, 'g'), name);
-  }
+  for (const name of official) if (out.includes(defangHost(name))) out = out.replace(typedBack(name), name);
   return out;
+}
+
+// One regex per official name, made once: a card cites the same few brand domains again and again.
+const typedBackRes = new Map<string, RegExp>();
+/** Whole names only: amazon[.]co[.]jp[.]verify-xx[.]top stays defanged throughout. */
+function typedBack(name: string): RegExp {
+  let re = typedBackRes.get(name);
+  if (!re) {
+    const escaped = defangHost(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    re = new RegExp(`(?<![\\w-]|\\[\\.\\])${escaped}(?![\\w-]|\\[\\.\\])`, 'g');
+    if (typedBackRes.size < 2000) typedBackRes.set(name, re);
+  }
+  return re;
 }
 
 function section(title: string, rows: Component[]): Box {

@@ -28,9 +28,13 @@ export interface ReportInput {
 
 const KIND_WORD: Record<ReportKind | 'any', string> = { mail: 'メール', sms: 'SMS', any: 'メール・SMS' };
 
-/** mailto: percent-encoding (RFC 6068): UTF-8, line breaks as CRLF. */
+/**
+ * mailto: percent-encoding (RFC 6068): UTF-8, line breaks as CRLF. A lone surrogate (a text cut inside
+ * an emoji or a 𝚖𝚊𝚝𝚑 letter by whoever forwarded it) becomes U+FFFD: encodeURIComponent throws on it,
+ * and the whole answer was the apology instead of the verdict (50 events of the load benchmark).
+ */
 function enc(s: string): string {
-  return encodeURIComponent(s.replace(/\r\n?/g, '\n')).replace(/%0A/g, '%0D%0A');
+  return encodeURIComponent(s.toWellFormed().replace(/\r\n?/g, '\n')).replace(/%0A/g, '%0D%0A');
 }
 
 function build(to: string, subject: string, body: string): string {

@@ -13,7 +13,7 @@ import type { EventProcessor } from '../conversation/process.ts';
 import type { Delivery, Sender } from '../line/port.ts';
 import type { LineEvent } from '../line/events.ts';
 import type { Logger } from '../log/logger.ts';
-import type { Backlog, BacklogEntry } from '../store/store.ts';
+import type { Backlog, BacklogEntry, Finished } from '../store/store.ts';
 import { unseal, type SealKey } from './backlog.ts';
 
 /** A dead consumer's events are taken over after this long; a live one renews every third of it. */
@@ -35,7 +35,7 @@ export interface ConsumerOptions {
   pollMs?: number;
   /** Seconds an event waited in the backlog before it was taken (metrics). */
   onTaken?: (waitedSeconds: number) => void;
-  /** An event was answered (or given up) and deleted from the backlog. */
+  /** An event was answered (or given up) and deleted from the backlog (with the next take). */
   onDone?: () => void;
 }
 
@@ -65,10 +65,22 @@ interface Running {
   delivery: Delivery | null;
 }
 
+/**
+ * A busy consumer takes new events in batches of this share of its concurrency (at least one), and
+ * completes the events it finished in the same round trip: one store call per batch rather than two per
+ * event (a take and a delete).
+ */
+const BATCH_SHARE = 4;
+/** Finished events wait at most this long for the next batch before they are deleted on their own. */
+export const COMPLETE_WAIT_MS = 10;
+
 export function createConsumer(o: ConsumerOptions): Consumer {
   const leaseMs = o.leaseMs ?? LEASE_MS;
+  const batch = Math.max(1, Math.floor(o.concurrency / BATCH_SHARE));
   const running = new Map<string, Running>();
   const starts: BacklogEntry[] = [];
+  /** Answered or given up, not yet deleted from the backlog: they go with the next take. */
+  const finished: Finished[] = [];
   let process: EventProcessor | null = null;
   let stopping = false;
   let taking = false;
@@ -76,10 +88,11 @@ export function createConsumer(o: ConsumerOptions): Consumer {
   let lastTakeEmpty = false;
   let failing = false;
   let startScheduled = false;
+  let flushTimer: NodeJS.Timeout | null = null;
   let timers: NodeJS.Timeout[] = [];
 
-  const pump = async (): Promise<void> => {
-    if (!process || stopping) return;
+  const pump = async (force = false): Promise<void> => {
+    if (!process) return;
     if (taking) {
       again = true;
       return;
@@ -88,9 +101,28 @@ export function createConsumer(o: ConsumerOptions): Consumer {
     try {
       do {
         again = false;
-        const free = o.concurrency - running.size - starts.length;
-        if (free <= 0 || stopping) break;
-        const entries = await o.backlog.take(o.owner, free, leaseMs);
+        const free = stopping ? 0 : o.concurrency - running.size - starts.length;
+        const idle = running.size + starts.length === 0;
+        // While busy, wait until a batch is free; finished events go at the latest COMPLETE_WAIT_MS later.
+        if (!force && !idle && free < batch) {
+          if (finished.length && !flushTimer)
+            flushTimer = setTimeout(() => ((flushTimer = null), void pump(true)), COMPLETE_WAIT_MS);
+          break;
+        }
+        force = false;
+        if (free <= 0 && finished.length === 0) break;
+        if (flushTimer) clearTimeout(flushTimer);
+        flushTimer = null;
+        const done = finished.splice(0);
+        let entries: BacklogEntry[];
+        try {
+          entries = await o.backlog.take(o.owner, Math.max(0, free), leaseMs, done);
+        } catch (err) {
+          finished.unshift(...done); // deleted with the next take
+          throw err;
+        }
+        for (let i = 0; i < done.length; i++) o.onDone?.();
+        if (free <= 0) continue;
         lastTakeEmpty = entries.length === 0;
         // An event of ours whose lease ran out while this thread was blocked comes back: it is
         // still running here, so it is not started twice.
@@ -140,14 +172,10 @@ export function createConsumer(o: ConsumerOptions): Consumer {
       o.log.error({ err, eventId: entry.id }, 'event in the backlog cannot be read; dropped');
       answered = false;
     }
-    try {
-      await o.backlog.complete(entry.id, o.owner, answered);
-    } catch (err) {
-      // The row stays leased; after the lease another attempt finds "sending" and will not push.
-      o.log.error({ err, eventId: entry.id }, 'event backlog: could not delete an answered event');
-    }
+    // Deleted with the next take (pump); should the process die before, the row stays leased and
+    // another attempt finds "sending" and will not push.
+    finished.push({ id: entry.id, answered });
     running.delete(entry.id);
-    o.onDone?.();
     void pump();
   };
 
@@ -191,7 +219,7 @@ export function createConsumer(o: ConsumerOptions): Consumer {
     },
     wake: () => void pump(),
     get running() {
-      return running.size + starts.length;
+      return running.size + starts.length + finished.length;
     },
     oldestRunningSince() {
       let oldest: number | null = null;
@@ -210,11 +238,17 @@ export function createConsumer(o: ConsumerOptions): Consumer {
           };
           check();
         });
-      if (process) await until(() => running.size === 0 && starts.length === 0 && lastTakeEmpty && !taking);
+      if (process)
+        await until(
+          () =>
+            running.size === 0 && starts.length === 0 && finished.length === 0 && lastTakeEmpty && !taking,
+        );
       stopping = true;
       starts.length = 0; // taken but not started: their leases run out and the next start takes them
-      await until(() => running.size === 0);
+      // pump() then only deletes what finished.
+      await until(() => running.size === 0 && finished.length === 0 && !taking);
       for (const t of timers) clearInterval(t);
+      if (flushTimer) clearTimeout(flushTimer);
       const unfinished = running.size;
       if (unfinished)
         o.log.warn({ unfinished }, 'stopping with events still running; the next start answers them');

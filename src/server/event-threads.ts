@@ -42,6 +42,8 @@ const WORKER = new URL('./event-worker.ts', import.meta.url);
 
 /** No beat for this long: the thread's event loop is blocked. */
 export const STUCK_BEAT_MS = 10_000;
+/** Wake messages to the threads at most this often (events written in between wait this long at most). */
+export const WAKE_EVERY_MS = 5;
 /** One event running this long: something waits forever (every step has its own, shorter timeout). */
 export const STUCK_EVENT_MS = 120_000;
 
@@ -129,11 +131,31 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
   const threads: Thread[] = Array.from({ length: Math.max(1, o.threads) }, spawn);
   ready.catch(() => undefined); // the caller awaits it; a rejection is not left unhandled here
 
+  // At most one wake message every WAKE_EVERY_MS: at a thousand webhooks a second, a message per webhook
+  // wakes threads that are busy anyway. The first wake after a quiet spell goes at once.
+  let wakeTimer: NodeJS.Timeout | null = null;
+  let wakeWanted = false;
+  const postWake = () => {
+    for (const t of threads)
+      if (t.loaded && !t.stopped) t.worker.postMessage({ type: 'wake' } satisfies ToThread);
+  };
+  const wakeLater = () => {
+    wakeTimer = null;
+    if (!wakeWanted || closing) return;
+    wakeWanted = false;
+    postWake();
+    wakeTimer = setTimeout(wakeLater, WAKE_EVERY_MS).unref();
+  };
+
   return {
     ready,
     wake() {
-      for (const t of threads)
-        if (t.loaded && !t.stopped) t.worker.postMessage({ type: 'wake' } satisfies ToThread);
+      if (wakeTimer) {
+        wakeWanted = true;
+        return;
+      }
+      postWake();
+      wakeTimer = setTimeout(wakeLater, WAKE_EVERY_MS).unref();
     },
     done: () => done,
     running: () => threads.reduce((n, t) => n + (t.stopped ? 0 : t.running), 0),
@@ -163,6 +185,7 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
     },
     async close(deadline) {
       closing = true;
+      if (wakeTimer) clearTimeout(wakeTimer);
       await Promise.all(
         threads.map(async (t) => {
           if (!t.stopped && t.loaded) {

@@ -1,5 +1,5 @@
 // In-process store for tests and the local simulator: same behaviour as sqlite.ts, nothing on disk.
-import type { Backlog, BacklogEntry, BacklogItem, BacklogStats, Json, Store } from './store.ts';
+import type { Backlog, BacklogEntry, BacklogItem, BacklogStats, Finished, Json, Store } from './store.ts';
 
 interface Entry {
   value: string;
@@ -117,8 +117,14 @@ class MemoryBacklog implements Backlog {
     });
   }
 
-  async take(owner: string, max: number, leaseMs: number): Promise<BacklogEntry[]> {
+  async take(
+    owner: string,
+    max: number,
+    leaseMs: number,
+    finished: Finished[] = [],
+  ): Promise<BacklogEntry[]> {
     this.open();
+    for (const f of finished) this.completeNow(f.id, owner, f.answered);
     const t = this.now();
     const out: BacklogEntry[] = [];
     for (const row of this.heads()) {
@@ -146,6 +152,10 @@ class MemoryBacklog implements Backlog {
 
   async complete(id: string, owner: string, answered: boolean): Promise<void> {
     this.open();
+    this.completeNow(id, owner, answered);
+  }
+
+  private completeNow(id: string, owner: string, answered: boolean): void {
     if (this.rows.get(id)?.owner !== owner) return;
     this.rows.delete(id);
     if (!answered) this.answered.delete(id);

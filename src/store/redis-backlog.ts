@@ -6,9 +6,10 @@
 //   {backlog}:done   sorted set: event id by the time its dedupe claim runs out
 //   {backlog}:seq    the arrival counter
 // Each operation is one script: atomic across machines, one round trip. A take looks at the first
-// SCAN events only (far more than a machine answers at once), so its cost stays bounded.
+// SCAN events only (far more than a machine answers at once), so its cost stays bounded; it also
+// completes the events its consumer finished since the last take.
 import type { Redis } from 'ioredis';
-import type { Backlog, BacklogEntry, BacklogItem, BacklogStats } from './store.ts';
+import type { Backlog, BacklogEntry, BacklogItem, BacklogStats, Finished } from './store.ts';
 
 const SCAN = 2000;
 
@@ -43,24 +44,42 @@ for i = 3, #ARGV, 3 do
 end
 return out`;
 
-// KEYS order meta body; ARGV now, leaseUntil, owner, max, scan. Only the first event of each chat counts.
+// KEYS order meta body done; ARGV now, leaseUntil, owner, max, scan, then id and answered ('1' or '0')
+// of each finished event. Completes those first (as COMPLETE), then leases: a consumer's finished
+// events and its next batch in one round trip. Only the first event of each chat counts. The order is
+// read in growing pieces, not SCAN ids at once: a take usually stops within the first few dozen.
 const TAKE = `${META}
-local now, max = tonumber(ARGV[1]), tonumber(ARGV[4])
+local now, max, scan = tonumber(ARGV[1]), tonumber(ARGV[4]), tonumber(ARGV[5])
+for i = 6, #ARGV, 2 do
+  local v = redis.call('HGET', KEYS[2], ARGV[i])
+  if v and meta(v).owner == ARGV[3] then
+    redis.call('ZREM', KEYS[1], ARGV[i])
+    redis.call('HDEL', KEYS[2], ARGV[i])
+    redis.call('HDEL', KEYS[3], ARGV[i])
+    if ARGV[i + 1] == '0' then redis.call('ZREM', KEYS[4], ARGV[i]) end
+  end
+end
 local seen, out = {}, {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[5]) - 1)) do
-  if #out >= max then break end
-  local v = redis.call('HGET', KEYS[2], id)
-  if v then
-    local m = meta(v)
-    if not seen[m.chat] then
-      seen[m.chat] = true
-      if m.lease <= now then
-        m.attempts, m.owner, m.lease = m.attempts + 1, ARGV[3], tonumber(ARGV[2])
-        redis.call('HSET', KEYS[2], id, pack(m))
-        out[#out + 1] = { id, m.chat, redis.call('HGET', KEYS[3], id) or '', m.at, tostring(m.attempts), m.sending }
+local from, size = 0, 64
+while #out < max and from < scan do
+  local ids = redis.call('ZRANGE', KEYS[1], from, math.min(from + size, scan) - 1)
+  for _, id in ipairs(ids) do
+    if #out >= max then break end
+    local v = redis.call('HGET', KEYS[2], id)
+    if v then
+      local m = meta(v)
+      if not seen[m.chat] then
+        seen[m.chat] = true
+        if m.lease <= now then
+          m.attempts, m.owner, m.lease = m.attempts + 1, ARGV[3], tonumber(ARGV[2])
+          redis.call('HSET', KEYS[2], id, pack(m))
+          out[#out + 1] = { id, m.chat, redis.call('HGET', KEYS[3], id) or '', m.at, tostring(m.attempts), m.sending }
+        end
       end
     end
   end
+  if #ids < size then break end
+  from, size = from + size, size * 2
 end
 return out`;
 
@@ -138,7 +157,7 @@ export class RedisBacklog implements Backlog {
     this.now = now;
     this.run = run;
     client.defineCommand('backlogEnqueue', { numberOfKeys: 5, lua: ENQUEUE });
-    client.defineCommand('backlogTake', { numberOfKeys: 3, lua: TAKE });
+    client.defineCommand('backlogTake', { numberOfKeys: 4, lua: TAKE });
     client.defineCommand('backlogLeases', { numberOfKeys: 1, lua: LEASES });
     client.defineCommand('backlogSending', { numberOfKeys: 1, lua: SENDING });
     client.defineCommand('backlogComplete', { numberOfKeys: 4, lua: COMPLETE });
@@ -164,11 +183,18 @@ export class RedisBacklog implements Backlog {
     return out.map((n) => n === 1);
   }
 
-  async take(owner: string, max: number, leaseMs: number): Promise<BacklogEntry[]> {
+  async take(
+    owner: string,
+    max: number,
+    leaseMs: number,
+    finished: Finished[] = [],
+  ): Promise<BacklogEntry[]> {
     const t = this.now();
-    const { order, meta, body } = this.k;
+    const { order, meta, body, done } = this.k;
+    const args: string[] = [];
+    for (const f of finished) args.push(f.id, f.answered ? '1' : '0');
     const rows = await this.run('backlog take', () =>
-      this.client.backlogTake(order, meta, body, t, t + leaseMs, owner, max, SCAN),
+      this.client.backlogTake(order, meta, body, done, t, t + leaseMs, owner, max, SCAN, ...args),
     );
     return rows.map(([id, chat, b, at, attempts, sending]) => ({
       id: id!,

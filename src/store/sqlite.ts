@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { Backlog, BacklogEntry, BacklogItem, BacklogStats, Json, Store } from './store.ts';
+import type { Backlog, BacklogEntry, BacklogItem, BacklogStats, Finished, Json, Store } from './store.ts';
 
 const SWEEP_EVERY_MS = 10 * 60_000;
 const BUSY_TIMEOUT_MS = 5000;
@@ -207,9 +207,16 @@ class SqliteBacklog implements Backlog {
     }
   }
 
-  async take(owner: string, max: number, leaseMs: number): Promise<BacklogEntry[]> {
+  async take(
+    owner: string,
+    max: number,
+    leaseMs: number,
+    finished: Finished[] = [],
+  ): Promise<BacklogEntry[]> {
     const t = this.now();
     return this.transaction(() => {
+      for (const f of finished) this.completeNow(f.id, owner, f.answered);
+      if (max <= 0) return [];
       const rows = this.q.heads.all(t, max) as unknown as (Omit<BacklogEntry, 'sending'> & {
         seq: number;
         sending: number;
@@ -237,9 +244,11 @@ class SqliteBacklog implements Backlog {
   }
 
   async complete(id: string, owner: string, answered: boolean): Promise<void> {
-    this.transaction(() => {
-      if (this.q.delete.run(id, owner).changes === 1 && !answered) this.q.forget.run(id);
-    });
+    this.transaction(() => this.completeNow(id, owner, answered));
+  }
+
+  private completeNow(id: string, owner: string, answered: boolean): void {
+    if (this.q.delete.run(id, owner).changes === 1 && !answered) this.q.forget.run(id);
   }
 
   async release(prefix?: string): Promise<void> {

@@ -50,8 +50,12 @@ export interface Backlog {
    * (false: a duplicate, already waiting or answered within dedupeMs).
    */
   enqueue(items: BacklogItem[], dedupeMs: number): Promise<boolean[]>;
-  /** Leases up to `max` events that are next in their chat and not leased, oldest first. */
-  take(owner: string, max: number, leaseMs: number): Promise<BacklogEntry[]>;
+  /**
+   * Completes the `finished` events of this owner (as complete() does), then leases up to `max` events
+   * that are next in their chat and not leased, oldest first: one round trip (one Redis script, one
+   * SQLite transaction) for a consumer's whole batch.
+   */
+  take(owner: string, max: number, leaseMs: number, finished?: Finished[]): Promise<BacklogEntry[]>;
   /** Extends every lease the owner holds (a heartbeat while long events run). */
   renew(owner: string, leaseMs: number): Promise<void>;
   /** Notes that an answer may be on its way, so a later attempt does not send a second one by push. */
@@ -78,6 +82,12 @@ export interface BacklogItem {
   chat: string;
   /** The event, sealed (src/server/backlog.ts): the store never sees it in the clear. */
   body: string;
+}
+
+/** An event a consumer is done with: deleted; answered=false also forgets its id (see complete()). */
+export interface Finished {
+  id: string;
+  answered: boolean;
 }
 
 export interface BacklogEntry extends BacklogItem {

@@ -216,6 +216,16 @@ describe('the report mail link', () => {
     expect(uri.length).toBeLessThanOrEqual(MAX_URI);
     expect(() => decodeURIComponent(uri)).not.toThrow();
   });
+
+  it('a text holding half of a surrogate pair still gives a link (the other half is U+FFFD)', () => {
+    // As a text cut inside a mathematical letter arrives: 𝚓 is \ud835\ude93; only its first half is left.
+    const text = `【電力】未払いのため停止します。𝚑𝚝𝚝𝚙://𝚠𝚠𝚠\ud835\nお支払い https://tepco-verify.buzz/jp/verify`;
+    const uri = reportMailto(rules, { kind: 'sms', text, links: ['https://tepco-verify.buzz/jp/verify'] });
+    expect(uri.length).toBeLessThanOrEqual(MAX_URI);
+    const body = mailBody(uri);
+    expect(body).toContain('𝚠𝚠𝚠\ufffd');
+    expect(body).toContain('hxxps[:]//tepco-verify[.]buzz/jp/verify');
+  });
 });
 
 describe('rules/report.yaml', () => {

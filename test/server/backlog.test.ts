@@ -85,6 +85,29 @@ describe.each(kinds)('%s backlog', { timeout: 30_000 }, (_name, make) => {
     }
   });
 
+  it("a take first completes what its owner finished: the chat's next event comes in the same call", async () => {
+    const { store } = clocked();
+    try {
+      await store.backlog.enqueue([item('a1', 'A'), item('a2', 'A'), item('b1', 'B'), item('c1', 'C')], DAY);
+      expect(ids(await store.backlog.take('w1', 2, 30_000))).toEqual(['a1', 'b1']);
+      // Another owner's finished events are not its to delete; a1 done and b1 given up are.
+      const next = await store.backlog.take('w2', 10, 30_000, [{ id: 'a1', answered: true }]);
+      expect(ids(next)).toEqual(['c1']);
+      const after = await store.backlog.take('w1', 10, 30_000, [
+        { id: 'a1', answered: true },
+        { id: 'b1', answered: false },
+      ]);
+      expect(ids(after)).toEqual(['a2']);
+      // Only finishing, nothing more taken.
+      expect(await store.backlog.take('w1', 0, 30_000, [{ id: 'a2', answered: true }])).toEqual([]);
+      expect(await store.backlog.stats()).toEqual({ count: 1, oldestReadyAt: null });
+      // a1 answered stays claimed; b1 given up is forgotten, so its redelivery is taken again.
+      expect(await store.backlog.enqueue([item('a1', 'A'), item('b1', 'B')], DAY)).toEqual([false, true]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('hands an event whose lease ran out to another owner, with "sending" noted', async () => {
     const { clock, store } = clocked();
     try {

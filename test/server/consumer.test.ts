@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log/logger.ts';
 import { backlogKey, seal } from '../../src/server/backlog.ts';
 import { createConsumer } from '../../src/server/consumer.ts';
 import { MemoryStore } from '../../src/store/memory.ts';
+import type { Backlog } from '../../src/store/store.ts';
 import { waitFor } from '../../scripts/stand-ins/webhook.ts';
 
 const key = backlogKey('secret');
@@ -117,5 +118,34 @@ describe('the backlog consumer', { timeout: 10_000 }, () => {
     expect(stopped.unfinished).toBe(2);
     expect((await store.backlog.stats()).count).toBe(2);
     release();
+  });
+
+  it('a busy consumer takes in batches and deletes what it finished with the next take', async () => {
+    const store = new MemoryStore();
+    const calls = { take: 0, complete: 0 };
+    const backlog: Backlog = Object.assign(Object.create(store.backlog) as Backlog, {
+      take: (...a: Parameters<Backlog['take']>) => (calls.take++, store.backlog.take(...a)),
+      complete: (...a: Parameters<Backlog['complete']>) => (calls.complete++, store.backlog.complete(...a)),
+    });
+    const log = createLogger('error', { write: () => {} });
+    const consumer = createConsumer({ backlog, key, owner: 'me/', concurrency: 8, log, pollMs: 1000 });
+    const answered: string[] = [];
+    consumer.start(async (e) => {
+      await new Promise((r) => setTimeout(r, 1 + (answered.length % 3)));
+      answered.push(e.webhookEventId);
+    });
+    const events = Array.from({ length: 60 }, (_, i) =>
+      seal(key, event(`b${i}`, `U${String(i).padStart(32, '0')}`)),
+    );
+    await store.backlog.enqueue(events, 60_000);
+    consumer.wake();
+    await waitFor(() => answered.length === 60 && consumer.running === 0, 5000, 'all answered');
+    expect(new Set(answered).size).toBe(60);
+    expect((await store.backlog.stats()).count).toBe(0);
+    expect(calls.complete).toBe(0);
+    // Two calls per event before (a take and a delete each, 120); now batches of a quarter of the
+    // concurrency (2), plus the last events' deletes, which find nothing more to take.
+    expect(calls.take).toBeLessThanOrEqual(40);
+    await consumer.stop(Date.now() + 1000);
   });
 });

@@ -1,6 +1,6 @@
 // Helpers for benchmarks that run the server as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 
 /** Waits until the server answers /readyz with 200, or fails after 30 s or when it exits. */
 export async function waitReady(base: string, server: ChildProcess): Promise<void> {
@@ -34,12 +34,51 @@ export function cpuSeconds(pid: number): number {
 }
 
 /**
+ * CPU seconds by kind of thread (Linux names them): the thread that acknowledges webhooks
+ * (MainThread), event threads (WorkerThread), V8's helpers (garbage collection, compiling) and the
+ * rest (libuv's pool: log writes, crypto). Threads that ended are not counted.
+ */
+export function cpuByThread(pid: number): Record<'server' | 'events' | 'v8' | 'other', number> {
+  const out = { server: 0, events: 0, v8: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+    const kind =
+      name === 'MainThread'
+        ? 'server'
+        : name === 'WorkerThread'
+          ? 'events'
+          : name.startsWith('V8')
+            ? 'v8'
+            : 'other';
+    out[kind] += cpu;
+  }
+  return out;
+}
+
+/**
  * Node flags for the server process: `BENCH_SERVER_PROFILE=DIR npm run bench -- webhook` writes a CPU
  * profile of the server to DIR (open it in Chrome DevTools) to see where its time goes.
  */
 export function serverFlags(): string[] {
   const dir = process.env.BENCH_SERVER_PROFILE;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/**
+ * The server's standard output: `BENCH_SERVER_LOG=FILE npm run bench -- load` keeps its log lines in FILE
+ * (to find why events failed); otherwise they are dropped.
+ */
+export function serverStdout(): 'ignore' | number {
+  const file = process.env.BENCH_SERVER_LOG;
+  return file ? openSync(file, 'w') : 'ignore';
 }
 
 /** A helper process that prints its URL on its first line and answers questions over IPC (a LINE stand-in). */

@@ -1,0 +1,109 @@
+// The child process of scripts/bench/drain.ts: DRAIN_N text events already waiting in the Redis backlog,
+// answered by one consumer in this process's thread with the runtime an event thread builds (detector,
+// store, rate limit, cards, reply call to the stand-in). Nothing else runs here: no webhooks, no load
+// generator in this process. Prints one JSON line on standard error with the CPU it took.
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadConfig } from '../../../src/config.ts';
+import { loadCopy } from '../../../src/rules/replies.ts';
+import { loadDetector } from '../../../src/detector/load.ts';
+import { createLogger } from '../../../src/log/logger.ts';
+import { loadGuide } from '../../../src/guide/load.ts';
+import { openStore } from '../../../src/store/open.ts';
+import { backlogKey, seal } from '../../../src/server/backlog.ts';
+import { answerHere, DEFAULT_CONCURRENCY } from '../../../src/server/runtime.ts';
+import { createMetrics } from '../../../src/server/metrics.ts';
+import type { LineEvent } from '../../../src/line/events.ts';
+import { smsCorpus } from './texts.ts';
+
+const N = Number(process.env.DRAIN_N ?? 3000);
+const WARM = 500;
+const DETECTOR_ALONE = 1000;
+const config = loadConfig();
+const log = createLogger(config.logLevel);
+const store = openStore(config.storeUrl, log);
+const detector = loadDetector();
+const key = backlogKey(config.line!.channelSecret);
+const texts = smsCorpus(2000, 11).map((s) => s.text);
+
+let seq = 0;
+const event = (): LineEvent => {
+  const i = ++seq;
+  return {
+    type: 'message',
+    mode: 'active',
+    timestamp: Date.now(),
+    source: { type: 'user', userId: `U${String(i).padStart(32, '0')}` },
+    webhookEventId: `01DRAIN${String(i).padStart(12, '0')}`,
+    deliveryContext: { isRedelivery: false },
+    replyToken: `rt-drain-${i}`,
+    message: { id: String(i), type: 'text', quoteToken: 'q', text: texts[i % texts.length]! },
+  } as unknown as LineEvent;
+};
+
+let done = 0;
+// As an event thread builds it (src/server/event-worker.ts).
+const { consumer: taking, events: runtime } = await answerHere(
+  config,
+  { detector, store, logger: log, copy: loadCopy(), metrics: createMetrics({ process: false }) },
+  { consume: true, owner: 'drain/', concurrency: DEFAULT_CONCURRENCY, onDone: () => void done++ },
+);
+const consumer = taking!;
+await Promise.all([detector, loadGuide()]);
+
+const fill = async (n: number) => {
+  for (let i = 0; i < n; i += 100)
+    await store.backlog.enqueue(
+      Array.from({ length: Math.min(100, n - i) }, () => seal(key, event())),
+      86_400_000,
+    );
+};
+const until = (n: number) =>
+  new Promise<void>((resolve) => {
+    const t = setInterval(() => done >= n && (clearInterval(t), resolve()), 5);
+  });
+const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+/** CPU ms by thread name (Linux): the consumer's thread is MainThread here; V8Worker are GC helpers. */
+const threads = () => {
+  const out: Record<string, number> = {};
+  for (const tid of readdirSync('/proc/self/task')) {
+    const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+    const f = st.slice(st.lastIndexOf(') ') + 2).split(' ');
+    out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) * 10;
+  }
+  return out;
+};
+
+// Warm-up (JIT, connections), then the measured drain: all N written first, then answered.
+await fill(WARM);
+consumer.start(runtime.process!);
+await until(WARM);
+await fill(N);
+const t0 = threads();
+const c0 = process.cpuUsage();
+const w0 = performance.now();
+consumer.wake();
+await until(WARM + N);
+const total = cpuMs(process.cpuUsage(c0));
+const wall = performance.now() - w0;
+const t1 = threads();
+
+const d = await detector;
+const d0 = process.cpuUsage();
+for (let i = 0; i < DETECTOR_ALONE; i++) d.analyze(texts[i % texts.length]!);
+const detectorMs = cpuMs(process.cpuUsage(d0)) / DETECTOR_ALONE;
+
+process.stderr.write(
+  `${JSON.stringify({
+    n: N,
+    perEventMs: total / N,
+    mainMs: ((t1.MainThread ?? 0) - (t0.MainThread ?? 0)) / N,
+    gcHelpersMs: ((t1.V8Worker ?? 0) - (t0.V8Worker ?? 0)) / N,
+    detectorMs,
+    rate: N / (wall / 1000),
+  })}\n`,
+);
+await consumer.stop(Date.now() + 2000);
+await runtime.close();
+await store.close();
+process.exit(0);
