@@ -32,6 +32,31 @@ const PUBLIC_ZONE = /\.(?:lg|go|ac|ed|gr|or)\.jp$/;
 const BARE_QUERY = /^\?[A-Za-z0-9_-]{3,40}$/;
 /** A path that is nothing but a short code: /4JaYd, /r/TmIF7q9. */
 const SHORT_CODE = /^\/(?:[a-z]\/)?[A-Za-z0-9]{5,10}$/;
+/**
+ * Names of mail and hosting machinery (mta-sts.example.com, autodiscover., cpanel.): set up by the server,
+ * never a page a company sends people to. Kits on hijacked hosting land there.
+ */
+const INFRASTRUCTURE_LABELS = new Set([
+  'mta-sts',
+  'autodiscover',
+  'autoconfig',
+  'cpanel',
+  'webdisk',
+  'cpcalendars',
+  'cpcontacts',
+  'whm',
+  'mx',
+  'mx1',
+  'mx2',
+  'smtp',
+  'imap',
+  'pop',
+  'pop3',
+  'ns1',
+  'ns2',
+]);
+/** A path that is nothing but a country or language mark for Japan: /jp, /jp.php, /japan/. */
+const JAPAN_ONLY_PATH = /^\/(?:jp|ja|japan)(?:\/|\.php|\.html?)?$/i;
 /** Files a site serves as they are: images, documents, feeds, scripts. */
 const ASSET = /\.(?:pdf|xml|json|jpe?g|png|gif|svg|webp|ico|css|js|txt|webmanifest|rss|atom|zip|mp4|mp3)$/i;
 
@@ -180,6 +205,11 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
         code: 'numeric_subdomain',
         vars: { host, domain: icann.domain ?? host, evidence: numbered },
       });
+    if (labels.length >= 2 && INFRASTRUCTURE_LABELS.has(labels[0]!))
+      signals.push({
+        code: 'infrastructure_host',
+        vars: { host, domain: icann.domain ?? host, evidence: labels[0]! },
+      });
     const subCount = labels.length - 1 - (labels[0] === 'www' ? 1 : 0);
     if (subCount >= 3 || host.length >= 50)
       signals.push({ code: 'many_subdomains', vars: { host, domain: icann.domain ?? host } });
@@ -286,7 +316,11 @@ function pathSignals(
   if (rest.length <= 1) return;
   // A short code as the whole path (/4JaYd, /r/TmIF7q9) is a shortener of the site's own: the real
   // destination is hidden until the link is opened.
-  if (!shortened && SHORT_CODE.test(url.pathname) && /\d/.test(url.pathname) && /[A-Z]/.test(url.pathname))
+  if (
+    !shortened &&
+    ((SHORT_CODE.test(url.pathname) && /\d/.test(url.pathname) && /[A-Z]/.test(url.pathname)) ||
+      caseCode(url.pathname))
+  )
     signals.push({ code: 'short_code_path', vars: { host, evidence: url.pathname.slice(1) } });
   // A bare token as the whole query (?ufj, ?HGmp5eURh3wC): a mark per recipient or per campaign, as bulk
   // scam SMS carry; real sites' queries are key=value pairs.
@@ -303,6 +337,10 @@ function pathSignals(
     mixesDigits(first.toLowerCase())
   )
     signals.push({ code: 'random_path', vars: { host, evidence: first } });
+  // A page for Japan and nothing else (/jp, /jp.php) on a site outside .jp: kits aimed at Japan put their
+  // form there; a foreign company's Japanese pages sit deeper (/jp/products/…) or on its .jp site.
+  if (JAPAN_ONLY_PATH.test(url.pathname) && !host.endsWith('.jp'))
+    signals.push({ code: 'japan_only_path', vars: { host, evidence: url.pathname } });
   const shownDomain = domainInPath(url.pathname.slice(0, 1024), host);
   if (shownDomain) signals.push({ code: 'domain_in_path', vars: { host, evidence: shownDomain } });
   let decoded = rest;
@@ -340,6 +378,16 @@ function pathSignals(
       }
     }
   }
+}
+
+/**
+ * A code of mixed-case letters as the whole path (/PpJhs, /TZpPXP): letters in both cases with no run of four
+ * small letters, so names written in CamelCase (/AboutUs, /GhostOut) are left out.
+ */
+function caseCode(path: string): boolean {
+  if (!/^\/[A-Za-z]{5,10}$/.test(path)) return false;
+  const upper = path.replace(/[^A-Z]/g, '').length;
+  return upper >= 2 && upper < path.length - 1 && !/[a-z]{4}/.test(path);
 }
 
 /**
