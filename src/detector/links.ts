@@ -355,7 +355,10 @@ function pathSignals(
   // A page placed in a CMS folder; images, documents and feeds there are the site's own files.
   const kit = ASSET.test(url.pathname) ? undefined : c.kitWords.find((k) => decoded.includes(k));
   if (kit) signals.push({ code: 'kit_path', vars: { host, evidence: kit } });
-  if (decoded.includes('@') && /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/.test(decoded))
+  if (
+    (decoded.includes('@') && EMAIL.test(decoded)) ||
+    encodedEmail((url.pathname + url.search).slice(0, 2048))
+  )
     signals.push({ code: 'email_in_url', vars: { host } });
   if (!imitated) {
     // Article slugs (/2015/04/apple-watch-review-…) name brands in passing: only short path parts count,
@@ -378,6 +381,25 @@ function pathSignals(
       }
     }
   }
+}
+
+const EMAIL = /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/i;
+/** A path part or parameter that may be base64 (standard or URL-safe alphabet). */
+const BASE64_TOKEN = /^[A-Za-z0-9+_-]{12,200}={0,2}$/;
+
+/**
+ * The recipient's mail address written in base64 (?1=dXNlckBleGFtcGxlLmNvbQ==): kits fill in the log-in form
+ * with it, so the page looks like it knows you. At most eight parts are decoded.
+ */
+function encodedEmail(rest: string): boolean {
+  let tried = 0;
+  for (const part of rest.split(/[/?&=#]+/)) {
+    if (!BASE64_TOKEN.test(part)) continue;
+    if (++tried > 8) return false;
+    const text = Buffer.from(part, 'base64').toString('latin1');
+    if (text.includes('@') && EMAIL.test(text)) return true;
+  }
+  return false;
 }
 
 /**
