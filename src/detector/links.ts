@@ -249,7 +249,39 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   if (url.port && url.port !== '80' && url.port !== '443')
     signals.push({ code: 'unusual_port', vars: { host, evidence: url.port } });
 
-  return result(domain, imitation?.brandId ?? null, official);
+  // An address that carries another site's address as a parameter (away.php?to=https://…,
+  // redirect?url=…) sends the reader on to it: where it leads is judged too (one level deep).
+  const carried = depth === 0 ? carriedLink(url, icann.domain ?? domain) : null;
+  let carriedBrand: string | null = null;
+  if (carried) {
+    signals.push({ code: 'redirect_param', vars: { host, target: carried.hostname } });
+    const inner = analyzeLink(c, carried, false, 1);
+    // The carried link's own scheme is the redirector's business; reassurance does not pass through.
+    signals.push(...inner.signals.filter((s) => s.code !== 'government_domain' && s.code !== 'http_link'));
+    carriedBrand = inner.imitates;
+    // A brand's name in the query because its own address is carried there is no imitation.
+    const names = new Set(inner.officialBrands.map((id) => c.brandById.get(id)?.name));
+    for (let i = signals.length - 1; i >= 0; i--)
+      if (signals[i]!.code === 'brand_in_path' && names.has(signals[i]!.vars?.target)) signals.splice(i, 1);
+  }
+
+  return result(domain, imitation?.brandId ?? carriedBrand, official);
+}
+
+/** The first parameter (of eight at most) whose value is a link to another registered domain. */
+function carriedLink(url: URL, domain: string): URL | null {
+  if (url.search.length < 12) return null;
+  let seen = 0;
+  for (const value of url.searchParams.values()) {
+    if (++seen > 8) break;
+    const v = value.trim().slice(0, 2048);
+    if (!/^https?:\/\//i.test(v)) continue;
+    const inner = URL.parse(v);
+    if (!inner?.hostname.includes('.')) continue;
+    const innerDomain = parseDomain(inner.hostname).domain ?? inner.hostname;
+    if (innerDomain !== domain) return inner;
+  }
+  return null;
 }
 
 /**

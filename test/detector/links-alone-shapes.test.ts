@@ -92,3 +92,34 @@ describe('path and query shapes', () => {
     expect(codes('https://gardenplot.com/video/UE40eW5QN0p8M2Y')).not.toContain('email_in_url');
   });
 });
+
+describe('a link carried inside another one', () => {
+  it('judges where a redirect leads, and says so', () => {
+    const inner = encodeURIComponent('https://account.qwmzpt.cn/login');
+    const v = d.analyze(`https://gardenplot.com/away.php?to=${inner}`);
+    expectContract(v);
+    expect(urlCodes(v)).toEqual(expect.arrayContaining(['redirect_param', 'risky_tld_subdomain']));
+    expect(v.risk === 'high' || v.risk === 'medium').toBe(true);
+    expect(v.reasons.find((r) => r.code === 'redirect_param')?.message).toContain('account.qwmzpt.cn');
+  });
+
+  it('adds nothing of its own: a share button carrying an ordinary page stays unknown', () => {
+    const v = d.analyze(
+      'https://gardenplot.com/share?u=https%3A%2F%2Fnews.example-media.com%2F2025%2F01%2Fseeds',
+    );
+    expect(urlCodes(v)).toContain('redirect_param');
+    expect(v.risk).toBe('unknown');
+  });
+
+  it("does not take the brand's name in a carried official address for an imitation", () => {
+    const codes = urlCodes(d.analyze('https://gardenplot.com/go?u=https://www.amazon.co.jp/'));
+    expect(codes).toContain('redirect_param');
+    expect(codes).not.toContain('brand_in_path');
+  });
+
+  it('ignores a link to the same site (a log-in page that returns you)', () => {
+    expect(codes('https://gardenplot.com/login?next=https://www.gardenplot.com/cart')).not.toContain(
+      'redirect_param',
+    );
+  });
+});
