@@ -32,37 +32,11 @@ const PUBLIC_ZONE = /\.(?:lg|go|ac|ed|gr|or)\.jp$/;
 const BARE_QUERY = /^\?[A-Za-z0-9_-]{3,40}$/;
 /** A path that is nothing but a short code: /4JaYd, /r/TmIF7q9. */
 const SHORT_CODE = /^\/(?:[a-z]\/)?[A-Za-z0-9]{5,10}$/;
-/**
- * Names of mail and hosting machinery (mta-sts.example.com, autodiscover., cpanel.): set up by the server,
- * never a page a company sends people to. Kits on hijacked hosting land there.
- */
-const INFRASTRUCTURE_LABELS = new Set([
-  'mta-sts',
-  'autodiscover',
-  'autoconfig',
-  'cpanel',
-  'webdisk',
-  'cpcalendars',
-  'cpcontacts',
-  'whm',
-  'mx',
-  'mx1',
-  'mx2',
-  'smtp',
-  'imap',
-  'pop',
-  'pop3',
-  'ns1',
-  'ns2',
-]);
 /** A path that is nothing but a country or language mark for Japan: /jp, /jp.php, /japan/. */
 const JAPAN_ONLY_PATH = /^\/(?:jp|ja|japan)(?:\/|\.php|\.html?)?$/i;
 /** Files a site serves as they are: images, documents, feeds, scripts. */
 const ASSET = /\.(?:pdf|xml|json|jpe?g|png|gif|svg|webp|ico|css|js|txt|webmanifest|rss|atom|zip|mp4|mp3)$/i;
 
-// long: one pass over the host whose checks read what the earlier ones found (a shortener is
-// judged for no look-alike name, a hosting service's own labels are not judged for randomness, …). It is
-// left whole while the link-only model work (issue 10) changes it; its parts split at those findings.
 export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 0): LinkAnalysis {
   const host = url.hostname.toLowerCase();
   const hostUnicode = host.startsWith('[') ? host : domainToUnicode(host) || host;
@@ -278,7 +252,7 @@ function machineMadeSignals(c: Compiled, n: HostName, imitatesBrand: boolean, si
   const numbered = userLabels.find((l) => l !== registered && /^\d{1,8}[a-z]?$/.test(l));
   if (numbered)
     signals.push({ code: 'numeric_subdomain', vars: { host, domain: n.domain, evidence: numbered } });
-  if (labels.length >= 2 && INFRASTRUCTURE_LABELS.has(labels[0]!))
+  if (labels.length >= 2 && c.sets.infrastructureLabels.has(labels[0]!))
     signals.push({ code: 'infrastructure_host', vars: { host, domain: n.domain, evidence: labels[0]! } });
   const subCount = labels.length - 1 - (labels[0] === 'www' ? 1 : 0);
   if (subCount >= 3 || host.length >= 50)
