@@ -42,6 +42,8 @@ export interface Compiled {
     sharedPaths: Set<string>;
     translateProxies: Set<string>;
     commonLabels: Set<string>;
+    /** Names of mail and hosting machinery (mta-sts, autodiscover, cpanel …). */
+    infrastructureLabels: Set<string>;
     /** Mailbox providers open to anyone (gmail.com, yahoo.co.jp, docomo.ne.jp). */
     freeMail: Set<string>;
     /** Zones only public bodies can register in (go.jp, lg.jp). */
@@ -107,6 +109,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       sharedPaths: new Set(d.shared_paths),
       translateProxies: new Set(d.translate_proxies),
       commonLabels: new Set(d.common_labels),
+      infrastructureLabels: new Set(d.infrastructure_labels),
       freeMail: new Set(d.free_mail),
       blogHosting: new Set(d.blog_hosting),
       governmentZones: new Set(d.government_zones),

@@ -32,12 +32,11 @@ const PUBLIC_ZONE = /\.(?:lg|go|ac|ed|gr|or)\.jp$/;
 const BARE_QUERY = /^\?[A-Za-z0-9_-]{3,40}$/;
 /** A path that is nothing but a short code: /4JaYd, /r/TmIF7q9. */
 const SHORT_CODE = /^\/(?:[a-z]\/)?[A-Za-z0-9]{5,10}$/;
+/** A path that is nothing but a country or language mark for Japan: /jp, /jp.php, /japan/. */
+const JAPAN_ONLY_PATH = /^\/(?:jp|ja|japan)(?:\/|\.php|\.html?)?$/i;
 /** Files a site serves as they are: images, documents, feeds, scripts. */
 const ASSET = /\.(?:pdf|xml|json|jpe?g|png|gif|svg|webp|ico|css|js|txt|webmanifest|rss|atom|zip|mp4|mp3)$/i;
 
-// long: one pass over the host whose checks read what the earlier ones found (a shortener is
-// judged for no look-alike name, a hosting service's own labels are not judged for randomness, …). It is
-// left whole while the link-only model work (issue 10) changes it; its parts split at those findings.
 export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 0): LinkAnalysis {
   const host = url.hostname.toLowerCase();
   const hostUnicode = host.startsWith('[') ? host : domainToUnicode(host) || host;
@@ -52,15 +51,8 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
     imitates,
   });
 
-  if (url.username || url.password) {
-    let shown = url.username;
-    try {
-      shown = decodeURIComponent(url.username);
-    } catch {
-      /* keep the raw form */
-    }
-    signals.push({ code: 'userinfo_trick', vars: { evidence: shown, host } });
-  }
+  const userinfo = userinfoShown(url);
+  if (userinfo !== null) signals.push({ code: 'userinfo_trick', vars: { evidence: userinfo, host } });
   if (IPV4.test(host) || host.startsWith('[')) {
     signals.push({ code: 'ip_host', vars: { host } });
     pathSignals(c, url, host, signals, null);
@@ -85,23 +77,107 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   // Google Translate's proxy: www-amazon-co-jp.translate.goog is www.amazon.co.jp in disguise.
   const proxy = underAny(c.sets.translateProxies, host);
   if (proxy && depth === 0 && host !== proxy) {
-    const wrapped = host
-      .slice(0, -(proxy.length + 1))
-      .split('.')
-      .pop()!
-      .replaceAll('--', '\u0000')
-      .replaceAll('-', '.')
-      .replaceAll('\u0000', '-');
-    signals.push({ code: 'translate_proxy', vars: { host, target: wrapped } });
-    try {
-      const inner = analyzeLink(c, new URL(`https://${wrapped}${url.pathname}`), false, 1);
-      signals.push(...inner.signals);
-      return result(domain, inner.imitates ?? inner.officialBrands[0] ?? null);
-    } catch {
-      return result(domain, null);
-    }
+    const inner = throughTranslateProxy(c, url, host, proxy, signals);
+    return result(domain, inner ? (inner.imitates ?? inner.officialBrands[0] ?? null) : null);
   }
 
+  const { shortener, service } = serviceSignals(c, url, host, info, signals);
+
+  const suffix = icann.publicSuffix ?? '';
+  // Labels a person or a phisher chose: everything left of the public suffix.
+  const ownPart = suffix && host.endsWith('.' + suffix) ? host.slice(0, -(suffix.length + 1)) : host;
+  const labels = ownPart.split('.').filter(Boolean);
+  const risky = tldSignals(c, host, icann.domain ?? host, suffix, labels, signals);
+  const imitation = shortener ? null : brandImitation(c, host, hostUnicode, labels, domain);
+  if (imitation) signals.push(imitation.signal);
+
+  if (!shortener) {
+    const name: HostName = { host, domain: icann.domain ?? host, labels, suffix, service, risky };
+    machineMadeSignals(c, name, !!imitation?.brandId, signals);
+  }
+  disguiseSignals(
+    c,
+    { host, domain, icannDomain: icann.domain ?? host, ownPart, labels },
+    !!imitation,
+    !!shortener,
+    signals,
+  );
+
+  pathSignals(c, url, host, signals, imitation?.brandId ?? null, shortener !== null);
+  if (url.protocol === 'http:' && !schemeless) signals.push({ code: 'http_link', vars: { host } });
+  if (url.port && url.port !== '80' && url.port !== '443')
+    signals.push({ code: 'unusual_port', vars: { host, evidence: url.port } });
+
+  const carriedBrand = depth === 0 ? carriedSignals(c, url, host, icann.domain ?? domain, signals) : null;
+  return result(domain, imitation?.brandId ?? carriedBrand, official);
+}
+
+/**
+ * A cheap top-level domain, and a throw-away name in front of one (account.xxxx.cn, vdg.38781.cn): real
+ * sites on these endings are mostly reached at their own name or www.
+ */
+function tldSignals(
+  c: Compiled,
+  host: string,
+  domain: string,
+  suffix: string,
+  labels: string[],
+  signals: Signal[],
+): 'risky_tld_high' | 'risky_tld' | null {
+  const risky = riskyTldOf(c, host);
+  if (risky) signals.push({ code: risky, vars: { domain, evidence: suffix } });
+  if (risky === 'risky_tld' && labels.length >= 2 && !(labels.length === 2 && labels[0] === 'www'))
+    signals.push({ code: 'risky_tld_subdomain', vars: { host, domain, evidence: suffix } });
+  return risky;
+}
+
+/** What the part before "@" shows the reader (https://www.amazon.co.jp@example.com), or null. */
+function userinfoShown(url: URL): string | null {
+  if (!url.username && !url.password) return null;
+  try {
+    return decodeURIComponent(url.username);
+  } catch {
+    return url.username;
+  }
+}
+
+/** The site a translate.goog host wraps, judged as the link itself (its signs are added to `signals`). */
+function throughTranslateProxy(
+  c: Compiled,
+  url: URL,
+  host: string,
+  proxy: string,
+  signals: Signal[],
+): LinkAnalysis | null {
+  const wrapped = host
+    .slice(0, -(proxy.length + 1))
+    .split('.')
+    .pop()!
+    .replaceAll('--', '\u0000')
+    .replaceAll('-', '.')
+    .replaceAll('\u0000', '-');
+  signals.push({ code: 'translate_proxy', vars: { host, target: wrapped } });
+  try {
+    const inner = analyzeLink(c, new URL(`https://${wrapped}${url.pathname}`), false, 1);
+    signals.push(...inner.signals);
+    return inner;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Services anyone can use: shorteners, click tracking, dynamic DNS, blogs, free hosting, shared file hosts.
+ * Returns the shortener (no look-alike or machine-made name is judged on one) and the service whose
+ * sub-domain this is (its own labels are not the phisher's).
+ */
+function serviceSignals(
+  c: Compiled,
+  url: URL,
+  host: string,
+  info: ReturnType<typeof parseDomain>,
+  signals: Signal[],
+): { shortener: string | null; service: string | null } {
   // The long list of shorteners (rules/hosts) includes sites with front pages of their own (digg.com,
   // hover.com): there only a link with a path counts. Those in domains.yaml count even when the path was
   // masked by whoever quoted the message (https://cutt.ly/…….).
@@ -130,71 +206,89 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   else if (shared && url.pathname.length > 1)
     signals.push({ code: 'free_hosting', vars: { host, domain: shared } });
   else if (files && hasPath && !tracker) signals.push({ code: 'file_host', vars: { host, domain: files } });
+  const service = blog ?? hosting ?? dyn ?? (info.isPrivate ? info.publicSuffix : null) ?? null;
+  return { shortener, service };
+}
 
-  const suffix = icann.publicSuffix ?? '';
-  const risky = riskyTldOf(c, host);
-  if (risky) signals.push({ code: risky, vars: { domain: icann.domain ?? host, evidence: suffix } });
+interface HostName {
+  host: string;
+  /** Registrable domain (ICANN). */
+  domain: string;
+  /** Labels left of the public suffix. */
+  labels: string[];
+  suffix: string;
+  /** The blog, hosting or dynamic-DNS service the host is under, if any. */
+  service: string | null;
+  risky: 'risky_tld_high' | 'risky_tld' | null;
+}
 
-  // Labels a person or a phisher chose: everything left of the public suffix.
-  const ownPart = suffix && host.endsWith('.' + suffix) ? host.slice(0, -(suffix.length + 1)) : host;
-  const labels = ownPart.split('.').filter(Boolean);
-  // Phishing kits put a throw-away name in front of a cheap domain (account.xxxx.cn, vdg.38781.cn);
-  // real sites on these endings are mostly reached at their own name or www.
-  if (risky === 'risky_tld' && labels.length >= 2 && !(labels.length === 2 && labels[0] === 'www'))
+/** Names made by machine: random-looking labels, numbered or machine-room sub-domains, long decorations. */
+function machineMadeSignals(c: Compiled, n: HostName, imitatesBrand: boolean, signals: Signal[]): void {
+  const { host, labels, suffix, service, risky } = n;
+  // Machine-made names: in a sub-domain (wildcard phishing kits) they weigh more than in the registered name.
+  // On a blog or hosting service the label in front of the service is the user's name: that is the
+  // "registered" one (croozblog.hatenablog.com, someone.github.io), and the service's own labels are
+  // not judged.
+  const serviceLabels =
+    service && host !== service ? Math.max(0, service.split('.').length - suffix.split('.').length) : 0;
+  const userLabels = labels
+    .slice(0, labels.length - serviceLabels)
+    .filter((l) => !c.sets.commonLabels.has(l));
+  const registered = labels[labels.length - 1 - serviceLabels] ?? '';
+  // Registered names are often brandable abbreviations (tiktokcdn, ggpht): judge them strictly, unless
+  // a sub-domain of its own sits in front (kit.xxxx.com: wildcard names on a throw-away domain).
+  const ownSub = userLabels.length >= 2;
+  // On a cheap top-level domain (risky) a made-up name is what bulk registrations look like, not a brand's
+  // coinage: there the registered name is judged as loosely as a sub-domain (in the URL sets, 12 % of
+  // phishing links before 2024 against 0.4 % of popular sites).
+  const random = userLabels.find((l) => looksRandom(c, l, l === registered && !ownSub && !risky));
+  if (random && !imitatesBrand)
     signals.push({
-      code: 'risky_tld_subdomain',
-      vars: { host, domain: icann.domain ?? host, evidence: suffix },
+      code: random === registered ? 'random_host' : 'random_subdomain',
+      vars: { host, evidence: random },
     });
-  const imitation = shortener ? null : brandImitation(c, host, hostUnicode, labels, domain);
-  if (imitation) signals.push(imitation.signal);
+  // A sub-domain named by a number (2567.example.com, 95y.example.com): kits number the hosts they make
+  // on one domain; sites name theirs with words.
+  const numbered = userLabels.find((l) => l !== registered && /^\d{1,8}[a-z]?$/.test(l));
+  if (numbered)
+    signals.push({ code: 'numeric_subdomain', vars: { host, domain: n.domain, evidence: numbered } });
+  if (labels.length >= 2 && c.sets.infrastructureLabels.has(labels[0]!))
+    signals.push({ code: 'infrastructure_host', vars: { host, domain: n.domain, evidence: labels[0]! } });
+  const subCount = labels.length - 1 - (labels[0] === 'www' ? 1 : 0);
+  if (subCount >= 3 || host.length >= 50)
+    signals.push({ code: 'many_subdomains', vars: { host, domain: n.domain } });
 
-  if (!shortener) {
-    // Machine-made names: in a sub-domain (wildcard phishing kits) they weigh more than in the registered name.
-    // On a blog or hosting service the label in front of the service is the user's name: that is the
-    // "registered" one (croozblog.hatenablog.com, someone.github.io), and the service's own labels are
-    // not judged.
-    const service = blog ?? hosting ?? dyn ?? (info.isPrivate ? info.publicSuffix : null) ?? null;
-    const serviceLabels =
-      service && host !== service ? Math.max(0, service.split('.').length - suffix.split('.').length) : 0;
-    const userLabels = labels
-      .slice(0, labels.length - serviceLabels)
-      .filter((l) => !c.sets.commonLabels.has(l));
-    const registered = labels[labels.length - 1 - serviceLabels] ?? '';
-    // Registered names are often brandable abbreviations (tiktokcdn, ggpht): judge them strictly, unless
-    // a sub-domain of its own sits in front (kit.xxxx.com: wildcard names on a throw-away domain).
-    const ownSub = userLabels.length >= 2;
-    const random = userLabels.find((l) => looksRandom(c, l, l === registered && !ownSub));
-    if (random && !imitation?.brandId)
-      signals.push({
-        code: random === registered ? 'random_host' : 'random_subdomain',
-        vars: { host, evidence: random },
-      });
-    const subCount = labels.length - 1 - (labels[0] === 'www' ? 1 : 0);
-    if (subCount >= 3 || host.length >= 50)
-      signals.push({ code: 'many_subdomains', vars: { host, domain: icann.domain ?? host } });
-  }
+  // A registered name made only of digits (38781.cn, 20240517.com), or a short one with digits inside the
+  // letters on a cheap top-level domain (t93zpq.cn), is how bulk-registered domains look.
+  const registeredName = labels[labels.length - 1] ?? '';
+  if (
+    (/^\d{5,}$/.test(registeredName) ||
+      (risky !== null && /^[a-z0-9]{4,12}$/.test(registeredName) && /[a-z]\d+[a-z]/.test(registeredName))) &&
+    !signals.some((s) => s.code === 'random_host')
+  )
+    signals.push({ code: 'random_host', vars: { host, evidence: registeredName } });
+}
 
+/** Hosts dressed up as something else: a fake domain in front, www before further labels, log-in words. */
+function disguiseSignals(
+  c: Compiled,
+  h: { host: string; domain: string; icannDomain: string; ownPart: string; labels: string[] },
+  imitates: boolean,
+  shortener: boolean,
+  signals: Signal[],
+): void {
+  const { host, domain, ownPart, labels } = h;
+  const suffix = host.slice(ownPart.length + 1);
   // A host that starts like a complete address (xxx.com-secure.example, shop.co.jp.example.cn) shows the
   // reader a domain that is not the real one, whatever the brand.
-  const fake = !imitation && !shortener ? fakeDomainPrefix(ownPart) : null;
+  const fake = !imitates && !shortener ? fakeDomainPrefix(ownPart) : null;
   if (fake) signals.push({ code: 'fake_domain_prefix', vars: { host, domain, evidence: fake } });
 
   // "www" belongs right before a site's own name (www.example.com). In front of further labels
   // (www.ae.example.com, www.amazon.example.com) it dresses a throw-away sub-domain up as a homepage.
   // Public bodies' zones (www.city.fukuoka.lg.jp, www.cs.example.ac.jp) do put it there.
   if (labels.length >= 3 && labels[0] === 'www' && !PUBLIC_ZONE.test(host) && !GOV_SUFFIX.test(suffix))
-    signals.push({ code: 'www_inside', vars: { host, domain: icann.domain ?? host } });
-
-  // A registered name made only of digits (38781.cn, 20240517.com), or a short one with digits inside the
-  // letters on a cheap top-level domain (t93zpq.cn), is how bulk-registered domains look.
-  const registeredName = labels[labels.length - 1] ?? '';
-  if (
-    !shortener &&
-    (/^\d{5,}$/.test(registeredName) ||
-      (risky !== null && /^[a-z0-9]{4,12}$/.test(registeredName) && /[a-z]\d+[a-z]/.test(registeredName))) &&
-    !signals.some((s) => s.code === 'random_host')
-  )
-    signals.push({ code: 'random_host', vars: { host, evidence: registeredName } });
+    signals.push({ code: 'www_inside', vars: { host, domain: h.icannDomain } });
 
   // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain
   // as a service page; in the registered name itself (eni-service.fr) they are often a company's name.
@@ -202,13 +296,47 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   const loginWord = shortener || subWord ? null : loginWordIn(c, labels.slice(-1));
   if (subWord) signals.push({ code: 'login_subdomain', vars: { host, domain, evidence: subWord } });
   else if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
+}
 
-  pathSignals(c, url, host, signals, imitation?.brandId ?? null, shortener !== null);
-  if (url.protocol === 'http:' && !schemeless) signals.push({ code: 'http_link', vars: { host } });
-  if (url.port && url.port !== '80' && url.port !== '443')
-    signals.push({ code: 'unusual_port', vars: { host, evidence: url.port } });
+/**
+ * An address that carries another site's address as a parameter (away.php?to=https://…, redirect?url=…)
+ * sends the reader on to it: where it leads is judged too (one level deep). Returns the brand the carried
+ * link imitates, if any.
+ */
+function carriedSignals(
+  c: Compiled,
+  url: URL,
+  host: string,
+  domain: string,
+  signals: Signal[],
+): string | null {
+  const carried = carriedLink(url, domain);
+  if (!carried) return null;
+  signals.push({ code: 'redirect_param', vars: { host, target: carried.hostname } });
+  const inner = analyzeLink(c, carried, false, 1);
+  // The carried link's own scheme is the redirector's business; reassurance does not pass through.
+  signals.push(...inner.signals.filter((s) => s.code !== 'government_domain' && s.code !== 'http_link'));
+  // A brand's name in the query because its own address is carried there is no imitation.
+  const names = new Set(inner.officialBrands.map((id) => c.brandById.get(id)?.name));
+  for (let i = signals.length - 1; i >= 0; i--)
+    if (signals[i]!.code === 'brand_in_path' && names.has(signals[i]!.vars?.target)) signals.splice(i, 1);
+  return inner.imitates;
+}
 
-  return result(domain, imitation?.brandId ?? null, official);
+/** The first parameter (of eight at most) whose value is a link to another registered domain. */
+function carriedLink(url: URL, domain: string): URL | null {
+  if (url.search.length < 12) return null;
+  let seen = 0;
+  for (const value of url.searchParams.values()) {
+    if (++seen > 8) break;
+    const v = value.trim().slice(0, 2048);
+    if (!/^https?:\/\//i.test(v)) continue;
+    const inner = URL.parse(v);
+    if (!inner?.hostname.includes('.')) continue;
+    const innerDomain = parseDomain(inner.hostname).domain ?? inner.hostname;
+    if (innerDomain !== domain) return inner;
+  }
+  return null;
 }
 
 /**
@@ -275,11 +403,15 @@ function pathSignals(
   if (rest.length <= 1) return;
   // A short code as the whole path (/4JaYd, /r/TmIF7q9) is a shortener of the site's own: the real
   // destination is hidden until the link is opened.
-  if (!shortened && SHORT_CODE.test(url.pathname) && /\d/.test(url.pathname) && /[A-Z]/.test(url.pathname))
+  if (
+    !shortened &&
+    ((SHORT_CODE.test(url.pathname) && /\d/.test(url.pathname) && /[A-Z]/.test(url.pathname)) ||
+      caseCode(url.pathname))
+  )
     signals.push({ code: 'short_code_path', vars: { host, evidence: url.pathname.slice(1) } });
   // A bare token as the whole query (?ufj, ?HGmp5eURh3wC): a mark per recipient or per campaign, as bulk
   // scam SMS carry; real sites' queries are key=value pairs.
-  if (BARE_QUERY.test(url.search))
+  if (BARE_QUERY.test(url.search) || markerQuery(url.search))
     signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
   // A machine-made folder right under the site (/9qvkx42b9/…, /48hb535ff0d615b9/): phishing kits make one
   // per victim or per campaign. Plain hex (hashes, ids) and short codes are left out.
@@ -292,6 +424,10 @@ function pathSignals(
     mixesDigits(first.toLowerCase())
   )
     signals.push({ code: 'random_path', vars: { host, evidence: first } });
+  // A page for Japan and nothing else (/jp, /jp.php) on a site outside .jp: kits aimed at Japan put their
+  // form there; a foreign company's Japanese pages sit deeper (/jp/products/…) or on its .jp site.
+  if (JAPAN_ONLY_PATH.test(url.pathname) && !host.endsWith('.jp'))
+    signals.push({ code: 'japan_only_path', vars: { host, evidence: url.pathname } });
   const shownDomain = domainInPath(url.pathname.slice(0, 1024), host);
   if (shownDomain) signals.push({ code: 'domain_in_path', vars: { host, evidence: shownDomain } });
   let decoded = rest;
@@ -306,7 +442,10 @@ function pathSignals(
   // A page placed in a CMS folder; images, documents and feeds there are the site's own files.
   const kit = ASSET.test(url.pathname) ? undefined : c.kitWords.find((k) => decoded.includes(k));
   if (kit) signals.push({ code: 'kit_path', vars: { host, evidence: kit } });
-  if (decoded.includes('@') && /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/.test(decoded))
+  if (
+    (decoded.includes('@') && EMAIL.test(decoded)) ||
+    encodedEmail((url.pathname + url.search).slice(0, 2048))
+  )
     signals.push({ code: 'email_in_url', vars: { host } });
   if (!imitated) {
     // Article slugs (/2015/04/apple-watch-review-…) name brands in passing: only short path parts count,
@@ -329,6 +468,51 @@ function pathSignals(
       }
     }
   }
+}
+
+const EMAIL = /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/i;
+/** A path part or parameter that may be base64 (standard or URL-safe alphabet). */
+const BASE64_TOKEN = /^[A-Za-z0-9+_-]{12,200}={0,2}$/;
+
+/**
+ * The recipient's mail address written in base64 (?1=dXNlckBleGFtcGxlLmNvbQ==): kits fill in the log-in form
+ * with it, so the page looks like it knows you. At most eight parts are decoded.
+ */
+function encodedEmail(rest: string): boolean {
+  let tried = 0;
+  for (const part of rest.split(/[/?&=#]+/)) {
+    if (!BASE64_TOKEN.test(part)) continue;
+    if (++tried > 8) return false;
+    const text = Buffer.from(part, 'base64').toString('latin1');
+    if (text.includes('@') && EMAIL.test(text)) return true;
+  }
+  return false;
+}
+
+/**
+ * A code of mixed-case letters as the whole path (/PpJhs, /TZpPXP): letters in both cases with no run of four
+ * small letters, so names written in CamelCase (/AboutUs, /GhostOut) are left out.
+ */
+function caseCode(path: string): boolean {
+  if (!/^\/[A-Za-z]{5,10}$/.test(path)) return false;
+  const upper = path.replace(/[^A-Z]/g, '').length;
+  return upper >= 2 && upper < path.length - 1 && !/[a-z]{4}/.test(path);
+}
+
+/**
+ * A query that is one machine-made key with a tiny value (?nov8=0, ?k7fq2x=1): the same per-recipient mark as a
+ * bare token, dressed as a parameter. Real parameters are named with words (id, page, utm_source).
+ */
+function markerQuery(search: string): boolean {
+  if (search.length > 32 || search.includes('&')) return false;
+  const [key = '', value = '', ...rest] = search.slice(1).split('=');
+  return (
+    rest.length === 0 &&
+    value.length <= 3 &&
+    /^[A-Za-z0-9]{4,20}$/.test(key) &&
+    /[A-Za-z]/.test(key) &&
+    /\d/.test(key)
+  );
 }
 
 /** A brand's exact name as the registered name under a mainstream TLD: google.de, vpass.ne.jp, japanpost.jp. */

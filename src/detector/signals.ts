@@ -49,6 +49,10 @@ export const SIGNALS = {
   brand_in_path: 'link',
   http_link: 'link',
   unusual_port: 'link',
+  numeric_subdomain: 'link',
+  infrastructure_host: 'link',
+  japan_only_path: 'link',
+  redirect_param: 'link',
   // The message's links against the claimed brand (message-links.ts).
   official_link: 'links',
   brand_domain_mismatch: 'links',

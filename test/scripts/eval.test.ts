@@ -74,7 +74,7 @@ describeWithEval('evaluation floors (held-out figures)', () => {
 
   it('flags held-back phishing URLs (target 80 %, not reached) and few genuine ones', () => {
     const phish = set(e.heldBack, 'phish_urls.jsonl');
-    expect(rate(phish), show(phish)).toBeGreaterThanOrEqual(0.72);
+    expect(rate(phish), show(phish)).toBeGreaterThanOrEqual(0.78);
     const popular = set(e.heldBack, 'legit_urls.jsonl');
     expect(rate(popular), show(popular)).toBeLessThanOrEqual(0.02);
     const paths = set(e.heldBack, 'legit_urls_paths.jsonl');
