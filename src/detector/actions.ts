@@ -13,7 +13,11 @@ const TO_SENDER = new Set([
   'money_transfer_request',
   'line_invite',
   'reply_request',
+  'attachment_open',
 ]);
+
+/** A button or link the text points at but does not show. */
+export const HIDDEN_BUTTON = 'hidden_button';
 
 export interface ChannelInput {
   brand: CompiledBrand | null;
@@ -52,6 +56,8 @@ export function channels(m: ChannelInput): Channels {
   if (m.senderImitation) unofficial.push('sender');
   const codes = new Set(m.signals.map((s) => s.code));
   for (const code of codes) if (TO_SENDER.has(code)) unofficial.push(code);
+  // 「下のボタンをクリック」 in a text that shows no link: the button leads somewhere nobody can check.
+  if (codes.has('button_prompt') && m.links.length === 0 && m.masked === 0) unofficial.push(HIDDEN_BUTTON);
   // An app to install is only the brand's own when the message's links are all the brand's.
   if (codes.has('app_install') && official.length === 0) unofficial.push('app_install');
   // 「公式アプリで」 is the named organisation's own channel only when the message names one.

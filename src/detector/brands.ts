@@ -4,6 +4,7 @@ import type { Compiled, CompiledBrand } from './compile.ts';
 import type { Extracted, MailHeaders } from './extract.ts';
 import type { LinkAnalysis } from './links.ts';
 import { imitatedBy, type SenderImitation } from './senders.ts';
+import { findDisguisedName, type DisguisedName } from './disguised-names.ts';
 
 interface Mention {
   brand: CompiledBrand;
@@ -93,15 +94,21 @@ export interface Claim {
   claimedInText: boolean;
   /** The brand the sender's domain imitates. */
   senderImitation: SenderImitation | null;
+  /** A brand name the text writes with look-alike letters (「NlCOS」, 「楽夫」). */
+  disguised: DisguisedName | null;
 }
 
-/** The brand step: the name in the text, else the brand a link or the sender imitates. */
-export function claimOf(c: Compiled, ex: Extracted, links: LinkAnalysis[]): Claim {
-  let brand = claimedBrand(c, ex.prose, ex.headers);
+/**
+ * The brand step: the name in the text (written as the brand writes it, or in disguise), else the brand a
+ * link or the sender imitates. `raw` is the text as received (full- and half-width letters mixed in a name).
+ */
+export function claimOf(c: Compiled, ex: Extracted, links: LinkAnalysis[], raw: string): Claim {
+  const disguised = findDisguisedName(c.disguises, c.skeletons, ex.prose, raw);
+  let brand = claimedBrand(c, ex.prose, ex.headers) ?? disguised?.brand ?? null;
   const claimedInText = brand !== null;
   const sender = ex.headers?.from ?? null;
   const senderImitation = sender?.domain ? imitatedBy(c, sender.domain) : null;
   // No name in the text: the brand a link or the sender imitates is the brand claimed.
   brand ??= firstBrand(c, [...links.map((l) => l.imitates), senderImitation?.brandId ?? null]);
-  return { brand, claimedInText, senderImitation };
+  return { brand, claimedInText, senderImitation, disguised };
 }

@@ -6,6 +6,7 @@ import { compilePhrases, type PhraseIndex } from './phrases.ts';
 import { makeSkeletons, asciiSkeleton, type Skeletons } from './lookalike.ts';
 import { HostLetterModel } from './host-model.ts';
 import { checkSignalCodes, type SignalCode } from './signals.ts';
+import { compileDisguises, type Disguises } from './disguised-names.ts';
 
 export interface CompiledBrand {
   id: string;
@@ -66,6 +67,8 @@ export interface Compiled {
   hostLoginWords: Set<string>;
   kitWords: string[];
   skeletons: Skeletons;
+  /** Brand names written with look-alike letters (disguised-names.ts). */
+  disguises: Disguises;
   /** Phrases as written, indexed by their first character, for plain substring matching. */
   lexicon: PhraseIndex;
   /** The signal each lexicon group raises (checked against the catalogue). */
@@ -129,6 +132,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
     hostLoginWords: new Set(d.login_host_words),
     kitWords: d.kit_path_words,
     skeletons,
+    disguises: compileDisguises(brands, skeletons, rules.language.kanji_lookalikes),
     lexicon: compileLexicon(rules, tokenizer),
     lexiconSignals,
     language: {

@@ -7,6 +7,7 @@ import { extract } from './extract.ts';
 import { analyzeLink } from './links.ts';
 import { linkFindings, type ShownLink } from './message-links.ts';
 import { claimOf } from './brands.ts';
+import { disguisedSign } from './disguised-names.ts';
 import { emailFindings } from './senders.ts';
 import { phoneFindings } from './phones.ts';
 import { readWords } from './language.ts';
@@ -51,7 +52,8 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
   const signals: Signal[] = [];
 
   const links = ex.urls.map((u) => analyzeLink(c, u.url, u.schemeless));
-  const claim = claimOf(c, ex, links);
+  const claim = claimOf(c, ex, links, raw.slice(0, MAX_CHARS));
+  if (claim.disguised) signals.push(disguisedSign(claim.disguised));
   const urls = linkFindings(c, ex, links, claim, extra.links ?? [], signals);
   const emails = emailFindings(c, ex, claim.brand, claim.senderImitation, signals);
   const phones = phoneFindings(c, ex, signals);
@@ -77,7 +79,7 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
     phones,
     hasContent: msg.hasContent,
     allOfficial: msg.allOfficial || req.onlyOfficial,
-    noRequest: req.noAction,
+    noRequest: req.noVisibleRequest,
     isMail: ex.headers !== null,
     unverifiedDomain: msg.realUrls.find((u) => !u.official)?.domain ?? null,
     // Nothing but link(s): no words around them, no address or number.

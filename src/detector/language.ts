@@ -44,6 +44,7 @@ const ASKING = new Set([
   'card_request',
   'personal_data_request',
   'app_install',
+  'attachment_open',
 ]);
 const NEGATED = /^(?:て|で)?(?:は|も)?(?:ない|なかっ|ません|ず|ぬ|無い)/;
 

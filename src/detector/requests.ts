@@ -7,7 +7,8 @@ import type { Extracted } from './extract.ts';
 import type { LinkAnalysis } from './links.ts';
 import type { Claim } from './brands.ts';
 import type { Words } from './language.ts';
-import { channels, officialOnly, type Channels } from './actions.ts';
+import { channels, HIDDEN_BUTTON, officialOnly, type Channels } from './actions.ts';
+import { ownChannelNamed } from './official-apps.ts';
 import type { Signal, VerdictEmail, VerdictPhone } from './types.ts';
 
 export interface RequestInput {
@@ -28,14 +29,18 @@ export interface Requests {
   onlyOfficial: boolean;
   /** Nothing to open, call or answer: a subject line, or a message whose link the source cut off. */
   noAction: boolean;
+  /** Nothing shown to open, call or answer (a button pointed at but not shown is such a cut link too): the
+   * words alone never make 危険. */
+  noVisibleRequest: boolean;
   /** A number to call about something alarming. */
   callback: boolean;
   /** The first number that is no brand's own. */
   unknownNumber: VerdictPhone | undefined;
 }
 
-/** Signs that only weigh together with pressure and a request that leads away from the official channel. */
-const NEEDS_UNOFFICIAL = new Set(['brand_pressure', 'pressure_with_link', 'brand_never_does']);
+/** Signs that only weigh together with pressure and a request that leads away from the official channel
+ * (「こちら」 pointing at the brand's own link is no sign either). */
+const NEEDS_UNOFFICIAL = new Set(['brand_pressure', 'pressure_with_link', 'brand_never_does', 'link_prompt']);
 
 /** Words that tell a scam's story: in a bulletin or an official notice they are the organisation's own words. */
 const STORY = new Set([
@@ -57,6 +62,9 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
   const { ex, realLinks, phones } = m;
   const { brand, claimedInText } = m.claim;
   const { lang, bulletin } = m.words;
+  // The brand's own app or member site named as the place to check, or the brand itself as the one to ask.
+  const own = brand ? ownChannelNamed(brand, ex.prose) : null;
+  if (own) lang.signals.push({ code: 'official_app', vars: { evidence: own } });
   const ch = channels({
     brand,
     links: realLinks,
@@ -66,10 +74,16 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     senderImitation: m.claim.senderImitation !== null,
     signals: lang.signals,
   });
+  // 「こちら」「ボタンをクリック」 beside a link shown is that link; only a button the text does not show is a sign.
+  if (!ch.unofficial.includes(HIDDEN_BUTTON))
+    lang.signals = lang.signals.filter((s) => s.code !== 'button_prompt');
   const onlyOfficial = officialOnly(ch);
   const unofficialAct = ch.unofficial.length > 0;
   const pressing = lang.signals.some((s) => c.pressure.has(s.code));
   const noAction = ch.official.length === 0 && ch.unofficial.length === 0;
+  const noVisibleRequest = [...ch.official, ...ch.unofficial].every(
+    (x) => x === HIDDEN_BUTTON || x === 'official_app',
+  );
   signals.push(...lang.signals);
   if (brand) {
     signals.push({ code: 'brand_claim', vars: {} });
@@ -112,7 +126,7 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
       vars: { evidence: [...new Set(shown)].slice(0, 2).join('、'), brandOf },
     });
   }
-  return { ch, onlyOfficial, noAction, callback, unknownNumber };
+  return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber };
 }
 
 /**

@@ -75,7 +75,13 @@ export const SIGNALS = {
   mobile_contact: 'phone',
   masked_number: 'phone',
   // Phrases of rules/lexicon.yaml: a group names one of these as its signal (language.ts).
+  account_problem: 'words',
   acquaintance_opener: 'words',
+  attachment_open: 'words',
+  button_prompt: 'words',
+  cash_giveaway: 'words',
+  keep_using: 'words',
+  public_notice: 'words',
   app_install: 'words',
   billing_notice: 'words',
   callback_bait: 'words',
@@ -121,6 +127,8 @@ export const SIGNALS = {
   broken_japanese: 'writing',
   katakana_hyphen: 'writing',
   homoglyph_text: 'writing',
+  // A brand name written with look-alike letters (disguised-names.ts, found by the brand step).
+  brand_name_disguised: 'writing',
   odd_punctuation: 'writing',
   // Where the requests lead and what that makes of the words (requests.ts).
   brand_claim: 'request',

@@ -65,6 +65,10 @@ export const Brand = z.strictObject({
   host_keywords: z.array(z.string().regex(/^[a-z0-9-]{3,}$/)).default([]),
   domains: z.array(BrandDomain).min(1),
   sms_senders: z.array(SmsSender).default([]),
+  /** The brand's own apps and member sites; a message that sends you there sends you to an official channel. */
+  apps: z
+    .array(z.strictObject({ name: z.string().min(2), source: httpsUrl, note: z.string().optional() }))
+    .default([]),
   /** How to check safely without the message's link (shown as advice). */
   official_check: z.strictObject({ text: z.string().min(5), source: httpsUrl }).optional(),
   never_does: z.array(BrandStatement).default([]),
@@ -178,6 +182,8 @@ export const LanguageFile = z.strictObject({
   odd_punctuation: z.array(z.string().length(1)),
   confusables: z.record(z.string().length(1), z.string().regex(/^[a-z]$/)),
   ascii_lookalikes: z.record(z.string().min(1).max(2), z.string().regex(/^[a-z]$/)),
+  /** A letter of a Japanese brand name → letters that look the same (天 → 夫, ト → 卜). */
+  kanji_lookalikes: z.record(z.string().length(1), z.array(z.string().length(1)).min(1)).default({}),
 });
 
 // ---- advice.yaml ----

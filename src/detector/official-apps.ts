@@ -1,0 +1,43 @@
+// The named organisation's own app or member site, given as the place to check (「MyJCBにログインのうえ」,
+// 「楽天カードアプリでご確認ください」), or the organisation itself as the one to ask: channels the reader opens on
+// their own, like a bookmark, so a notice that sends you only there is judged by where it sends you. App names come
+// from rules/brands.yaml `apps`, each with the brand's own page that names it.
+import type { CompiledBrand } from './compile.ts';
+
+/** What follows a place you go to: で, から, より, にて, にログイン, を開, アプリ, or a screen in it (の「注文履歴」から). */
+const GO_THERE =
+  /^\s?(?:の?アプリ|で|から|より|にて|に\s?ログイン|を開|の\s?[「『][^「」『』\n]{1,20}[」』]\s?(?:で|から|より|を開))/;
+
+/** 「ゆうちょ銀行にお問い合わせください」 with no number: the reader contacts the company by their own means. */
+const ASK_THEM = /^\s?(?:に|へ|まで)\s?(?:お問い合わせ|お問合せ|お問い合せ|ご連絡|ご相談)/;
+
+/**
+ * The brand's own app or member site named as the place to go, or the brand itself named as the one to ask
+ * (the reader finds its number on their own), or null.
+ */
+export function ownChannelNamed(brand: CompiledBrand, prose: string): string | null {
+  const lower = prose.toLowerCase();
+  const apps = brand.rule.apps.map((a) => a.name.normalize('NFKC').toLowerCase());
+  return (
+    followedBy(lower, prose, apps, GO_THERE) ??
+    followedBy(
+      lower,
+      prose,
+      brand.aliases.map((a) => a.text),
+      ASK_THEM,
+    )
+  );
+}
+
+function followedBy(lower: string, prose: string, names: string[], after: RegExp): string | null {
+  for (const name of names) {
+    let from = 0;
+    for (let n = 0; n < 20; n++) {
+      const at = lower.indexOf(name, from);
+      if (at < 0) break;
+      from = at + name.length;
+      if (after.test(lower.slice(from, from + 30))) return prose.slice(at, from);
+    }
+  }
+  return null;
+}
