@@ -74,185 +74,231 @@ const BATCH_SHARE = 4;
 /** Finished events wait at most this long for the next batch before they are deleted on their own. */
 export const COMPLETE_WAIT_MS = 10;
 
-export function createConsumer(o: ConsumerOptions): Consumer {
-  const leaseMs = o.leaseMs ?? LEASE_MS;
-  const batch = Math.max(1, Math.floor(o.concurrency / BATCH_SHARE));
-  const running = new Map<string, Running>();
-  const starts: BacklogEntry[] = [];
+/** What a consumer's parts share: its options, the events in hand, and where its take loop stands. */
+interface State {
+  o: ConsumerOptions;
+  leaseMs: number;
+  batch: number;
+  running: Map<string, Running>;
+  starts: BacklogEntry[];
   /** Answered or given up, not yet deleted from the backlog: they go with the next take. */
-  const finished: Finished[] = [];
-  let process: EventProcessor | null = null;
-  let stopping = false;
-  let taking = false;
-  let again = false;
-  let lastTakeEmpty = false;
-  let failing = false;
-  let startScheduled = false;
-  let flushTimer: NodeJS.Timeout | null = null;
-  let timers: NodeJS.Timeout[] = [];
+  finished: Finished[];
+  process: EventProcessor | null;
+  stopping: boolean;
+  taking: boolean;
+  again: boolean;
+  lastTakeEmpty: boolean;
+  failing: boolean;
+  startScheduled: boolean;
+  flushTimer: NodeJS.Timeout | null;
+  timers: NodeJS.Timeout[];
+}
 
-  const pump = async (force = false): Promise<void> => {
-    if (!process) return;
-    if (taking) {
-      again = true;
-      return;
-    }
-    taking = true;
-    try {
-      do {
-        again = false;
-        const free = stopping ? 0 : o.concurrency - running.size - starts.length;
-        const idle = running.size + starts.length === 0;
-        // While busy, wait until a batch is free; finished events go at the latest COMPLETE_WAIT_MS later.
-        if (!force && !idle && free < batch) {
-          if (finished.length && !flushTimer)
-            flushTimer = setTimeout(() => ((flushTimer = null), void pump(true)), COMPLETE_WAIT_MS);
-          break;
-        }
-        force = false;
-        if (free <= 0 && finished.length === 0) break;
-        if (flushTimer) clearTimeout(flushTimer);
-        flushTimer = null;
-        const done = finished.splice(0);
-        let entries: BacklogEntry[];
-        try {
-          entries = await o.backlog.take(o.owner, Math.max(0, free), leaseMs, done);
-        } catch (err) {
-          finished.unshift(...done); // deleted with the next take
-          throw err;
-        }
-        for (let i = 0; i < done.length; i++) o.onDone?.();
-        if (free <= 0) continue;
-        lastTakeEmpty = entries.length === 0;
-        // An event of ours whose lease ran out while this thread was blocked comes back: it is
-        // still running here, so it is not started twice.
-        for (const e of entries) if (!running.has(e.id) && !starts.some((x) => x.id === e.id)) starts.push(e);
-        scheduleStart();
-        if (entries.length === free) again = true;
-      } while (again);
-      if (failing) {
-        failing = false;
-        o.log.info('event backlog: reachable again');
-      }
-    } catch (err) {
-      // Once per outage: an idle consumer tries at every poll.
-      if (!failing) o.log.error({ err }, 'event backlog: take failed; retrying');
-      failing = true;
-    } finally {
-      taking = false;
-    }
+export function createConsumer(o: ConsumerOptions): Consumer {
+  const s: State = {
+    o,
+    leaseMs: o.leaseMs ?? LEASE_MS,
+    batch: Math.max(1, Math.floor(o.concurrency / BATCH_SHARE)),
+    running: new Map(),
+    starts: [],
+    finished: [],
+    process: null,
+    stopping: false,
+    taking: false,
+    again: false,
+    lastTakeEmpty: false,
+    failing: false,
+    startScheduled: false,
+    flushTimer: null,
+    timers: [],
   };
-
-  // One event starts per turn of the event loop: without event threads this is the server's thread,
-  // and webhooks are read and acknowledged in between (src/conversation/queue.ts does the same).
-  const scheduleStart = () => {
-    if (startScheduled || starts.length === 0) return;
-    startScheduled = true;
-    setImmediate(() => {
-      startScheduled = false;
-      const entry = starts.shift();
-      if (entry) void run(entry);
-      scheduleStart();
-    });
-  };
-
-  const run = async (entry: BacklogEntry) => {
-    const r: Running = { entry, since: Date.now(), marked: false, delivery: null };
-    running.set(entry.id, r);
-    o.onTaken?.(Math.max(0, Date.now() - entry.at) / 1000);
-    let answered = true;
-    try {
-      const event = unseal(o.key, entry);
-      if (entry.attempts > 1)
-        o.log.warn({ eventId: entry.id, attempt: entry.attempts }, 'event resumed from the backlog');
-      await process!(event);
-      answered = r.delivery !== 'failed';
-    } catch (err) {
-      // Sealed with another key (LINE_CHANNEL_SECRET changed) or damaged: nothing can be answered.
-      o.log.error({ err, eventId: entry.id }, 'event in the backlog cannot be read; dropped');
-      answered = false;
-    }
-    // Deleted with the next take (pump); should the process die before, the row stays leased and
-    // another attempt finds "sending" and will not push.
-    finished.push({ id: entry.id, answered });
-    running.delete(entry.id);
-    void pump();
-  };
-
   return {
-    claimed: (event) => running.has(event.webhookEventId),
-    wrapSender(sender) {
-      return {
-        showLoading: (userId) => sender.showLoading(userId),
-        async reply(target, messages) {
-          const r = running.get(target.eventId);
-          if (!r) return sender.reply(target, messages);
-          if (!r.marked) {
-            r.marked = true;
-            try {
-              await o.backlog.markSending(r.entry.id, o.owner);
-            } catch (err) {
-              o.log.warn({ err, eventId: r.entry.id }, 'event backlog: could not note the reply');
-            }
-          }
-          // An earlier attempt that got this far may have answered: a reply is safe (single-use
-          // token), a push is not.
-          const delivery = await sender.reply({ ...target, pushAllowed: !r.entry.sending }, messages);
-          r.delivery = delivery;
-          return delivery;
-        },
-      };
-    },
-    start(p) {
-      process = p;
-      const renew = () => {
-        if (running.size === 0) return;
-        o.backlog
-          .renew(o.owner, leaseMs)
-          .catch((err: unknown) => o.log.error({ err }, 'event backlog: could not renew leases'));
-      };
-      timers = [
-        setInterval(renew, leaseMs / 3).unref(),
-        setInterval(() => void pump(), o.pollMs ?? POLL_MS).unref(),
-      ];
-      void pump();
-    },
-    wake: () => void pump(),
+    claimed: (event) => s.running.has(event.webhookEventId),
+    wrapSender: (sender) => wrapSender(s, sender),
+    start: (p) => start(s, p),
+    wake: () => void pump(s),
     get running() {
-      return running.size + starts.length + finished.length;
+      return s.running.size + s.starts.length + s.finished.length;
     },
     oldestRunningSince() {
       let oldest: number | null = null;
-      for (const r of running.values()) if (oldest === null || r.since < oldest) oldest = r.since;
+      for (const r of s.running.values()) if (oldest === null || r.since < oldest) oldest = r.since;
       return oldest;
     },
-    async stop(deadline) {
-      // Checked on a timer, not on every change: a loop of promise callbacks would starve the I/O
-      // that the running events wait for.
-      const until = (cond: () => boolean) =>
-        new Promise<void>((resolve) => {
-          const check = () => {
-            if (cond() || Date.now() >= deadline) return resolve();
-            void pump();
-            setTimeout(check, 20);
-          };
-          check();
-        });
-      if (process)
-        await until(
-          () =>
-            running.size === 0 && starts.length === 0 && finished.length === 0 && lastTakeEmpty && !taking,
-        );
-      stopping = true;
-      starts.length = 0; // taken but not started: their leases run out and the next start takes them
-      // pump() then only deletes what finished.
-      await until(() => running.size === 0 && finished.length === 0 && !taking);
-      for (const t of timers) clearInterval(t);
-      if (flushTimer) clearTimeout(flushTimer);
-      const unfinished = running.size;
-      if (unfinished)
-        o.log.warn({ unfinished }, 'stopping with events still running; the next start answers them');
-      return { unfinished };
+    stop: (deadline) => stop(s, deadline),
+  };
+}
+
+/** Takes free events (in batches while busy) and deletes the finished ones in the same call. */
+async function pump(s: State, force = false): Promise<void> {
+  const o = s.o;
+  if (!s.process) return;
+  if (s.taking) {
+    s.again = true;
+    return;
+  }
+  s.taking = true;
+  try {
+    do {
+      s.again = false;
+      const free = s.stopping ? 0 : o.concurrency - s.running.size - s.starts.length;
+      const idle = s.running.size + s.starts.length === 0;
+      // While busy, wait until a batch is free; finished events go at the latest COMPLETE_WAIT_MS later.
+      if (!force && !idle && free < s.batch) {
+        if (s.finished.length && !s.flushTimer)
+          s.flushTimer = setTimeout(() => ((s.flushTimer = null), void pump(s, true)), COMPLETE_WAIT_MS);
+        break;
+      }
+      force = false;
+      if (free <= 0 && s.finished.length === 0) break;
+      if (s.flushTimer) clearTimeout(s.flushTimer);
+      s.flushTimer = null;
+      const entries = await takeAndComplete(s, free);
+      if (free <= 0) continue;
+      s.lastTakeEmpty = entries.length === 0;
+      // An event of ours whose lease ran out while this thread was blocked comes back: it is
+      // still running here, so it is not started twice.
+      for (const e of entries)
+        if (!s.running.has(e.id) && !s.starts.some((x) => x.id === e.id)) s.starts.push(e);
+      scheduleStart(s);
+      if (entries.length === free) s.again = true;
+    } while (s.again);
+    if (s.failing) {
+      s.failing = false;
+      o.log.info('event backlog: reachable again');
+    }
+  } catch (err) {
+    // Once per outage: an idle consumer tries at every poll.
+    if (!s.failing) o.log.error({ err }, 'event backlog: take failed; retrying');
+    s.failing = true;
+  } finally {
+    s.taking = false;
+  }
+}
+
+/** One store call: takes up to `free` events and deletes the finished ones (kept for the next take if it fails). */
+async function takeAndComplete(s: State, free: number): Promise<BacklogEntry[]> {
+  const o = s.o;
+  const done = s.finished.splice(0);
+  let entries: BacklogEntry[];
+  try {
+    entries = await o.backlog.take(o.owner, Math.max(0, free), s.leaseMs, done);
+  } catch (err) {
+    s.finished.unshift(...done); // deleted with the next take
+    throw err;
+  }
+  for (let i = 0; i < done.length; i++) o.onDone?.();
+  return entries;
+}
+
+// One event starts per turn of the event loop: without event threads this is the server's thread,
+// and webhooks are read and acknowledged in between (src/conversation/queue.ts does the same).
+function scheduleStart(s: State): void {
+  if (s.startScheduled || s.starts.length === 0) return;
+  s.startScheduled = true;
+  setImmediate(() => {
+    s.startScheduled = false;
+    const entry = s.starts.shift();
+    if (entry) void run(s, entry);
+    scheduleStart(s);
+  });
+}
+
+/** Answers one taken event, then notes it finished for the next take to delete. */
+async function run(s: State, entry: BacklogEntry): Promise<void> {
+  const o = s.o;
+  const r: Running = { entry, since: Date.now(), marked: false, delivery: null };
+  s.running.set(entry.id, r);
+  o.onTaken?.(Math.max(0, Date.now() - entry.at) / 1000);
+  let answered = true;
+  try {
+    const event = unseal(o.key, entry);
+    if (entry.attempts > 1)
+      o.log.warn({ eventId: entry.id, attempt: entry.attempts }, 'event resumed from the backlog');
+    await s.process!(event);
+    answered = r.delivery !== 'failed';
+  } catch (err) {
+    // Sealed with another key (LINE_CHANNEL_SECRET changed) or damaged: nothing can be answered.
+    o.log.error({ err, eventId: entry.id }, 'event in the backlog cannot be read; dropped');
+    answered = false;
+  }
+  // Deleted with the next take (pump); should the process die before, the row stays leased and
+  // another attempt finds "sending" and will not push.
+  s.finished.push({ id: entry.id, answered });
+  s.running.delete(entry.id);
+  void pump(s);
+}
+
+function wrapSender(s: State, sender: Sender): Sender {
+  const o = s.o;
+  return {
+    showLoading: (userId) => sender.showLoading(userId),
+    async reply(target, messages) {
+      const r = s.running.get(target.eventId);
+      if (!r) return sender.reply(target, messages);
+      if (!r.marked) {
+        r.marked = true;
+        try {
+          await o.backlog.markSending(r.entry.id, o.owner);
+        } catch (err) {
+          o.log.warn({ err, eventId: r.entry.id }, 'event backlog: could not note the reply');
+        }
+      }
+      // An earlier attempt that got this far may have answered: a reply is safe (single-use
+      // token), a push is not.
+      const delivery = await sender.reply({ ...target, pushAllowed: !r.entry.sending }, messages);
+      r.delivery = delivery;
+      return delivery;
     },
   };
+}
+
+/** Starts the lease renewal and the poll, and takes the first events. */
+function start(s: State, p: EventProcessor): void {
+  const o = s.o;
+  s.process = p;
+  const renew = () => {
+    if (s.running.size === 0) return;
+    o.backlog
+      .renew(o.owner, s.leaseMs)
+      .catch((err: unknown) => o.log.error({ err }, 'event backlog: could not renew leases'));
+  };
+  s.timers = [
+    setInterval(renew, s.leaseMs / 3).unref(),
+    setInterval(() => void pump(s), o.pollMs ?? POLL_MS).unref(),
+  ];
+  void pump(s);
+}
+
+async function stop(s: State, deadline: number): Promise<{ unfinished: number }> {
+  // Checked on a timer, not on every change: a loop of promise callbacks would starve the I/O
+  // that the running events wait for.
+  const until = (cond: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (cond() || Date.now() >= deadline) return resolve();
+        void pump(s);
+        setTimeout(check, 20);
+      };
+      check();
+    });
+  if (s.process)
+    await until(
+      () =>
+        s.running.size === 0 &&
+        s.starts.length === 0 &&
+        s.finished.length === 0 &&
+        s.lastTakeEmpty &&
+        !s.taking,
+    );
+  s.stopping = true;
+  s.starts.length = 0; // taken but not started: their leases run out and the next start takes them
+  // pump() then only deletes what finished.
+  await until(() => s.running.size === 0 && s.finished.length === 0 && !s.taking);
+  for (const t of s.timers) clearInterval(t);
+  if (s.flushTimer) clearTimeout(s.flushTimer);
+  const unfinished = s.running.size;
+  if (unfinished)
+    s.o.log.warn({ unfinished }, 'stopping with events still running; the next start answers them');
+  return { unfinished };
 }
