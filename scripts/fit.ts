@@ -217,14 +217,16 @@ export function fit(train: Item[], rules: ScoringRules, opt: FitOptions = DEFAUL
       else w[j] = clamp(w[j]! - delta, sign[j]!);
     }
   }
+  // Rounded as scoring.yaml will hold them, so the thresholds are chosen on the scores the detector will give:
+  // many links score one sign alone, and a hundredth of a weight moves hundreds of them across a threshold.
   const weights: Record<string, number> = {};
   const alone: Record<string, number> = {};
-  for (const c of codes) weights[c] = prior(c);
+  for (const c of codes) weights[c] = round(prior(c));
   free.forEach((c, j) => {
-    if (c.endsWith(ALONE)) alone[base(c)] = w[j]!;
-    else weights[c] = w[j]!;
+    if (c.endsWith(ALONE)) alone[base(c)] = round(w[j]!);
+    else weights[c] = round(w[j]!);
   });
-  const model: Model = { bias: b, weights, alone, thresholds: { high: 70, medium: 40 } };
+  const model: Model = { bias: round(b), weights, alone, thresholds: { high: 70, medium: 40 } };
   model.thresholds = chooseThresholds(train, model, rules, opt.legitTextRate);
   return model;
 }
