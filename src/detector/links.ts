@@ -90,6 +90,7 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   const risky = tldSignals(c, host, icann.domain ?? host, suffix, labels, signals);
   const imitation = shortener ? null : brandImitation(c, host, hostUnicode, labels, domain);
   if (imitation) signals.push(imitation.signal);
+  if (imitation?.extra) signals.push(imitation.extra);
 
   if (!shortener) {
     const name: HostName = { host, domain: icann.domain ?? host, labels, suffix, service, risky };
@@ -413,6 +414,8 @@ function pathSignals(
   // scam SMS carry; real sites' queries are key=value pairs.
   if (BARE_QUERY.test(url.search) || markerQuery(url.search))
     signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
+  const chained = chainedKeys(url.search.slice(0, 1024));
+  if (chained) signals.push({ code: 'chained_query_keys', vars: { host, evidence: chained } });
   // A machine-made folder right under the site (/9qvkx42b9/…, /48hb535ff0d615b9/): phishing kits make one
   // per victim or per campaign. Plain hex (hashes, ids) and short codes are left out.
   const first = url.pathname.split('/')[1] ?? '';
@@ -515,6 +518,29 @@ function markerQuery(search: string): boolean {
   );
 }
 
+/** What a kit adds to a parameter name's stem: a few small letters and digits. */
+const GROWN = /^[a-z0-9]{2,12}$/;
+
+/**
+ * Parameter names grown from one stem (?vdxf=zx&vdxfyh=&vdxfyh0i2k=): a kit makes its parameter names by
+ * lengthening a random stem per victim; sites name parameters with words (length_max, length_min share a
+ * stem but neither extends the other; page → pages, from → fromType add a letter or a word). Returns the stem,
+ * or null. At most 16 names.
+ */
+function chainedKeys(search: string): string | null {
+  const keys = [
+    ...new Set(
+      search
+        .slice(1)
+        .split('&', 16)
+        .map((p) => p.split('=', 1)[0]!),
+    ),
+  ];
+  for (const a of keys)
+    if (a.length >= 3 && keys.some((b) => b.startsWith(a) && GROWN.test(b.slice(a.length)))) return a;
+  return null;
+}
+
 /** A brand's exact name as the registered name under a mainstream TLD: google.de, vpass.ne.jp, japanpost.jp. */
 export function isBrandsOwnName(c: Compiled, host: string, labels: string[]): boolean {
   const label = labels[labels.length - 1] ?? '';
@@ -528,6 +554,8 @@ interface Imitation {
   /** null: the host is suspicious in itself but imitates no known brand. */
   brandId: string | null;
   signal: Signal;
+  /** A second sign about the same name (brand_with_fragment). */
+  extra?: Signal;
 }
 
 /** Does this (non-official) host imitate a brand? Strongest evidence first. */
@@ -594,19 +622,45 @@ function brandImitation(
   // In a sub-domain of an unrelated site (amazon.evil.example) the name is there only to deceive; in the
   // registered name itself (amazonvideo.com) it may be the brand's own side site.
   const inSubdomain = hit.label < labels.length - 1;
+  const code = !hit.exact ? 'lookalike_domain' : inSubdomain ? 'brand_in_subdomain' : 'brand_in_host';
+  const vars = { host, domain, target: hit.name, evidence: hit.token };
+  const fragment = code === 'brand_in_host' ? junkBeside(c, labels[hit.label]!, hit.keyword) : null;
   return {
     brandId: hit.brandId,
-    signal: {
-      code: !hit.exact ? 'lookalike_domain' : inSubdomain ? 'brand_in_subdomain' : 'brand_in_host',
-      vars: { host, domain, target: hit.name, evidence: hit.token },
-    },
+    signal: { code, vars },
+    ...(fragment ? { extra: { code: 'brand_with_fragment', vars: { ...vars, evidence: fragment } } } : {}),
   };
+}
+
+const PIECE = /[a-z]+|[0-9]+/g;
+
+/**
+ * What a registered name adds to a brand's name, when it is no word: kuroneko-g, smbc-caeb, id-82828-amazon.
+ * Brands' own side sites add words (amazonalexa, googlevideo, huaweicloud-dns); kits add a letter or two, a
+ * scramble or a number to get a name that is still free. Returns the fragment, or null.
+ */
+function junkBeside(c: Compiled, label: string, keyword: string): string | null {
+  if (!label.split('-').some((t) => t.includes(keyword))) return null;
+  // Letters glued in front of the name make another word as often as not (huaweicloud, sonymobile): only
+  // what follows it, or stands apart, counts.
+  const rest = label.split('-').flatMap((t) => {
+    const i = t.indexOf(keyword);
+    return i < 0 ? [t] : i > 0 ? [] : [t.slice(keyword.length)];
+  });
+  for (const part of rest)
+    for (const piece of part.match(PIECE) ?? []) {
+      if (c.sets.commonLabels.has(piece) || c.wordPieces.includes(piece)) continue;
+      if (/^\d+$/.test(piece) ? piece.length >= 4 : piece.length <= 3 || looksRandom(c, piece)) return piece;
+    }
+  return null;
 }
 
 interface KeywordHit {
   brandId: string;
   name: string;
   token: string;
+  /** The brand keyword that matched (its compact form). */
+  keyword: string;
   exact: boolean;
   /** Index of the label the hit is in (the last label is the registrable name). */
   label: number;
@@ -631,14 +685,15 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
             (k.compact.length >= 6 && p.includes(k.compact)) ||
             (k.compact.length === 5 && (p.startsWith(k.compact) || p.endsWith(k.compact)))
           )
-            return { brandId: b.id, name: b.name, token: p, exact: true, label };
+            return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: true, label };
   // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
   for (const [label, list] of parts.entries())
     for (const b of c.brands)
       for (const k of b.keywords) {
         if (k.compact.length < 4) continue;
         for (const { p, skeleton } of list) {
-          if (paddedName(p, k.compact)) return { brandId: b.id, name: b.name, token: p, exact: false, label };
+          if (paddedName(p, k.compact))
+            return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: false, label };
           if (
             p.length < 4 ||
             (Math.abs(p.length - k.compact.length) > 1 &&
@@ -650,7 +705,7 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
             typoOf(p, k.compact) ||
             (k.compact.length >= 7 && containsTypo(p, k.compact))
           )
-            return { brandId: b.id, name: b.name, token: p, exact: false, label };
+            return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: false, label };
         }
       }
   return null;
