@@ -1,20 +1,11 @@
 // What the words say and how they are written: lexicon signals matched on dictionary forms
 // (rules/lexicon.yaml), scenarios, greetings, and the writing signs of rules/language.yaml.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Detector, Verdict } from '../../src/detector/index.ts';
-import { sharedDetector } from '../support/detector.ts';
-import { expectContract, reasonCodes } from '../support/verdict.ts';
+import { describe, expect, it } from 'vitest';
+import type { Verdict } from '../../src/detector/index.ts';
+import { useDetector } from '../support/detector.ts';
+import { reasonCodes } from '../support/verdict.ts';
 
-let d: Detector;
-beforeAll(async () => {
-  d = await sharedDetector();
-}, 60_000);
-
-function check(text: string): Verdict {
-  const v = d.analyze(text);
-  expectContract(v);
-  return v;
-}
+const { check } = useDetector();
 
 function evidenceOf(v: Verdict, code: string): string {
   const r = v.reasons.find((x) => x.code === code);

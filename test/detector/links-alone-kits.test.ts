@@ -2,21 +2,13 @@
 // to get a free registration (brand_with_fragment), and query parameter names grown from one stem, as phishing
 // kits write them (chained_query_keys). How much each weighs is fitted (npm run fit); these tests pin what is
 // found and what is not. Hosts are made up for the tests (none is from ../shared/eval).
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Detector, Verdict } from '../../src/detector/index.ts';
-import { sharedDetector } from '../support/detector.ts';
-import { expectContract, urlCodes } from '../support/verdict.ts';
+import { describe, expect, it } from 'vitest';
+import { useDetector } from '../support/detector.ts';
+import { urlCodes } from '../support/verdict.ts';
 
-let d: Detector;
-beforeAll(async () => {
-  d = await sharedDetector();
-}, 60_000);
+const { analyze, check } = useDetector();
 
-function codes(text: string): string[] {
-  const v: Verdict = d.analyze(text);
-  expectContract(v);
-  return urlCodes(v);
-}
+const codes = (text: string): string[] => urlCodes(check(text));
 
 describe('brand_with_fragment', () => {
   it('finds a brand name with a letter, a scramble or a long number added', () => {
@@ -44,7 +36,7 @@ describe('brand_with_fragment', () => {
   });
 
   it('says in Japanese what was added', () => {
-    const v = d.analyze('https://rakuten-zq.com/');
+    const v = analyze('https://rakuten-zq.com/');
     expect(v.reasons.map((r) => r.message).join('\n')).toContain('（zq）');
   });
 });

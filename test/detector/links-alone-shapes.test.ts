@@ -2,27 +2,19 @@
 // names on cheap top-level domains, per-recipient marks, pages for Japan only, mixed-case codes and a mail
 // address hidden in base64. How much each weighs is fitted (npm run fit); these tests pin what is found and
 // what is not. Hosts are made up for the tests (none is from ../shared/eval).
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Detector, Verdict } from '../../src/detector/index.ts';
-import { sharedDetector } from '../support/detector.ts';
-import { expectContract, urlCodes } from '../support/verdict.ts';
+import { describe, expect, it } from 'vitest';
+import { useDetector } from '../support/detector.ts';
+import { urlCodes } from '../support/verdict.ts';
 
-let d: Detector;
-beforeAll(async () => {
-  d = await sharedDetector();
-}, 60_000);
+const { analyze, check } = useDetector();
 
-function codes(text: string): string[] {
-  const v: Verdict = d.analyze(text);
-  expectContract(v);
-  return urlCodes(v);
-}
+const codes = (text: string): string[] => urlCodes(check(text));
 
 describe('host shapes', () => {
   it('finds a sub-domain named by a number, not www1 or a word', () => {
     expect(codes('https://4817.gardenplot.com/')).toContain('numeric_subdomain');
     expect(codes('https://95y.gardenplot.com/')).toContain('numeric_subdomain');
-    expect(d.analyze('https://4817.gardenplot.com/').risk).not.toBe('low');
+    expect(analyze('https://4817.gardenplot.com/').risk).not.toBe('low');
     for (const ok of [
       'https://www1.gardenplot.com/',
       'https://shop.gardenplot.com/',
@@ -96,15 +88,14 @@ describe('path and query shapes', () => {
 describe('a link carried inside another one', () => {
   it('judges where a redirect leads, and says so', () => {
     const inner = encodeURIComponent('https://account.qwmzpt.cn/login');
-    const v = d.analyze(`https://gardenplot.com/away.php?to=${inner}`);
-    expectContract(v);
+    const v = check(`https://gardenplot.com/away.php?to=${inner}`);
     expect(urlCodes(v)).toEqual(expect.arrayContaining(['redirect_param', 'risky_tld_subdomain']));
     expect(v.risk === 'high' || v.risk === 'medium').toBe(true);
     expect(v.reasons.find((r) => r.code === 'redirect_param')?.message).toContain('account.qwmzpt.cn');
   });
 
   it('adds nothing of its own: a share button carrying an ordinary page stays unknown', () => {
-    const v = d.analyze(
+    const v = analyze(
       'https://gardenplot.com/share?u=https%3A%2F%2Fnews.example-media.com%2F2025%2F01%2Fseeds',
     );
     expect(urlCodes(v)).toContain('redirect_param');
@@ -112,7 +103,7 @@ describe('a link carried inside another one', () => {
   });
 
   it("does not take the brand's name in a carried official address for an imitation", () => {
-    const codes = urlCodes(d.analyze('https://gardenplot.com/go?u=https://www.amazon.co.jp/'));
+    const codes = urlCodes(analyze('https://gardenplot.com/go?u=https://www.amazon.co.jp/'));
     expect(codes).toContain('redirect_param');
     expect(codes).not.toContain('brand_in_path');
   });

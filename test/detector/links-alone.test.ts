@@ -1,23 +1,14 @@
 // A link sent on its own (issue 10, item 4): what its shape says, and the honest 判定できません for a site
 // that is neither official nor suspicious. Hosts here are made up for the tests (none is from ../shared/eval).
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { Detector, Verdict } from '../../src/detector/index.ts';
+import type { Verdict } from '../../src/detector/index.ts';
 import { typoOf } from '../../src/detector/links.ts';
-import { sharedDetector } from '../support/detector.ts';
-import { expectContract, reasonCodes, rules, urlCodes } from '../support/verdict.ts';
+import { useDetector } from '../support/detector.ts';
+import { reasonCodes, rules, urlCodes } from '../support/verdict.ts';
 
-let d: Detector;
-beforeAll(async () => {
-  d = await sharedDetector();
-}, 60_000);
-
-function check(text: string): Verdict {
-  const v = d.analyze(text);
-  expectContract(v);
-  return v;
-}
+const { check } = useDetector();
 
 const flagged = (v: Verdict) => v.risk === 'high' || v.risk === 'medium';
 

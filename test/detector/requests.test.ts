@@ -1,20 +1,12 @@
 // What a message asks and where it leads (src/detector/actions.ts), warnings about scams, the person-to-person
 // scam stories, and who the message claims to be. Texts are written for these tests, not taken from the eval sets.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDetector } from '../../src/detector/load.ts';
-import type { Detector, Verdict } from '../../src/detector/index.ts';
-import { expectContract, reasonCodes } from '../support/verdict.ts';
+import { describe, expect, it } from 'vitest';
+import type { Verdict } from '../../src/detector/index.ts';
+import { useDetector } from '../support/detector.ts';
+import { reasonCodes } from '../support/verdict.ts';
 
-let d: Detector;
-beforeAll(async () => {
-  d = await loadDetector();
-}, 60_000);
+const { check } = useDetector();
 
-function check(text: string): Verdict {
-  const v = d.analyze(text);
-  expectContract(v);
-  return v;
-}
 const flagged = (v: Verdict) => v.risk === 'high' || v.risk === 'medium';
 
 describe('requests that lead to the organisation’s own channels', () => {

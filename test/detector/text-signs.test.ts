@@ -2,21 +2,13 @@
 // written with look-alike letters, buttons whose destination the text does not show, the brand's own app or
 // the number on the back of the card as an official channel, a brand plus a problem with no link. Texts are
 // written for these tests, not taken from the eval sets.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDetector } from '../../src/detector/load.ts';
-import type { InspectableDetector, Verdict } from '../../src/detector/index.ts';
-import { expectContract, reasonCodes } from '../support/verdict.ts';
+import { describe, expect, it } from 'vitest';
+import type { Verdict } from '../../src/detector/index.ts';
+import { useDetector } from '../support/detector.ts';
+import { reasonCodes } from '../support/verdict.ts';
 
-let d: InspectableDetector;
-beforeAll(async () => {
-  d = await loadDetector();
-}, 60_000);
+const { check } = useDetector();
 
-function check(text: string): Verdict {
-  const v = d.analyze(text);
-  expectContract(v);
-  return v;
-}
 const flagged = (v: Verdict) => v.risk === 'high' || v.risk === 'medium';
 
 describe('brand names written with look-alike letters', () => {

@@ -17,9 +17,9 @@ if (!hasEvalData) {
 
 /**
  * `describe` for a suite that reads the evaluation data. Without the data its body is not even collected (it
- * may read the files while collecting): one skipped test stands for it, the reason in the suite's name.
+ * may read the files while collecting): one test stands for it and is skipped when it runs, saying why.
  */
 export function describeWithEval(name: string, body: () => void): void {
   if (hasEvalData) describe(name, body);
-  else describe.skip(`${name} (skipped: ${MISSING})`, () => it.skip('reads the evaluation data'));
+  else describe(name, () => it(`needs the evaluation data: ${MISSING}`, (ctx) => ctx.skip()));
 }
