@@ -20,12 +20,15 @@ export function ownChannelNamed(brand: CompiledBrand, prose: string): string | n
   const apps = brand.rule.apps.map((a) => a.name.normalize('NFKC').toLowerCase());
   return (
     followedBy(lower, prose, apps, GO_THERE) ??
-    followedBy(
-      lower,
-      prose,
-      brand.aliases.map((a) => a.text),
-      ASK_THEM,
-    )
+    // (「LINEまでご連絡ください」 is a chat with whoever wrote, not the company.)
+    (brand.rule.messenger
+      ? null
+      : followedBy(
+          lower,
+          prose,
+          brand.aliases.map((a) => a.text),
+          ASK_THEM,
+        ))
   );
 }
 

@@ -73,6 +73,7 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     emails: m.emails,
     senderImitation: m.claim.senderImitation !== null,
     signals: lang.signals,
+    appStores: c.sets.appStores,
   });
   // 「こちら」「ボタンをクリック」 beside a link shown is that link; only a button the text does not show is a sign.
   if (!ch.unofficial.includes(HIDDEN_BUTTON))
