@@ -4,9 +4,10 @@
 // from rules/brands.yaml `apps`, each with the brand's own page that names it.
 import type { CompiledBrand } from './compile.ts';
 
-/** What follows a place you go to: で, から, より, にて, にログイン, を開, アプリ, or a screen in it (の「注文履歴」から). */
+/** What follows a place you go to: で, から, より, にて, にログイン, を開, アプリ, or a screen in it (の「注文履歴」から,
+ * のヘルプから, の設定画面で). */
 const GO_THERE =
-  /^\s?(?:の?アプリ|で|から|より|にて|に\s?ログイン|を開|の\s?[「『][^「」『』\n]{1,20}[」』]\s?(?:で|から|より|を開))/;
+  /^\s?(?:の?アプリ|で|から|より|にて|に\s?ログイン|を開|の\s?(?:[「『][^「」『』\n]{1,20}[」』]|(?:ヘルプ|設定|ホーム|トップ|メニュー|マイページ|お問い合わせ|お知らせ|チャット)[^、。\n「」]{0,6}?)\s?(?:で|から|より|を開))/;
 
 /** 「ゆうちょ銀行にお問い合わせください」 with no number: the reader contacts the company by their own means. */
 const ASK_THEM = /^\s?(?:に|へ|まで)\s?(?:お問い合わせ|お問合せ|お問い合せ|ご連絡|ご相談)/;
