@@ -55,6 +55,22 @@ export const GENUINE: ProbeClass[] = [
         brand: 'mercari',
         reason: 'official_channels_only',
       },
+      {
+        text: '【三井住友銀行】いつも三井住友銀行をご利用いただきありがとうございます。パスワードがロックされました。ロックの解除は三井住友銀行アプリからお手続きください。アプリのダウンロードはこちら https://apps.apple.com/jp/app/id1234567890',
+        expect: 'calm',
+        brand: 'smbc_bank',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '[PayPay] 不正利用の可能性があるため、アカウントの利用を一時停止しました。PayPayアプリのヘルプからお問い合わせください。',
+        expect: 'calm',
+        brand: 'paypay',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【au PAY】ご本人確認のお願い。お客様のau PAY カードで通常と異なるご利用がありました。ご利用内容をMy auでご確認ください。お心当たりがない場合はカード裏面の電話番号にご連絡ください。',
+        expect: 'calm',
+      },
     ],
   },
   {
@@ -99,6 +115,11 @@ export const GENUINE: ProbeClass[] = [
         expect: 'calm',
       },
       { text: 'G-318420 が Google の確認コードです。', expect: 'calm' },
+      {
+        text: 'Yahoo! JAPAN IDの確認コードは 738201 です。このコードを第三者に教えることは絶対にしないでください。',
+        expect: 'calm',
+        reason: 'one_time_code_notice',
+      },
     ],
   },
   {
@@ -142,6 +163,11 @@ export const GENUINE: ProbeClass[] = [
         expect: 'calm',
       },
       {
+        text: '〇〇市役所です。還付金の手続きをATMで案内することはありません。市職員を名乗る不審な電話にご注意ください。お問い合わせは市民課 0123-45-6789',
+        expect: 'calm',
+        reason: 'scam_warning_bulletin',
+      },
+      {
         text: '警視庁からの注意喚起です。警察官を名乗り「あなたの口座が犯罪に使われている。逮捕されたくなければ保釈金を振り込め」と言う電話に注意してください。警察がお金を要求することは絶対にありません。不安なときは#9110へ相談してください。',
         expect: 'calm',
       },
@@ -150,6 +176,16 @@ export const GENUINE: ProbeClass[] = [
   {
     name: 'official domains and newer brands',
     probes: [
+      {
+        text: 'Amazon.co.jp\nご注文の確認\nご注文ありがとうございます。商品の発送準備が整いましたら、メールでお知らせします。\n注文内容を確認・変更する: https://www.amazon.co.jp/gp/your-account/order-history\nAmazon公式X: https://x.com/AmazonJP\nこのメールアドレスは配信専用です。',
+        expect: 'calm',
+        brand: 'amazon',
+      },
+      {
+        text: '【LINE】新しい端末でLINEにログインしました。心当たりがない場合は、LINEアプリの「設定」からパスワードを変更してください。',
+        expect: 'calm',
+        brand: 'line',
+      },
       {
         text: 'Yahoo!ショッピングでのご注文ありがとうございます。注文内容は下記からご確認ください。 https://yahoo.jp/Xk3pQa',
         expect: 'calm',
@@ -246,6 +282,17 @@ export const SCAMS: ProbeClass[] = [
         text: '検察庁です。あなたに対する訴訟が提起されました。賠償金を支払わない場合、財産を差し押さえます。詳細は担当者までLINEでご連絡ください。',
         expect: 'flag',
       },
+      {
+        text: '警察です。あなたの携帯番号が詐欺に使われています。LINEでビデオ通話をしますので、IDを追加してください。',
+        expect: 'flag',
+        brand: null,
+        scenario: 'fake_police',
+      },
+      {
+        text: '大阪府警の者です。あなたの口座が不正に使われています。捜査のため口座の残高を確認させてください。',
+        expect: 'flag',
+        scenario: 'fake_police',
+      },
     ],
   },
   {
@@ -258,6 +305,11 @@ export const SCAMS: ProbeClass[] = [
       },
       {
         text: '空いた時間に1日3万円以上稼げます。荷物を受け取るだけの簡単作業です。興味があればこちらのLINEまでご連絡ください。',
+        expect: 'flag',
+        scenario: 'side_job',
+      },
+      {
+        text: 'ホワイト案件です！1件3万円の簡単なお仕事。詳しくはTelegramで連絡ください。',
         expect: 'flag',
         scenario: 'side_job',
       },
@@ -337,6 +389,11 @@ export const SCAMS: ProbeClass[] = [
         brand: 'apple',
       },
       {
+        text: '楽天カードをご利用のお客様へ。ご本人様確認が必要なお取引があります。',
+        expect: 'flag',
+        brand: 'rakuten_card',
+      },
+      {
         text: 'ヤフーカード会員様：ログインに異常が検出されました。アカウントが凍結される前にご確認ください。',
         expect: 'flag',
       },
@@ -380,6 +437,7 @@ export const SCAMS: ProbeClass[] = [
         expect: 'flag',
         brand: 'mhlw',
       },
+      { text: '【総務省】マイナポイントの申請期限が迫っています。', expect: 'flag', brand: 'soumu' },
     ],
   },
   {
