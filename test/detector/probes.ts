@@ -62,6 +62,12 @@ export const GENUINE: ProbeClass[] = [
         reason: 'official_channels_only',
       },
       {
+        text: '【SBI証券】配当金のお支払いについてのお知らせです。保有銘柄の配当金を証券口座に入金しました。詳しくはSBI証券のサイトにログインしてご確認ください。',
+        expect: 'calm',
+        brand: 'sbi_sec',
+        reason: 'official_channels_only',
+      },
+      {
         text: '[PayPay] 不正利用の可能性があるため、アカウントの利用を一時停止しました。PayPayアプリのヘルプからお問い合わせください。',
         expect: 'calm',
         brand: 'paypay',
@@ -166,6 +172,10 @@ export const GENUINE: ProbeClass[] = [
         text: '〇〇市役所です。還付金の手続きをATMで案内することはありません。市職員を名乗る不審な電話にご注意ください。お問い合わせは市民課 0123-45-6789',
         expect: 'calm',
         reason: 'scam_warning_bulletin',
+      },
+      {
+        text: '【〇〇県警】ニセ電話詐欺が発生中！「キャッシュカードが不正に使われている」「暗証番号を教えて」は詐欺です。おかしいと思ったらすぐに110番。',
+        expect: 'calm',
       },
       {
         text: '警視庁からの注意喚起です。警察官を名乗り「あなたの口座が犯罪に使われている。逮捕されたくなければ保釈金を振り込め」と言う電話に注意してください。警察がお金を要求することは絶対にありません。不安なときは#9110へ相談してください。',
@@ -368,6 +378,11 @@ export const SCAMS: ProbeClass[] = [
   {
     name: 'a brand and a problem, the link cut off',
     probes: [
+      {
+        text: '【SBI証券】お客様の口座で不正な取引を検知しました。本日中に下記口座へご入金ください。',
+        expect: 'flag',
+        brand: 'sbi_sec',
+      },
       {
         text: '【楽天カード】お客様のカードに不正利用の疑いがあるため、ご利用を一時停止しました。',
         expect: 'flag',
