@@ -453,6 +453,13 @@ export const SCAMS: ProbeClass[] = [
         brand: 'mhlw',
       },
       { text: '【総務省】マイナポイントの申請期限が迫っています。', expect: 'flag', brand: 'soumu' },
+      {
+        text: 'マイナポイントの追加申請はこちらから https://mynapoint-apply.com/',
+        expect: 'flag',
+        brand: 'soumu',
+        reason: 'brand_domain_mismatch',
+      },
+      { text: 'ご本人様確認のため、ログインをお願いします。 https://bit.ly/3abcXYZ', expect: 'flag' },
     ],
   },
   {
