@@ -409,6 +409,12 @@ export const SCAMS: ProbeClass[] = [
         brand: 'rakuten_card',
       },
       {
+        text: '【PayPay】あなたのアカウントに不正なアクセスがありました。本人確認を行ってください。',
+        expect: 'flag',
+        brand: 'paypay',
+      },
+      { text: 'Appleからのお知らせ：お使いのiCloudストレージが一杯です。', expect: 'flag', brand: 'apple' },
+      {
         text: 'ヤフーカード会員様：ログインに異常が検出されました。アカウントが凍結される前にご確認ください。',
         expect: 'flag',
       },
