@@ -120,7 +120,7 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
   // Words of the advice sentence itself (「第三者に教えないで」) raise no alarm in a code notice.
   const rest = dontShare ? text.replace(ADVICE_SENTENCE, ' ') : text;
   const outsideAdvice = (s: Signal) =>
-    String(s.vars.evidence ?? '')
+    String(s.vars?.evidence ?? '')
       .split('」「')
       .some((e) => rest.includes(e));
   const otpNotice =
