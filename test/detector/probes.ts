@@ -472,6 +472,16 @@ export const SCAMS: ProbeClass[] = [
     name: 'the claimed brand is the sender, not a payee bank, an address or a quoted name',
     probes: [
       {
+        text: '空いた時間に1日3万円以上稼げます。荷物を受け取るだけの簡単作業です。興味があればこちらのLINEまでご連絡ください。',
+        expect: 'flag',
+        brand: null,
+      },
+      {
+        text: '【Microsoft】お使いのパソコンがウイルスに感染しています。サポートアプリをインストールしてください https://play.google.com/store/apps/details?id=com.example.remote',
+        expect: 'flag',
+        brand: 'microsoft',
+      },
+      {
         text: '未払いの料金があります。下記口座へ本日中にお振込みください。振込先：ゆうちょ銀行 〇一八店 普通 1234567',
         expect: 'flag',
         brand: null,
