@@ -29,6 +29,8 @@ export interface ChannelInput {
   emails: VerdictEmail[];
   senderImitation: boolean;
   signals: Signal[];
+  /** App store hosts (rules/domains.yaml app_stores). */
+  appStores: Set<string>;
 }
 
 export interface Channels {
@@ -44,7 +46,9 @@ export function channels(m: ChannelInput): Channels {
   const unofficial: string[] = [];
   for (const l of m.links) {
     const own = l.signals.length === 0 && l.officialBrands.length > 0;
-    if (own && (!m.brand || l.officialBrands.includes(m.brand.id))) official.push(l.hostUnicode);
+    // The store page of an app, from an organisation that has its own app: how that app is installed.
+    const store = own && !!m.brand?.rule.apps.length && m.appStores.has(l.host);
+    if (own && (!m.brand || l.officialBrands.includes(m.brand.id) || store)) official.push(l.hostUnicode);
     else unofficial.push(l.hostUnicode);
   }
   if (m.masked > 0) unofficial.push('masked_link');

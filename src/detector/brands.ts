@@ -73,12 +73,20 @@ const OPENING = 80;
 const QUOTED_AFTER =
   /^[」』"]?\s*(?:(?:を|の名を|の名前を|と)\s*)?(?:かた[りるっ]|騙[りるっ]|装[いうっ]|よそお|名乗[りるっ]|なの[りるっ]|なりすま|偽)/;
 const PAYEE_BEFORE =
-  /(?:振込先|振込口座|お振込み先|お振込先|送金先|入金先|口座名義|住所|所在地|〒)[^\n]{0,12}$/;
+  /(?:振込先|振込口座|お振込み先|お振込先|送金先|入金先|口座名義|住所|所在地|〒|お届け先|届け先|配送先|宛先|ご依頼主|依頼主)[^\n]{0,12}$/;
+
+/** A messenger named as the way to talk: 「LINEで連絡」「LINEを追加」「LINE ID」, 「こちらのLINE」. */
+const MEDIUM_AFTER =
+  /^\s?(?:の?\s?(?:ID|ＩＤ|グループ|トーク|通話|ビデオ通話|アカウントを(?:追加|教え))|で|まで|に|へ|を)\s?も?\s?(?:ご?連絡|追加|登録|友だち|友達|招待|参加|通話|ビデオ通話|相談|お問い合わせ|お問合せ|やりとり|やり取り|送|返信|交換|移動|配信|ID|ＩＤ|検索)/i;
+const MEDIUM_BEFORE = /(?:こちらの|下記の|以下の|担当者?の|私の|僕の|個人の|専用の?|公式)\s?$/;
 
 function notTheSender(text: string, m: Mention): boolean {
+  const before = text.slice(Math.max(0, m.start - 24), m.start);
+  const after = text.slice(m.end, m.end + 12);
   return (
-    QUOTED_AFTER.test(text.slice(m.end, m.end + 12)) ||
-    PAYEE_BEFORE.test(text.slice(Math.max(0, m.start - 24), m.start))
+    QUOTED_AFTER.test(after) ||
+    PAYEE_BEFORE.test(before) ||
+    (m.brand.rule.messenger && (MEDIUM_AFTER.test(after) || MEDIUM_BEFORE.test(before)))
   );
 }
 

@@ -56,6 +56,7 @@ export interface Compiled {
     /** Bulk-mail click-tracking domains: a redirect that hides where the link goes. */
     clickTracking: Set<string>;
     socialProfiles: Set<string>;
+    appStores: Set<string>;
   };
   hostModel: { model: HostLetterModel; threshold: number; strictThreshold: number; minLength: number };
   /** Abbreviations removed before judging whether a host name looks random, longest first. */
@@ -119,6 +120,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       fileHosts: new Set([...h.file_hosts, ...h.site_builders, ...h.link_pages]),
       clickTracking: new Set(h.click_tracking),
       socialProfiles: new Set(d.social_profile_hosts),
+      appStores: new Set(d.app_stores),
     },
     hostModel: {
       model: HostLetterModel.fromJSON(rules.hostModel),

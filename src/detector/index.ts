@@ -7,6 +7,7 @@ import { extract } from './extract.ts';
 import { analyzeLink } from './links.ts';
 import { linkFindings, type ShownLink } from './message-links.ts';
 import { claimOf } from './brands.ts';
+import { underAny } from './hosts.ts';
 import { disguisedSign } from './disguised-names.ts';
 import { emailFindings } from './senders.ts';
 import { phoneFindings } from './phones.ts';
@@ -81,7 +82,11 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
     allOfficial: msg.allOfficial || req.onlyOfficial,
     noRequest: req.noVisibleRequest,
     isMail: ex.headers !== null,
-    unverifiedDomain: msg.realUrls.find((u) => !u.official)?.domain ?? null,
+    // (The named brand's account on a large social network is no stranger's site to warn about.)
+    unverifiedDomain:
+      msg.realUrls.find(
+        (u) => !u.official && !(claim.claimedInText && underAny(c.sets.socialProfiles, u.host)),
+      )?.domain ?? null,
     // Nothing but link(s): no words around them, no address or number.
     linkAlone:
       msg.realUrls.length > 0 &&

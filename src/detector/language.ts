@@ -30,7 +30,11 @@ const NOT_OTP = new Set([
 
 /** Signs raised by the word for the code itself (セキュリティコード, 認証コード). */
 const CODE_WORDS = new Set(['card_request']);
-const DONT_SHARE = /(?:教え|共有し|伝え|渡さ)ないで|never share|do not share|don't share/i;
+const DONT_SHARE =
+  /(?:教え|共有し|伝え|渡さ)ないで|(?:教え|共有す|伝え|渡す)ることは[^。\n]{0,8}(?:しないで|ありません|おやめ)|never share|do not share|don't share/i;
+/** The sentence that says not to share the code (「第三者に教えないでください」): advice, not an alarm. */
+const ADVICE_SENTENCE =
+  /[^。\n!！]{0,60}(?:(?:教え|共有し|伝え|渡さ)ないで|(?:教え|共有す|伝え|渡す)ることは[^。\n]{0,8}(?:しないで|ありません|おやめ))[^。\n]{0,20}/g;
 
 /** Signs of being asked to do something (negated, they are advice: 「入力しないでください」). */
 const ASKING = new Set([
@@ -47,6 +51,9 @@ const ASKING = new Set([
   'attachment_open',
 ]);
 const NEGATED = /^(?:て|で)?(?:は|も)?(?:ない|なかっ|ません|ず|ぬ|無い)/;
+
+/** Something offered for nothing: a prize, cash, money back. */
+const OFFERS = new Set(['prize_offer', 'cash_giveaway', 'refund_offer']);
 
 /** Phrases that contain alarming words but are harmless ("配信停止" is unsubscribing). */
 const HARMLESS = /配信停止|配信の停止|配信を停止|停止をご希望|配信不要|メール配信の解除|unsubscribe/gi;
@@ -69,6 +76,11 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
     if (!list.some((e) => e.includes(m.evidence) || m.evidence.includes(e))) list.push(m.evidence);
     byGroup.set(m.group, list);
   }
+
+  // A fee to receive something is the scam only where something is offered for nothing (a shop's 送料のみ is no sign).
+  const found = [...byGroup.keys()].map((g) => groups[g]!.signal);
+  if (!found.some((code) => OFFERS.has(code)))
+    for (const g of byGroup.keys()) if (groups[g]!.signal === 'fee_to_receive') byGroup.delete(g);
 
   let scenario: string | null = null;
   let scenarioWeight = 0;
@@ -105,10 +117,16 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
   // asks for nothing else.
   // 「セキュリティコード」 also names a card's code: a notice that says not to share the code is about the code.
   const dontShare = DONT_SHARE.test(text);
+  // Words of the advice sentence itself (「第三者に教えないで」) raise no alarm in a code notice.
+  const rest = dontShare ? text.replace(ADVICE_SENTENCE, ' ') : text;
+  const outsideAdvice = (s: Signal) =>
+    String(s.vars?.evidence ?? '')
+      .split('」「')
+      .some((e) => rest.includes(e));
   const otpNotice =
     text.length <= 300 && // code notices are short SMS, not mails quoting a 銘柄コード
     OTP_VALUE.test(text) &&
-    !signals.some((s) => NOT_OTP.has(s.code) || (!dontShare && CODE_WORDS.has(s.code)));
+    !signals.some((s) => (NOT_OTP.has(s.code) && outsideAdvice(s)) || (!dontShare && CODE_WORDS.has(s.code)));
 
   signals.push(...writingSigns(c, text, raw));
   return { signals, scenario, namedRecipient, otpNotice };

@@ -24,6 +24,9 @@ export function linkFindings(
   signals: Signal[],
 ): VerdictUrl[] {
   const urls: VerdictUrl[] = links.map((l) => {
+    // The claimed brand's name in a social network's path is the brand's own account there (x.com/AmazonJP).
+    if (brand && claimedInText && underAny(c.sets.socialProfiles, l.host))
+      l.signals = l.signals.filter((s) => s.code !== 'brand_in_path');
     const official = (l.officialBrands.length > 0 && l.signals.length === 0) || l.government === true;
     if (l.government) signals.push(...l.signals);
     else if (official)

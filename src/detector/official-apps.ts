@@ -4,9 +4,14 @@
 // from rules/brands.yaml `apps`, each with the brand's own page that names it.
 import type { CompiledBrand } from './compile.ts';
 
-/** What follows a place you go to: で, から, より, にて, にログイン, を開, アプリ, or a screen in it (の「注文履歴」から). */
+/** What follows a place you go to: で, から, より, にて, にログイン, を開, アプリ, or a screen in it (の「注文履歴」から,
+ * のヘルプから, の設定画面で). */
 const GO_THERE =
-  /^\s?(?:の?アプリ|で|から|より|にて|に\s?ログイン|を開|の\s?[「『][^「」『』\n]{1,20}[」』]\s?(?:で|から|より|を開))/;
+  /^\s?(?:の?アプリ|で|から|より|にて|に\s?ログイン|を開|の\s?(?:[「『][^「」『』\n]{1,20}[」』]|(?:ヘルプ|設定|ホーム|トップ|メニュー|マイページ|お問い合わせ|お知らせ|チャット)[^、。\n「」]{0,6}?)\s?(?:で|から|より|を開))/;
+
+/** The brand's own site or member page as the place to go: 「SBI証券のサイトにログインして」「楽天の公式サイトから」. */
+const OWN_SITE =
+  /^\s?の\s?(?:公式)?(?:サイト|ホームページ|ウェブサイト|webサイト|会員サイト|会員ページ|マイページ)\s?(?:で|から|より|にて|に\s?ログイン|を開)/i;
 
 /** 「ゆうちょ銀行にお問い合わせください」 with no number: the reader contacts the company by their own means. */
 const ASK_THEM = /^\s?(?:に|へ|まで)\s?(?:お問い合わせ|お問合せ|お問い合せ|ご連絡|ご相談)/;
@@ -18,14 +23,12 @@ const ASK_THEM = /^\s?(?:に|へ|まで)\s?(?:お問い合わせ|お問合せ|�
 export function ownChannelNamed(brand: CompiledBrand, prose: string): string | null {
   const lower = prose.toLowerCase();
   const apps = brand.rule.apps.map((a) => a.name.normalize('NFKC').toLowerCase());
+  const aliases = brand.aliases.map((a) => a.text);
   return (
     followedBy(lower, prose, apps, GO_THERE) ??
-    followedBy(
-      lower,
-      prose,
-      brand.aliases.map((a) => a.text),
-      ASK_THEM,
-    )
+    followedBy(lower, prose, aliases, OWN_SITE) ??
+    // (「LINEまでご連絡ください」 is a chat with whoever wrote, not the company.)
+    (brand.rule.messenger ? null : followedBy(lower, prose, aliases, ASK_THEM))
   );
 }
 

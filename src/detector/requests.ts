@@ -73,6 +73,7 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     emails: m.emails,
     senderImitation: m.claim.senderImitation !== null,
     signals: lang.signals,
+    appStores: c.sets.appStores,
   });
   // 「こちら」「ボタンをクリック」 beside a link shown is that link; only a button the text does not show is a sign.
   if (!ch.unofficial.includes(HIDDEN_BUTTON))
@@ -119,7 +120,9 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
   if (unknownNumber && callback && !bulletin)
     signals.push({ code: 'callback_unknown_number', vars: { number: unknownNumber.number } });
   if (onlyOfficial) {
-    const shown = ch.official.map((o) => (o === 'official_app' ? '公式アプリ' : o));
+    const shown = ch.official.map((o) =>
+      o === 'official_app' ? '公式アプリ' : c.sets.appStores.has(o) ? `アプリストアの${o}` : o,
+    );
     const brandOf = brand?.id ?? realLinks.find((l) => l.officialBrands.length)?.officialBrands[0] ?? '';
     signals.push({
       code: 'official_channels_only',

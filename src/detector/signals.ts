@@ -94,6 +94,7 @@ export const SIGNALS = {
   credential_request: 'words',
   delivery_failure: 'words',
   emoney_purchase: 'words',
+  fee_to_receive: 'words',
   generic_greeting: 'words',
   gift_card: 'words',
   importance: 'words',

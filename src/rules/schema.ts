@@ -72,6 +72,9 @@ export const Brand = z.strictObject({
   /** How to check safely without the message's link (shown as advice). */
   official_check: z.strictObject({ text: z.string().min(5), source: httpsUrl }).optional(),
   never_does: z.array(BrandStatement).default([]),
+  /** A messenger people use with each other (LINE): its name as the way to talk (「LINEで連絡」「こちらのLINE」)
+   * is no claim to be the company. */
+  messenger: z.boolean().default(false),
 });
 
 export const BrandsFile = z.strictObject({ brands: z.array(Brand).min(1) });
@@ -97,6 +100,8 @@ export const DomainsFile = z.strictObject({
   free_mail: hostList,
   /** Social networks where brands keep their own accounts (a link there is not a brand mismatch). */
   social_profile_hosts: hostList.default([]),
+  /** App stores: a brand with its own app may link to that app's page there. */
+  app_stores: hostList.default([]),
   word_pieces: z.array(z.string().regex(/^[a-z0-9]+$/)),
 });
 
