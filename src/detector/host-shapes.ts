@@ -51,3 +51,17 @@ export function shortBrandFragment(
   if (!/^[a-z]{1,3}$/.test(rest) || pieces.includes(rest) || commonLabels.has(rest)) return null;
   return rest;
 }
+
+/** Japan's mark as one hyphen-joined part of a label: xxx-jp, jp-xxx, xxx-japan-xxx. */
+const JAPAN_TAG = /(?:^|-)(?:jp|japan|nihon|nippon)(?:-|$)/;
+
+/**
+ * A label that joins Japan's mark to other words (card-jp, japan-shop) in a host outside .jp: kits aimed at
+ * Japan dress a foreign domain up as a Japanese site; Japanese companies' sites are mostly on .jp, and their
+ * hosts abroad carry the company's name, not the country's. Returns the label, or null.
+ */
+export function japanTag(labels: readonly string[], suffix: string): string | null {
+  if (suffix === 'jp' || suffix.endsWith('.jp')) return null;
+  for (const label of labels) if (label.includes('-') && JAPAN_TAG.test(label)) return label;
+  return null;
+}

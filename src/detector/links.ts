@@ -6,7 +6,7 @@ import type { Compiled } from './compile.ts';
 import { officialBrandsFor, underAny } from './hosts.ts';
 import type { Signal } from './types.ts';
 import { asciiSkeleton, scriptsOf, unconfuse } from './lookalike.ts';
-import { codedLabel, numberedInfrastructure, shortBrandFragment, wwwGlued } from './host-shapes.ts';
+import { codedLabel, japanTag, numberedInfrastructure, shortBrandFragment, wwwGlued } from './host-shapes.ts';
 
 export interface LinkAnalysis {
   url: string;
@@ -300,6 +300,8 @@ function disguiseSignals(
   // Glued on instead (wwwinfoview.example.com), it makes a sub-domain read like the start of an address.
   const glued = labels.length >= 2 ? wwwGlued(labels[0]!, c.sets.commonLabels) : null;
   if (glued) signals.push({ code: 'www_glued', vars: { host, domain: h.icannDomain, evidence: glued } });
+  const japan = japanTag(labels, suffix);
+  if (japan) signals.push({ code: 'japan_tag_host', vars: { host, domain: h.icannDomain, evidence: japan } });
 
   // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain
   // as a service page; in the registered name itself (eni-service.fr) they are often a company's name.
@@ -554,12 +556,8 @@ function chainedKeys(search: string): string | null {
 /** A brand's exact name as the registered name under a mainstream TLD: google.de, vpass.ne.jp, japanpost.jp. */
 export function isBrandsOwnName(c: Compiled, host: string, labels: string[]): boolean {
   const label = labels[labels.length - 1] ?? '';
-  // On a country's own ending (apple.cn, amazon.cn, google.com.ly) a brand's exact name is its site there,
-  // even where that ending is cheap: registries keep famous names for their owners (no phishing URL of the
-  // fit's sets has one).
-  const suffix = parseDomain(host).publicSuffix ?? '';
   return (
-    (!riskyTldOf(c, host) || /(?:^|\.)[a-z]{2}$/.test(suffix)) &&
+    !riskyTldOf(c, host) &&
     c.brands.some((b) => b.keywords.some((k) => k.text === label || k.compact === label))
   );
 }

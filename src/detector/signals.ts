@@ -39,6 +39,7 @@ export const SIGNALS = {
   fake_domain_prefix: 'link',
   www_inside: 'link',
   www_glued: 'link',
+  japan_tag_host: 'link',
   login_subdomain: 'link',
   login_host: 'link',
   short_code_path: 'link',

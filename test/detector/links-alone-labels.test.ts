@@ -1,10 +1,11 @@
 // Host labels of a link sent on its own (issue 10, item 4): coded sub-domains, "www" glued to words, numbered
-// mail servers, a four-letter brand with letters glued on, and a brand's exact name on a country's own ending.
+// mail servers, a four-letter brand with letters glued on, Japan's mark joined to words outside .jp.
 // How much each weighs is fitted (npm run fit); these tests pin what is found and what is not. Hosts are made
 // up for the tests (none is from ../shared/eval).
 import { describe, expect, it } from 'vitest';
 import {
   codedLabel,
+  japanTag,
   numberedInfrastructure,
   shortBrandFragment,
   wwwGlued,
@@ -78,9 +79,18 @@ describe('in a link', () => {
     expect(codes('https://smbcdns.com/')).not.toContain('brand_with_fragment');
   });
 
-  it("takes a brand's exact name on a country's own cheap ending as its own site, not on .top", () => {
-    expect(codes('https://apple.cn/')).not.toContain('brand_in_host');
-    expect(codes('https://apple.com.cn/')).not.toContain('brand_in_host');
-    expect(codes('https://apple.top/')).toContain('brand_in_host');
+  it("finds Japan's mark joined to words outside .jp, not on .jp or as a whole label", () => {
+    expect(japanTag(['gardenplot-jp'], 'com')).toBe('gardenplot-jp');
+    expect(japanTag(['www', 'japan-gardenplot'], 'net')).toBe('japan-gardenplot');
+    expect(codes('https://gardenplot-jp.com/')).toContain('japan_tag_host');
+    for (const [labels, suffix] of [
+      [['gardenplot-jp'], 'co.jp'],
+      [['gardenplot-jp'], 'jp'],
+      [['jp', 'gardenplot'], 'com'],
+      [['gardenplotjp'], 'com'],
+      [['japanese-garden'], 'com'],
+    ] as const)
+      expect(japanTag(labels, suffix), labels.join('.')).toBeNull();
+    expect(codes('https://gardenplot-jp.co.jp/')).not.toContain('japan_tag_host');
   });
 });
