@@ -56,7 +56,7 @@ export function shortBrandFragment(
 const JAPAN_TAG = /(?:^|-)(?:jp|japan|nihon|nippon)(?:-|$)/;
 
 /**
- * A label that joins Japan's mark to other words (card-jp, japan-shop) in a host outside .jp: kits aimed at
+ * A label that joins Japan's mark to other words (card-jp, japan-shop) in a name outside .jp: kits aimed at
  * Japan dress a foreign domain up as a Japanese site; Japanese companies' sites are mostly on .jp, and their
  * hosts abroad carry the company's name, not the country's. Returns the label, or null.
  */

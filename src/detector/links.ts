@@ -300,7 +300,8 @@ function disguiseSignals(
   // Glued on instead (wwwinfoview.example.com), it makes a sub-domain read like the start of an address.
   const glued = labels.length >= 2 ? wwwGlued(labels[0]!, c.sets.commonLabels) : null;
   if (glued) signals.push({ code: 'www_glued', vars: { host, domain: h.icannDomain, evidence: glued } });
-  const japan = japanTag(labels, suffix);
+  // Only in the registered name: a brand's own blog host may carry the mark in front (developers-jp.example.com).
+  const japan = japanTag(labels.slice(-1), suffix);
   if (japan) signals.push({ code: 'japan_tag_host', vars: { host, domain: h.icannDomain, evidence: japan } });
 
   // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain

@@ -92,5 +92,6 @@ describe('in a link', () => {
     ] as const)
       expect(japanTag(labels, suffix), labels.join('.')).toBeNull();
     expect(codes('https://gardenplot-jp.co.jp/')).not.toContain('japan_tag_host');
+    expect(codes('https://news-jp.gardenplot.com/')).not.toContain('japan_tag_host');
   });
 });
