@@ -1,4 +1,4 @@
-// Detection quality on real data: npm run eval [-- DIR] [--misses FILE] [--rules DIR]
+// Detection quality on real data: npm run eval [-- DIR] [--misses FILE] [--rules DIR] [--inner]
 //
 // Reports figures the fit did NOT see first:
 //   - texts: 5-fold cross-validation — the weights and thresholds are refitted (scripts/fit.ts) without each
@@ -7,11 +7,25 @@
 //   - URLs: the shipped rules on what npm run fit holds back (phishing URLs confirmed 2024-01 → 06, one
 //     genuine URL in five).
 // The shipped rules on everything (in-sample) come last, as a secondary figure.
+//
+// --inner leaves the held-back items alone: it refits without the fit's own last half year of phishing URLs
+// and one more genuine URL in five (scripts/fit.ts innerValidation) and judges those, so that link signs can
+// be chosen and tuned (and their misses read, with --misses) without looking at the held-back figures.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadDetector } from '../src/detector/load.ts';
 import type { ScoringRules } from '../src/rules/schema.ts';
-import { collect, EVAL_DIR, fit, riskOf, scoreOf, type Item, type Model, type Risk } from './fit.ts';
+import {
+  collect,
+  EVAL_DIR,
+  fit,
+  innerValidation,
+  riskOf,
+  scoreOf,
+  type Item,
+  type Model,
+  type Risk,
+} from './fit.ts';
 
 export interface SetResult {
   /** The set's file, or file plus a filter ("phish_texts*.jsonl (sms)"). */
@@ -87,6 +101,23 @@ export async function evaluate(evalDir = EVAL_DIR, rulesDir?: string): Promise<E
   };
 }
 
+/** The fit's own URLs, split in two: fitted without the inner validation part, judged on it (see above). */
+export async function evaluateInner(
+  evalDir = EVAL_DIR,
+  rulesDir?: string,
+): Promise<{ item: Item; risk: Risk; score: number }[]> {
+  const detector = await loadDetector(rulesDir);
+  const rules = detector.rules.scoring;
+  const items = collect(detector, evalDir);
+  const model = fit(
+    items.filter((it) => !it.heldBack && !innerValidation(it)),
+    rules,
+  );
+  return items
+    .filter(innerValidation)
+    .map((it) => ({ item: it, risk: riskOf(it, model, rules), score: scoreOf(it, model, rules) }));
+}
+
 const pct = (x: number) => (x * 100).toFixed(1).padStart(5) + '%';
 
 export function table(results: SetResult[]): string {
@@ -106,7 +137,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const missesFile = missesAt >= 0 ? args.splice(missesAt, 2)[1] : undefined;
   const rulesAt = args.indexOf('--rules');
   const rulesDir = rulesAt >= 0 ? resolve(args.splice(rulesAt, 2)[1]!) : undefined;
+  const innerAt = args.indexOf('--inner');
+  if (innerAt >= 0) args.splice(innerAt, 1);
   const dir = resolve(args[0] ?? EVAL_DIR);
+  if (innerAt >= 0) {
+    const judged = await evaluateInner(dir, rulesDir);
+    console.log(
+      'INNER VALIDATION (phishing 2023-07 → 12, 1 in 5 genuine of the fit; refitted without them):',
+    );
+    console.log(table(rows(judged)));
+    if (missesFile) writeMisses(judged, missesFile);
+    process.exit(0);
+  }
   const e = await evaluate(dir, rulesDir);
   if (e.inSample.length === 0) {
     // One line for a newcomer whose clone has no data next to it.
@@ -124,20 +166,22 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(table(e.heldBack));
   console.log('\nin-sample (secondary: the shipped rules on everything, most of it seen by the fit):');
   console.log(table(e.inSample));
-  if (missesFile) {
-    const misses = e.outOfSample
-      .filter(({ item, risk }) => (risk === 'high' || risk === 'medium') !== item.phishing)
-      .map(({ item, risk, score }) =>
-        JSON.stringify({
-          set: item.set,
-          id: item.id,
-          risk,
-          score,
-          codes: [...item.x.keys()],
-          text: item.text.slice(0, 160),
-        }),
-      );
-    writeFileSync(missesFile, misses.join('\n') + '\n');
-    console.log(`\n${misses.length} misjudged held-out items written to ${missesFile}`);
-  }
+  if (missesFile) writeMisses(e.outOfSample, missesFile);
+}
+
+function writeMisses(judged: { item: Item; risk: Risk; score: number }[], missesFile: string): void {
+  const misses = judged
+    .filter(({ item, risk }) => (risk === 'high' || risk === 'medium') !== item.phishing)
+    .map(({ item, risk, score }) =>
+      JSON.stringify({
+        set: item.set,
+        id: item.id,
+        risk,
+        score,
+        codes: [...item.x.keys()],
+        text: item.text.slice(0, 160),
+      }),
+    );
+  writeFileSync(missesFile, misses.join('\n') + '\n');
+  console.log(`\n${misses.length} misjudged held-out items written to ${missesFile}`);
 }

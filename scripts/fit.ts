@@ -35,6 +35,18 @@ export const SETS = [
 
 /** Newest dev months of phishing URLs, never seen by the fit. */
 export const HELD_BACK_FROM = '2024/01';
+/** The last half year of the fit's own phishing URLs: npm run eval -- --inner validates on it. */
+export const INNER_FROM = '2023/07';
+
+/**
+ * A validation part inside the fit's own data (never the held-back items): phishing URLs of the fit's last
+ * half year and one more genuine URL in five. Signs are chosen and tuned on it, so the held-back figures
+ * stay unseen.
+ */
+export function innerValidation(it: Item): boolean {
+  if (it.heldBack || it.kind !== 'url') return false;
+  return it.phishing ? (it.date ?? '') >= INNER_FROM : bucket(it.id, 5) === 1;
+}
 
 export interface Item {
   set: string;
@@ -57,6 +69,8 @@ export interface Item {
   /** Nothing but a link: its link signs take their own (`alone`) weights. */
   alone: boolean;
   text: string;
+  /** When a phishing URL was confirmed (YYYY/MM/DD …), as the set gives it. */
+  date?: string;
 }
 
 export interface Model {
@@ -110,6 +124,7 @@ export function collect(detector: InspectableDetector, dir = EVAL_DIR): Item[] {
         noRequest: !!input.noRequest,
         alone: !!input.linkAlone,
         text: r.text,
+        ...(r.date ? { date: r.date } : {}),
       });
     }
   }
@@ -127,6 +142,9 @@ export interface FitOptions {
   priorScale?: number;
   /** Largest share of the genuine training texts 注意 may flag. */
   legitTextRate?: number;
+  /** Largest share of the popular sites (legit_urls) and of the genuine URLs with paths 注意 may flag. */
+  popularRate?: number;
+  pathsRate?: number;
 }
 
 export const DEFAULT_FIT: FitOptions = { lambda: 0.003, textShare: 0.8, legitTextBoost: 1.5 };
@@ -227,7 +245,7 @@ export function fit(train: Item[], rules: ScoringRules, opt: FitOptions = DEFAUL
     else weights[c] = round(w[j]!);
   });
   const model: Model = { bias: round(b), weights, alone, thresholds: { high: 70, medium: 40 } };
-  model.thresholds = chooseThresholds(train, model, rules, opt.legitTextRate);
+  model.thresholds = chooseThresholds(train, model, rules, opt);
   return model;
 }
 
@@ -260,16 +278,19 @@ export function riskOf(it: Item, model: Model, rules: ScoringRules): Risk {
 }
 
 /**
- * 注意 at the lowest score that flags at most 5 % of the genuine texts, 2 % of the popular sites and 4 % of the
- * genuine URLs with paths seen in training (under the targets of 10 %, 2 % and 5 %); 危険 at the lowest score
- * (at least 10 above) that calls no genuine text and at most 0.2 % of the genuine URLs 危険.
+ * 注意 at the lowest score that flags at most 5 % of the genuine texts, 1.7 % of the popular sites and 3 % of
+ * the genuine URLs with paths seen in training (issue 10's targets: 10 %, 1.5 % and 3 %); 危険 at the lowest score
+ * (at least 10 above) that calls no genuine text and at most 0.2 % of the genuine URLs 危険. Popular sites: at
+ * 1.5 % the threshold leaps past every cheap ending alone (score 54) and flags a sixth fewer phishing links
+ * (npm run eval -- --inner), so the limit sits just above where the link signs now leave it (2 % before).
  */
 export function chooseThresholds(
   train: Item[],
   model: Model,
   rules: ScoringRules,
-  textRate = 0.05,
+  opt: Pick<FitOptions, 'legitTextRate' | 'popularRate' | 'pathsRate'> = {},
 ): Model['thresholds'] {
+  const { legitTextRate: textRate = 0.05, popularRate = 0.017, pathsRate = 0.03 } = opt;
   const legit = train.filter((it) => !it.phishing && it.hasContent);
   const scores = (pred: (it: Item) => boolean) => legit.filter(pred).map((it) => scoreOf(it, model, rules));
   const texts = scores((it) => it.kind === 'text');
@@ -279,7 +300,7 @@ export function chooseThresholds(
   let medium = 20;
   while (
     medium < 90 &&
-    (rate(texts, medium) > textRate || rate(popular, medium) > 0.02 || rate(paths, medium) > 0.04)
+    (rate(texts, medium) > textRate || rate(popular, medium) > popularRate || rate(paths, medium) > pathsRate)
   )
     medium++;
   let high = Math.max(medium + 10, 50);

@@ -45,6 +45,7 @@ export interface Compiled {
     commonLabels: Set<string>;
     /** Names of mail and hosting machinery (mta-sts, autodiscover, cpanel …). */
     infrastructureLabels: Set<string>;
+    numberedInfrastructureLabels: Set<string>;
     /** Mailbox providers open to anyone (gmail.com, yahoo.co.jp, docomo.ne.jp). */
     freeMail: Set<string>;
     /** Zones only public bodies can register in (go.jp, lg.jp). */
@@ -114,6 +115,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       translateProxies: new Set(d.translate_proxies),
       commonLabels: new Set(d.common_labels),
       infrastructureLabels: new Set(d.infrastructure_labels),
+      numberedInfrastructureLabels: new Set(d.numbered_infrastructure_labels),
       freeMail: new Set(d.free_mail),
       blogHosting: new Set(d.blog_hosting),
       governmentZones: new Set(d.government_zones),

@@ -6,6 +6,7 @@ import type { Compiled } from './compile.ts';
 import { officialBrandsFor, underAny } from './hosts.ts';
 import type { Signal } from './types.ts';
 import { asciiSkeleton, scriptsOf, unconfuse } from './lookalike.ts';
+import { codedLabel, japanTag, numberedInfrastructure, shortBrandFragment, wwwGlued } from './host-shapes.ts';
 
 export interface LinkAnalysis {
   url: string;
@@ -242,7 +243,9 @@ function machineMadeSignals(c: Compiled, n: HostName, imitatesBrand: boolean, si
   // On a cheap top-level domain (risky) a made-up name is what bulk registrations look like, not a brand's
   // coinage: there the registered name is judged as loosely as a sub-domain (in the URL sets, 12 % of
   // phishing links before 2024 against 0.4 % of popular sites).
-  const random = userLabels.find((l) => looksRandom(c, l, l === registered && !ownSub && !risky));
+  const random = userLabels.find(
+    (l) => looksRandom(c, l, l === registered && !ownSub && !risky) || (l !== registered && codedLabel(l)),
+  );
   if (random && !imitatesBrand)
     signals.push({
       code: random === registered ? 'random_host' : 'random_subdomain',
@@ -253,7 +256,11 @@ function machineMadeSignals(c: Compiled, n: HostName, imitatesBrand: boolean, si
   const numbered = userLabels.find((l) => l !== registered && /^\d{1,8}[a-z]?$/.test(l));
   if (numbered)
     signals.push({ code: 'numeric_subdomain', vars: { host, domain: n.domain, evidence: numbered } });
-  if (labels.length >= 2 && c.sets.infrastructureLabels.has(labels[0]!))
+  if (
+    labels.length >= 2 &&
+    (c.sets.infrastructureLabels.has(labels[0]!) ||
+      numberedInfrastructure(labels[0]!, c.sets.numberedInfrastructureLabels))
+  )
     signals.push({ code: 'infrastructure_host', vars: { host, domain: n.domain, evidence: labels[0]! } });
   const subCount = labels.length - 1 - (labels[0] === 'www' ? 1 : 0);
   if (subCount >= 3 || host.length >= 50)
@@ -290,6 +297,12 @@ function disguiseSignals(
   // Public bodies' zones (www.city.fukuoka.lg.jp, www.cs.example.ac.jp) do put it there.
   if (labels.length >= 3 && labels[0] === 'www' && !PUBLIC_ZONE.test(host) && !GOV_SUFFIX.test(suffix))
     signals.push({ code: 'www_inside', vars: { host, domain: h.icannDomain } });
+  // Glued on instead (wwwinfoview.example.com), it makes a sub-domain read like the start of an address.
+  const glued = labels.length >= 2 ? wwwGlued(labels[0]!, c.sets.commonLabels) : null;
+  if (glued) signals.push({ code: 'www_glued', vars: { host, domain: h.icannDomain, evidence: glued } });
+  // Only in the registered name: a brand's own blog host may carry the mark in front (developers-jp.example.com).
+  const japan = japanTag(labels.slice(-1), suffix);
+  if (japan) signals.push({ code: 'japan_tag_host', vars: { host, domain: h.icannDomain, evidence: japan } });
 
   // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain
   // as a service page; in the registered name itself (eni-service.fr) they are often a company's name.
@@ -612,6 +625,8 @@ function brandImitation(
   if (isBrandsOwnName(c, host, labels)) return null;
   const hit = keywordHit(c, labels);
   if (!hit) {
+    const short = shortBrandGlued(c, host, domain, labels);
+    if (short) return short;
     if (hostUnicode !== host)
       return {
         brandId: null,
@@ -630,6 +645,28 @@ function brandImitation(
     signal: { code, vars },
     ...(fragment ? { extra: { code: 'brand_with_fragment', vars: { ...vars, evidence: fragment } } } : {}),
   };
+}
+
+/**
+ * A four-letter brand name with a few letters glued on as the registered name (smbcqx.com): keywordHit takes
+ * four-letter names only whole, since they hide inside many words; with one to three letters after them that
+ * make no known abbreviation they are the brand's name made free to register.
+ */
+function shortBrandGlued(c: Compiled, host: string, domain: string, labels: string[]): Imitation | null {
+  const label = labels[labels.length - 1] ?? '';
+  for (const token of label.split('-'))
+    for (const b of c.brands)
+      for (const k of b.keywords) {
+        const fragment = shortBrandFragment(token, k.compact, c.wordPieces, c.sets.commonLabels);
+        if (!fragment) continue;
+        const vars = { host, domain, target: b.name, evidence: token };
+        return {
+          brandId: b.id,
+          signal: { code: 'brand_in_host', vars },
+          extra: { code: 'brand_with_fragment', vars: { ...vars, evidence: fragment } },
+        };
+      }
+  return null;
 }
 
 const PIECE = /[a-z]+|[0-9]+/g;

@@ -38,6 +38,8 @@ export const SIGNALS = {
   many_subdomains: 'link',
   fake_domain_prefix: 'link',
   www_inside: 'link',
+  www_glued: 'link',
+  japan_tag_host: 'link',
   login_subdomain: 'link',
   login_host: 'link',
   short_code_path: 'link',

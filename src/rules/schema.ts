@@ -94,6 +94,7 @@ export const DomainsFile = z.strictObject({
   translate_proxies: hostList,
   common_labels: z.array(z.string()),
   infrastructure_labels: z.array(z.string()),
+  numbered_infrastructure_labels: z.array(z.string()),
   login_path_words: z.array(z.string().min(2)),
   kit_path_words: z.array(z.string().min(2)),
   login_host_words: z.array(z.string().regex(/^[a-z0-9]{4,}$/)),

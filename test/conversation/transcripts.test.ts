@@ -435,7 +435,7 @@ describe('transcripts', { timeout: 120_000 }, () => {
   // unverified_site reason (the link-only model's work); until then this waits for it.
   it.runIf(UNVERIFIED_SITE)('13b. a bare unknown link is not green, and says why', async () => {
     const c = chat('bare-unknown-link');
-    const got = await c.look('https://shop-example-jp.com/');
+    const got = await c.look('https://shop-example-store.com/');
     expect(got[0]).not.toMatch(/^【card】【危険なサインは見つかりません】/);
     expect(got[0]).toMatch(/^【card】【判定できません】/);
   });
