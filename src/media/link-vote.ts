@@ -36,17 +36,18 @@ function mostRead(options: string[]): string[] {
  * has it writes it. On a tie, what is known of the two models on phone fonts (Noto Sans): each adds
  * characters the other does not (the English one a 「g」 in 「UB4qgF4w」, the Japanese one a doubled
  * letter, 「Cco」), so nothing beats a character; the Japanese one reads capitals for small letters
- * (「DOSt」 for 「post」), so a small letter beats anything else; the English one confuses small letters
- * of this font (q → g, c → e), so between two small letters the Japanese reading wins.
+ * (「DOSt」 for 「post」), so a small letter beats capitals; the English one confuses small letters and
+ * digits of this font (q → g, c → e, 6 → b), so otherwise the Japanese reading wins.
  */
 function chooseCharacter(here: string[], models: Reading['model'][]): string {
   const top = mostRead(here);
   const writtenAs = (folded: string) => here.find((x) => x.toLowerCase() === folded)!;
   if (top.length === 1) return writtenAs(top[0]!);
   if (top.includes('')) return '';
-  // Small letters as written, not capitals folded.
+  // A small letter as written against capitals only (a digit is no capital: 6 and b are both read).
   const small = top.filter((x) => /^[a-z]$/.test(x) && here.includes(x));
-  if (small.length === 1) return small[0]!;
+  const capitals = top.filter((x) => /^[a-z]$/.test(x) && !here.includes(x));
+  if (small.length === 1 && capitals.length === top.length - 1) return small[0]!;
   const byJpn = here.find((x, k) => models[k] === 'jpn' && top.includes(x.toLowerCase()));
   return byJpn ?? writtenAs(top[0]!);
 }

@@ -51,6 +51,10 @@ describe('voting between readings of a link', () => {
       ),
     ).toBe('dwspvdxkcb.cc/jp/verify');
     expect(voteReadings(four('fag/@', 'faqd/', 'faq/', 'fag/T'))).toBe('faq/');
+    // A digit against a small letter is no capital against a small one.
+    expect(voteReadings(four('id=0ubmn1cx', 'id=0u6mn1cx', 'id=0u6mn1cx', 'id=0ubmn1cx'))).toBe(
+      'id=0u6mn1cx',
+    );
   });
 
   it('keeps the case a path was read in where the readings agree, and the most trusted reading’s otherwise', () => {
