@@ -15,6 +15,9 @@ interface Alignment {
   before: string[];
 }
 
+/** What separates a link's parts: one model may miss it (「3cxkbftop」), no model doubles it. */
+const PUNCTUATION = /^[./\-:?=&]$/;
+
 const same = (a: string, b: string) => a === b || a.toLowerCase() === b.toLowerCase();
 
 /** One reading of a link and the model that made it. */
@@ -34,15 +37,23 @@ function mostRead(options: string[]): string[] {
 /**
  * The character most readings have at one place ('' for none), written as the earliest reading that
  * has it writes it. On a tie, what is known of the two models on phone fonts (Noto Sans): each adds
- * characters the other does not (the English one a 「g」 in 「UB4qgF4w」, the Japanese one a doubled
- * letter, 「Cco」), so nothing beats a character; the Japanese one reads capitals for small letters
+ * letters the other does not (the English one a 「g」 in 「UB4qgF4w」, the Japanese one a doubled
+ * letter, 「Cco」), so nothing beats a letter, but a dot or a slash (which one may miss) beats nothing; the Japanese one reads capitals for small letters
  * (「DOSt」 for 「post」), so a small letter beats capitals; the English one confuses small letters and
  * digits of this font (q → g, c → e, 6 → b), so otherwise the Japanese reading wins.
  */
 function chooseCharacter(here: string[], models: Reading['model'][]): string {
+  // The English model reads this font's q as g whatever the crop (「gebhiv」 for qebhiv on four crops
+  // and scales of the tuning sets), the Japanese model over the crop often too; a q the Japanese model
+  // read where the English readings have g is a q.
+  const engRead = here.filter((_, k) => models[k] === 'eng');
+  if (engRead.every((x) => x === 'g') && here.some((x, k) => x === 'q' && models[k] === 'jpn')) return 'q';
   const top = mostRead(here);
   const writtenAs = (folded: string) => here.find((x) => x.toLowerCase() === folded)!;
   if (top.length === 1) return writtenAs(top[0]!);
+  // Punctuation is no doubled letter: a dot or a slash half the readings have is kept.
+  const mark = top.find((x) => PUNCTUATION.test(x));
+  if (mark && top.includes('')) return writtenAs(mark);
   if (top.includes('')) return '';
   // A small letter as written against capitals only (a digit is no capital: 6 and b are both read).
   const small = top.filter((x) => /^[a-z]$/.test(x) && here.includes(x));
@@ -116,7 +127,11 @@ export function voteReadings(readings: Reading[]): string {
   for (let i = 0; i <= c.length; i++) {
     // Inserted text: the centre has none, so it is kept only when more than half the readings have it.
     const inserted = others.map((a) => a.before[i]!);
-    out += inserted.find((x) => x && inserted.filter((y) => same(y, x)).length * 2 > inserted.length) ?? '';
+    const held = (x: string) => inserted.filter((y) => same(y, x)).length * 2;
+    out +=
+      inserted.find((x) => x && held(x) > inserted.length) ??
+      inserted.find((x) => PUNCTUATION.test(x) && held(x) === inserted.length) ??
+      '';
     if (i === c.length) break;
     // The centre aligned to itself gives its own character.
     out += chooseCharacter(

@@ -51,6 +51,28 @@ describe('voting between readings of a link', () => {
       ),
     ).toBe('dwspvdxkcb.cc/jp/verify');
     expect(voteReadings(four('fag/@', 'faqd/', 'faq/', 'fag/T'))).toBe('faq/');
+    // The English model's g for this font's q, read so on both crops, and by the Japanese one on the crop.
+    expect(
+      voteReadings(
+        four(
+          'gebhiv.smbc-card.info/',
+          'qebhiv.smbc-card.info/',
+          'gebhiv.smbc-card.info/',
+          'gebhiv.smbc-card.info/',
+        ),
+      ),
+    ).toBe('qebhiv.smbc-card.info/');
+    expect(
+      voteReadings(
+        four(
+          'pegm3oomb5.aeon.site/',
+          'peqm3oom5.aeon.site/',
+          'pedm3oom5.aeon.site/',
+          'pegm3oomb5.aeon.site/',
+        ),
+      ),
+    ).toBe('peqm3oom5.aeon.site/');
+    expect(voteReadings(four('sagawa.jp/', 'sagawa.jp/', 'sagawa.jp/', 'saqawa.jp/'))).toBe('sagawa.jp/');
     // A digit against a small letter is no capital against a small one.
     expect(voteReadings(four('id=0ubmn1cx', 'id=0u6mn1cx', 'id=0u6mn1cx', 'id=0ubmn1cx'))).toBe(
       'id=0u6mn1cx',
@@ -62,6 +84,13 @@ describe('voting between readings of a link', () => {
       'is.gd/Ab3Kx',
     );
     expect(voteReadings(four('x.jp/ABc', 'x.jp/abc', 'x.jp/abc', 'x.jp/ABc'))).toBe('x.jp/ABc');
+  });
+
+  it('keeps a dot half the readings have: one model may miss it, none doubles it', () => {
+    const eng = 'https://eki-net.com.3cxkbf.top/';
+    const jpn = 'https://eki-net.com.3cxkbftop/';
+    expect(voteReadings(four(eng, jpn, jpn, eng))).toBe(eng);
+    expect(voteReadings(four(jpn, eng, eng, jpn))).toBe(eng);
   });
 
   it('reads www. as three w when another reading has three', () => {
