@@ -44,9 +44,12 @@ export interface ScreenshotsRunResult {
 }
 
 const ROUNDS = 2;
-/** The set the reading was tuned on, and the check set's seed (never looked at while tuning). */
+/**
+ * The set the reading was tuned on, and the check set's seed (never looked at while tuning). Seeds 17
+ * and 23 were check sets once and were looked at since: new readings are checked on a fresh seed.
+ */
 const SEED = 14;
-const CHECK_SEED = 23;
+const CHECK_SEED = 31;
 const COUNT = Number(process.env.SCREENSHOTS ?? 48);
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
