@@ -52,6 +52,12 @@ export async function run(): Promise<Section> {
       '—',
       null,
     ],
+    [
+      'CPU per picture, every thread of the process (tuning set; steadier than wall-clock on a busy machine)',
+      ms(r.cpuPerReadingMs),
+      '—',
+      null,
+    ],
     ['peak RSS (detector + OCR workers + sharp)', mb(r.peakRss), '—', null],
   ];
   const list = (ms: { picture: string; shown: string }[]) =>

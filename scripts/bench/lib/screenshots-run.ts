@@ -28,6 +28,8 @@ export interface ScreenshotsRunResult {
   dark: number;
   jpeg: number;
   peakRss: number;
+  /** CPU time of the whole process (every thread: tesseract's workers are threads) per reading, ms. */
+  cpuPerReadingMs: number;
   seed: number;
   /** A second draw of the set (another seed, read once): what the link figures are worth beyond the first. */
   check: {
@@ -73,6 +75,7 @@ const r: ScreenshotsRunResult = {
   dark: shots.filter((s) => s.theme === 'dark').length,
   jpeg: shots.filter((s) => s.jpeg).length,
   peakRss: 0,
+  cpuPerReadingMs: 0,
   seed: SEED,
   check: {
     seed: CHECK_SEED,
@@ -112,6 +115,7 @@ function score(
   }
 }
 
+const cpu0 = process.cpuUsage();
 for (let round = 0; round < ROUNDS; round++)
   for (const shot of shots) {
     const t = performance.now();
@@ -122,6 +126,8 @@ for (let round = 0; round < ROUNDS; round++)
     r.stages.qr.push(reading.ms.qr);
     if (round === 0) score(shot, text, r);
   }
+const cpu = process.cpuUsage(cpu0);
+r.cpuPerReadingMs = (cpu.user + cpu.system) / 1000 / (ROUNDS * shots.length);
 // The check set: other texts, sizes and themes from another seed, never looked at while tuning.
 const check = await realisticScreenshots(COUNT, CHECK_SEED);
 r.check.pictures = check.length;
