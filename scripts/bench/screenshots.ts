@@ -69,7 +69,7 @@ export async function run(): Promise<Section> {
     notes: [
       `Sets: ${r.pictures} pictures drawn with seed ${r.seed} (the tuning set) and ${c.pictures} with seed ${c.seed} (the check set) by scripts/fixtures/realistic-screenshots.ts (\`node scripts/fixtures/realistic-screenshots.ts DIR [COUNT] [SEED]\` writes them out): phone widths ${r.widths.join(', ')} px as stored, ${r.dark} of the tuning set in dark mode, ${r.jpeg} as LINE-style JPEG (quality 55–75, wider than 1080 px scaled to 1080), status bar, header, date line, time stamps and input bar, 1–3 bubbles (${r.lines.min}–${r.lines.max} lines) of generated SMS texts (scripts/bench/lib/texts.ts) with their links, Noto Sans CJK. A link is read exactly when the text judged holds it character for character (case aside).`,
       'Each picture is read by src/media/read-screenshot.ts with the pool the server makes (one slot per core but one), then judged by the detector; the tuning set is read twice and the check set once, every reading timed. Before OCR each picture is cut to its messages (the status bar, header and input bar found from the picture: src/media/screen-regions.ts). Where the English link pass and the Japanese pass disagree, two more readings vote (src/media/link-vote.ts).',
-      'Wall-clock times depend on how busy the machine is (load average below): compare figures measured at the same time.',
+      'Wall-clock times depend on how busy the machine is (load average below; above 2 on these 2 cores other processes share them, and the times grow with the load): compare figures measured at the same time, or the CPU per picture, which the load disturbs less.',
       `Links not read exactly, check set: ${list(c.misses)}; tuning set: ${list(r.misses)}.`,
     ],
   };
