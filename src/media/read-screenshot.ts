@@ -1,6 +1,8 @@
 // A screenshot (or any picture) to text the detector can judge: the Japanese pass reads the whole
 // picture; every line holding a link is read again by the English worker (single line, link characters
-// only), which reads links far more exactly (research notes: 71 % → 97 % of links exact); QR codes are
+// only), which reads links far more exactly (research notes: 71 % → 97 % of links exact); where the two
+// disagree, the Japanese model reads the crop too and the English one a crop prepared another way, and
+// the four readings vote character by character (link-vote.ts); QR codes are
 // decoded at the same time on the main thread. Decoding, QR and OCR all run inside one job of the OCR
 // pool, so its cap on jobs at once and its time limit hold for the whole picture, not only tesseract.
 // Never logs what was read.
@@ -17,8 +19,10 @@ import {
   type TextLine,
 } from './ocr-text.ts';
 import type { OcrPool, OcrWorkers } from './ocr-pool.ts';
+import { voteReadings, type Reading } from './link-vote.ts';
 import {
   cropRegion,
+  SECOND_CROP,
   prepareImage,
   toPgm,
   type Gray,
@@ -45,6 +49,20 @@ export interface ScreenshotReading {
 export interface ReadOptions extends PrepareOptions {
   /** false: only the Japanese pass (the benchmark's baseline). */
   urlPass?: boolean;
+  /** false: no more readings and no vote where the two passes disagree (the benchmark's baseline). */
+  vote?: boolean;
+  /** Looking into misreadings (scripts, tests): each link pass's readings and the crop it read. */
+  trace?: (pass: LinkPassTrace) => void;
+}
+
+export interface LinkPassTrace {
+  jpn: string;
+  eng: string;
+  /** The Japanese model's reading of the crop and the English one's of the second crop, when read. */
+  more: string[];
+  chosen: string;
+  /** The PGM the English worker read. */
+  crop: Buffer;
 }
 
 /** A line read with less confidence than this is noise (a photo's texture, an icon). */
@@ -106,7 +124,7 @@ export async function readScreenshot(
   };
 }
 
-/** The Japanese pass over the whole picture, then the English one over each line holding a link. */
+/** The Japanese pass over the whole picture, then each line holding a link again (readLink). */
 async function readLines(
   img: PreparedImage,
   w: OcrWorkers,
@@ -118,25 +136,71 @@ async function readLines(
   const lines = linesOf(page, img.photo ? MIN_PHOTO_LINE_CONFIDENCE : MIN_LINE_CONFIDENCE);
   const regions = o.urlPass === false ? [] : urlRegions(lines).slice(0, MAX_URL_PASSES);
   const uncertain = new Set<string>();
-  for (const r of regions) {
-    const crop = await cropRegion(img.ocr, r.box, r.limit).catch(() => null);
-    if (!crop) continue;
-    const eng = (await w.eng.recognize(crop)).data.text.replace(/\s+/g, '');
-    const jpnReading = r.words.map((x) => x.text).join('');
-    const chosen = betterReading(jpnReading, eng, r.limit !== undefined);
-    const hj = hostOf(jpnReading);
-    const he = hostOf(eng);
-    const hc = hostOf(chosen);
-    if (hj && he && confusableReadings(hj, he)) {
-      uncertain.add(he.toLowerCase());
-      if (hc) uncertain.add(hc.toLowerCase());
-    }
-    if (hc && ambiguousHost(hc)) uncertain.add(hc.toLowerCase());
-    // The link's words become one word: the reading chosen.
-    r.words[0]!.text = chosen;
-    for (const x of r.words.slice(1)) x.text = '';
-  }
+  for (const r of regions) await readLink(img, r, w, o, uncertain);
   return { lines, urlPasses: regions.length, uncertain };
+}
+
+/**
+ * One link's line again: the English pass over its crop; where it and the Japanese pass disagree, two
+ * more readings and a vote (link-vote.ts). The link's words become one word, the reading chosen; hosts
+ * whose reading rests on look-alike characters are added to `uncertain`.
+ */
+async function readLink(
+  img: PreparedImage,
+  r: Region,
+  w: OcrWorkers,
+  o: ReadOptions,
+  uncertain: Set<string>,
+): Promise<void> {
+  const crop = await cropRegion(img.ocr, r.box, r.limit).catch(() => null);
+  if (!crop) return;
+  const eng = (await w.eng.recognize(crop)).data.text.replace(/\s+/g, '');
+  const jpnReading = r.words.map((x) => x.text).join('');
+  const cutBefore = r.limit !== undefined;
+  let chosen = betterReading(jpnReading, eng, cutBefore);
+  const hj = hostOf(jpnReading);
+  const he = hostOf(eng);
+  const hc = hostOf(chosen);
+  if (hj && he && confusableReadings(hj, he)) {
+    uncertain.add(he.toLowerCase());
+    if (hc) uncertain.add(hc.toLowerCase());
+  }
+  if (hc && ambiguousHost(hc)) uncertain.add(hc.toLowerCase());
+  let more: string[] = [];
+  if (o.vote !== false && chosen.toLowerCase() !== cleanUrlToken(jpnReading).toLowerCase()) {
+    more = await moreReadings(img.ocr, r, crop, w);
+    const b = (x: string) => (x ? betterReading(jpnReading, x, cutBefore) : '');
+    // In order of trust: on a tie the earlier reading's character.
+    const readings: Reading[] = [
+      { text: chosen, model: 'eng' },
+      { text: cleanUrlToken(jpnReading), model: 'jpn' },
+      { text: b(more[0]!), model: 'jpn' },
+      { text: b(more[1]!), model: 'eng' },
+    ];
+    chosen = voteReadings(readings.filter((x) => x.text));
+    const hv = hostOf(chosen);
+    if (hv && ambiguousHost(hv)) uncertain.add(hv.toLowerCase());
+  }
+  o.trace?.({ jpn: jpnReading, eng, more, chosen, crop });
+  r.words[0]!.text = chosen;
+  for (const x of r.words.slice(1)) x.text = '';
+}
+
+/**
+ * The Japanese model over the link's crop (it reads the small letters of phone fonts better than the
+ * English one) and the English one over a second crop (SECOND_CROP), at the same time (two workers);
+ * '' for a reading not made.
+ */
+async function moreReadings(g: Gray, r: Region, crop: Buffer, w: OcrWorkers): Promise<string[]> {
+  const [jpn, eng] = await Promise.all([
+    w.jpn.recognize(crop).then((x) => x.data.text.normalize('NFKC').replace(/\s+/g, '')),
+    cropRegion(g, r.box, r.limit, SECOND_CROP).then(
+      async (crop2) => (await w.eng.recognize(crop2)).data.text.replace(/\s+/g, ''),
+      () => '',
+    ),
+  ]);
+  // Only what a link can hold: the Japanese model may read the next word's first stroke as a kana.
+  return [jpn.replace(/[^\x21-\x7e]/g, ''), eng];
 }
 
 interface Word {

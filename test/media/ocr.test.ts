@@ -13,7 +13,7 @@ import {
 } from '../../src/media/ocr-pool.ts';
 import { decodeQr, qrWasmFile } from '../../src/media/qr.ts';
 import { prepareImage } from '../../src/media/prepare-image.ts';
-import { readScreenshot } from '../../src/media/read-screenshot.ts';
+import { readScreenshot, type LinkPassTrace } from '../../src/media/read-screenshot.ts';
 import { joinParagraphs } from '../../src/media/ocr-text.ts';
 import {
   QR_POSTER,
@@ -86,6 +86,19 @@ describe('OCR pool', () => {
       text.replace(/\s/g, '').startsWith(shot.phrases[0]!.slice(0, 4)) || text.startsWith('12月3日'),
     ).toBe(true);
     for (const link of shot.links) expect(text.toLowerCase()).toContain(link.toLowerCase());
+  }, 60_000);
+
+  it('reads a link exactly where the English pass alone misreads it: two more readings and a vote', async () => {
+    // real-12 of the realistic set (1440 px, dark, LINE JPEG): the English pass read
+    // 「Www.Ssagawa-exp.co.jp/」 and the Japanese one 「WWW.Sagawa-exp.Cco.jp/」.
+    const shot = (await realisticScreenshots(12)).find((s) => s.name.startsWith('real-12-'))!;
+    const traces: LinkPassTrace[] = [];
+    const r = await readScreenshot(shot.bytes, pool, { trace: (t) => traces.push(t) });
+    const text = joinParagraphs(r.lines).toLowerCase();
+    for (const link of shot.links) expect(text).toContain(link.toLowerCase());
+    const voted = traces.filter((t) => t.more.length === 2);
+    expect(voted.length).toBeGreaterThan(0);
+    expect(voted.some((t) => t.eng.toLowerCase() !== t.chosen.toLowerCase())).toBe(true);
   }, 60_000);
 
   it('decodes a QR code without fetching anything (the .wasm comes from node_modules)', async () => {
