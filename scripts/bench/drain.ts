@@ -19,6 +19,9 @@ interface Round {
   mainMs: number;
   gcHelpersMs: number;
   detectorMs: number;
+  systemMs: number;
+  readsPerEvent: number;
+  writesPerEvent: number;
   rate: number;
 }
 
@@ -77,6 +80,12 @@ export async function run(): Promise<Section> {
       null,
     ],
     [
+      'in the kernel (system CPU) / system calls per event: socket reads, writes (Redis, the reply call)',
+      `${ms(m((r) => r.systemMs))} / ${m((r) => r.readsPerEvent).toFixed(2)} / ${m((r) => r.writesPerEvent).toFixed(2)}`,
+      '—',
+      null,
+    ],
+    [
       'events answered per second (one thread; depends on the machine load)',
       `${int(m((r) => r.rate))}/s`,
       '—',
@@ -85,6 +94,7 @@ export async function run(): Promise<Section> {
   ];
   const notes = [
     'Each round: a fresh redis-server and the lean LINE stand-in (scripts/bench/lib/reply-counter-process.ts) in processes of their own; the child writes 500 events and answers them (warm-up), writes DRAIN_N more, then answers them with the consumer of src/server/consumer.ts (32 at once, batches of 8) and the runtime of src/server/events.ts: unseal, rate limit, analysis, remember, Flex card and 「報告する」 card, the reply call, logs at info. Generated SMS texts (scripts/bench/lib/texts.ts) from distinct users.',
+    "`BENCH_SERVER_PROFILE=DIR` writes a CPU profile of each round's measured drain alone to DIR (scripts/bench/lib/drain-process.ts).",
     "No webhook is read here: the server thread's share (signature, parsing, sealing, the backlog write; ~0.25–0.4 ms per event in the load section) comes on top. CPU time counts the process's own work whatever else the machine runs, so it moves much less than rates with the load average; the detector alone is measured in the same process as a yardstick of how slow the machine is at the time.",
   ];
   return { title: 'Answering alone: CPU per event', command: 'npm run bench -- drain', rows, notes };
