@@ -78,19 +78,20 @@ export function reportMailto(rules: ReportRules, input?: ReportInput): string {
     links = links.slice(0, -1);
   const fixed = [...withLinks(links), `${r.label_text}：`].join('\n');
   const text = defangText(withoutRecipients(input.text.replace(/\r\n?/g, '\n')).trim());
-  const whole = build(r.to, subject, `${fixed}\n${text}`);
-  if (whole.length <= MAX_URI) return whole;
-  // The longest beginning of the text that fits with the cut note. Encoding is per code point, so the
-  // link's length is the fixed part's plus the sum over the characters kept: one pass, rather than
-  // the whole link encoded again at every step of a search (~50 µs per verdict card).
+  // The longest beginning of the text that fits (with the cut note if it is not all). Encoding is per
+  // code point, so the link's length is the fixed part's plus the sum over the characters kept: one
+  // pass, rather than the whole link encoded again at every step of a search (~50 µs per card).
   const chars = Array.from(text);
+  const lengths = chars.map(encodedLength);
+  const fixedLength = build(r.to, subject, `${fixed}\n`).length;
+  if (fixedLength + lengths.reduce((a, b) => a + b, 0) <= MAX_URI)
+    return fitOrCut(r.to, subject, `${fixed}\n${text}`);
   const tail = `…\n${r.cut_note}`;
   const room = MAX_URI - build(r.to, subject, `${fixed}\n${tail}`).length;
   let lo = 0;
-  for (let used = 0; lo < chars.length && (used += encodedLength(chars[lo]!)) <= room;) lo++;
+  for (let used = 0; lo < chars.length && (used += lengths[lo]!) <= room;) lo++;
   const cut = `${fixed}\n${chars.slice(0, lo).join('')}${tail}`;
-  const body = lo > 0 ? cut : withLinks(links).join('\n');
-  return fitOrCut(r.to, subject, body);
+  return fitOrCut(r.to, subject, lo > 0 ? cut : withLinks(links).join('\n'));
 }
 
 /** How many characters enc() writes for one code point (a character of Array.from). */
@@ -116,9 +117,10 @@ function withoutRecipients(text: string): string {
 
 /** The last guard: a body that still does not fit (absurd rules) loses lines from the end. */
 function fitOrCut(to: string, subject: string, body: string): string {
+  let out = build(to, subject, body);
+  if (out.length <= MAX_URI) return out;
   let lines = body.split('\n');
-  while (lines.length > 1 && build(to, subject, lines.join('\n')).length > MAX_URI)
+  while (lines.length > 1 && (out = build(to, subject, lines.join('\n'))).length > MAX_URI)
     lines = lines.slice(0, -1);
-  const out = build(to, subject, lines.join('\n'));
   return out.length <= MAX_URI ? out : build(to, subject, '');
 }
