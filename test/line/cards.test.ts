@@ -304,7 +304,8 @@ describe('the limits check itself', () => {
     for (const text of ['\u0001', '"', '危', '😀', 'a']) {
       // The fewest texts that make the bubble just over the limit, and one fewer: just under.
       let n = 1;
-      const size = (k: number) => Buffer.byteLength(JSON.stringify(bubble(text.repeat(50), k).contents));
+      const size = (k: number) =>
+        Buffer.byteLength(JSON.stringify((bubble(text.repeat(50), k) as { contents: unknown }).contents));
       while (size(n) <= LIMITS.bubbleBytes) n++;
       expect(checkMessages([bubble(text.repeat(50), n)]), text).toEqual([
         `messages[0].contents: ${size(n)} bytes`,
