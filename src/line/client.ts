@@ -121,9 +121,9 @@ function jsonPoster(baseUrl: string, token: string): Post {
   ];
   return (path, body, timeoutMs, headers = {}) =>
     new Promise<void>((resolve, reject) => {
-      // Serialised once, and written to the socket as a string (no Buffer copy of it on the way).
-      const data = JSON.stringify(body);
-      const raw = [...fixed, 'content-length', String(Buffer.byteLength(data, 'utf8'))];
+      // Serialised and encoded once: its length is the buffer's, and the socket writes the buffer as it is.
+      const data = Buffer.from(JSON.stringify(body), 'utf8');
+      const raw = [...fixed, 'content-length', String(data.length)];
       for (const k in headers) raw.push(k, headers[k]!);
       const req = request(
         {
@@ -165,7 +165,7 @@ function jsonPoster(baseUrl: string, token: string): Post {
         clearTimeout(timer);
         reject(err);
       });
-      req.end(data, 'utf8');
+      req.end(data);
     });
 }
 
