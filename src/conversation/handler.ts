@@ -45,6 +45,11 @@ export interface HandlerDeps {
 export interface Outcome {
   messages: Message[];
   note: Record<string, string | number | boolean>;
+  /**
+   * Store writes the answer depends on, started and not yet finished: the processor waits for them
+   * before it sends (a failure there is a failure of the event), alongside the sender's own note.
+   */
+  saving?: Promise<void>;
 }
 
 const QUIET: Outcome['messages'] = [];
@@ -121,7 +126,12 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
     return { messages: [await answerOwnWords(own, chat, deps)], note: { kind: 'text', own, group } };
   }
 
-  const allowed = await takeCheck(deps.store, chat, deps.rateLimits, addressed);
+  // The count for the rate limit and the chat's last verdict (kept below as the one before this) in
+  // one round trip to the store. Chatter in a group is seldom remembered: read only when needed.
+  const [allowed, before] = await Promise.all([
+    takeCheck(deps.store, chat, deps.rateLimits, addressed),
+    addressed ? lastVerdict(deps.store, chat.id) : undefined,
+  ]);
   if (!allowed.ok) {
     const note = { kind: 'text', limited: allowed.scope, group, mentioned };
     if (!allowed.notice) return { messages: QUIET, note };
@@ -144,7 +154,8 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
   if (!addressed && !(hasContact(verdict) && (verdict.risk === 'high' || verdict.risk === 'medium')))
     return { messages: QUIET, note };
 
-  await rememberVerdict(deps.store, chat.id, verdict, m.id, deps.now());
+  const saving = rememberVerdict(deps.store, chat.id, verdict, m.id, deps.now(), undefined, before);
+  saving.catch(() => undefined); // the processor awaits it; a throw below must not leave it unhandled
   const messages: Message[] = [verdictCard(copy, verdict)];
   if (long) {
     // The buttons must stay under the last message to be seen.
@@ -157,7 +168,7 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
   }
   // 1:1 only: the 「報告する」 card, its mail link built from this text and kept nowhere.
   if (!group) addReportCard(messages, verdict, { kind: kindOfText(checked, verdict), text: checked });
-  return { messages, note };
+  return { messages, note, saving };
 }
 
 async function answerCommand(

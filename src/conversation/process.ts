@@ -67,6 +67,12 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
         else loading = setTimeout(show, deps.loadingAfterMs);
       }
       const outcome = await handleEvent(event, { ...deps, log });
+      if (outcome.saving) {
+        // The answer's store writes and the sender's own note before a reply go out together: one
+        // round trip to the store, not two in a row.
+        const replying = outcome.messages.length > 0 && sendTo !== null;
+        await Promise.all([outcome.saving, replying ? deps.sender.prepare?.(sendTo!) : undefined]);
+      }
       clearTimeout(loading);
       deps.observer?.handled(outcome.note, (performance.now() - started) / 1000);
       let delivery = 'none';

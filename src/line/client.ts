@@ -106,22 +106,32 @@ function jsonPoster(baseUrl: string, token: string): Post {
     hostname: base.hostname.startsWith('[') ? base.hostname.slice(1, -1) : base.hostname, // IPv6
     port: base.port || undefined,
   };
+  // Headers as a raw list, the same for every call but the length: node:http writes a list as it is,
+  // where an object is validated and stored header by header on each request. Host is ours to give
+  // then (URL.host: the port only when it is not the default, IPv6 in brackets, as node writes it).
+  const fixed = [
+    'host',
+    base.host,
+    'content-type',
+    'application/json',
+    'authorization',
+    `Bearer ${token}`,
+    'user-agent',
+    'sagicheck',
+  ];
   return (path, body, timeoutMs, headers = {}) =>
     new Promise<void>((resolve, reject) => {
+      // Serialised and encoded once: its length is the buffer's, and the socket writes the buffer as it is.
       const data = Buffer.from(JSON.stringify(body), 'utf8');
+      const raw = [...fixed, 'content-length', String(data.length)];
+      for (const k in headers) raw.push(k, headers[k]!);
       const req = request(
         {
           ...target,
           path,
           method: 'POST',
           agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': data.length,
-            authorization: `Bearer ${token}`,
-            'user-agent': 'sagicheck',
-            ...headers,
-          },
+          headers: raw,
         },
         (res) => {
           // Read to the end (the connection goes back to the pool); an error body is kept, capped.
@@ -173,7 +183,8 @@ async function withRetry<T>(p: RetryPolicy, call: () => Promise<T>): Promise<T> 
     let message: string;
     let retryAfterMs: number | null = null;
     try {
-      return await withTimeout(call(), p.timeoutMs);
+      // Each call enforces p.timeoutMs itself (jsonPoster destroys the request): no second timer here.
+      return await call();
     } catch (err) {
       if (err instanceof HTTPFetchError) {
         status = err.status;
@@ -200,14 +211,6 @@ function lineErrorMessage(body: string): string {
   } catch {
     return body.slice(0, 200);
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 function sleep(ms: number): Promise<void> {

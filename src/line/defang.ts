@@ -15,7 +15,9 @@ const IPV4 = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/g;
 
 /** Defangs every link, host, email domain and IPv4 address inside a free text (a reason, an address). */
 export function defangText(text: string): string {
-  return defangHosts(defangUrls(text)).replace(IPV4, (m) => defangHost(m));
+  const out = defangHosts(defangUrls(text));
+  // Every pattern here needs a dot: most reasons and advice lines have none.
+  return out.includes('.') ? out.replace(IPV4, (m) => defangHost(m)) : out;
 }
 
 const SCHEME_CHAR = /[a-z0-9+.-]/i;
@@ -63,15 +65,44 @@ function defangUrls(text: string): string {
   return out + text.slice(done);
 }
 
-const LABEL_RUN = /[\p{L}\p{N}_.-]+/gu;
+const NAME_CHAR = /^[\p{L}\p{N}_.-]$/u;
 const FINAL_LABEL = /^\p{L}[\p{L}\p{N}-]/u;
 
 /**
  * A dotted name whose last label starts with a letter, as every top-level domain does (example.com,
- * 例え.jp): its dots defanged; "1.5倍" and "No.1" stay as they are.
+ * 例え.jp): its dots defanged; "1.5倍" and "No.1" stay as they are. Only the runs of name characters
+ * around a dot are looked at (a Japanese text is one long run of letters otherwise): each dot's run is
+ * found by walking out from it, and the walk never goes back over a run already taken, so it is linear.
  */
 function defangHosts(text: string): string {
-  return text.replace(LABEL_RUN, (run) => (run.includes('.') ? defangRun(run) : run));
+  let out = '';
+  let done = 0; // text before this index is in `out`
+  for (let dot = text.indexOf('.'); dot >= 0; dot = text.indexOf('.', done)) {
+    let start = dot;
+    while (start > done && isNameChar(text, start, -1)) start -= charBefore(text, start).length;
+    let end = dot + 1;
+    while (end < text.length && isNameChar(text, end, 1)) end += charAt(text, end).length;
+    out += text.slice(done, start) + defangRun(text.slice(start, end));
+    done = end;
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
+
+/** Whether the code point just before (dir -1) or at (dir 1) index i is a letter, digit, _, . or -. */
+function isNameChar(text: string, i: number, dir: -1 | 1): boolean {
+  return NAME_CHAR.test(dir < 0 ? charBefore(text, i) : charAt(text, i));
+}
+
+/** The code point ending at index i (a surrogate pair whole; a lone half alone). */
+function charBefore(text: string, i: number): string {
+  const lo = text.charCodeAt(i - 1);
+  const hi = i >= 2 ? text.charCodeAt(i - 2) : 0;
+  return lo >= 0xdc00 && lo <= 0xdfff && hi >= 0xd800 && hi <= 0xdbff ? text.slice(i - 2, i) : text[i - 1]!;
+}
+
+/** The code point starting at index i. */
+function charAt(text: string, i: number): string {
+  return String.fromCodePoint(text.codePointAt(i)!);
 }
 
 /**

@@ -29,9 +29,11 @@ export function checkMessages(messages: Message[]): string[] {
       const f = m as messagingApi.FlexMessage;
       if (f.altText.length === 0 || f.altText.length > LIMITS.altTextOurs)
         problems.push(`${at}.altText: ${f.altText.length} chars`);
-      const bytes = Buffer.byteLength(JSON.stringify(f.contents), 'utf8');
+      const { empty, maxBytes } = checkFlexTexts(f.contents, `${at}.contents`);
+      // Serialised only when the bound from the walk could be over the limit (never for our cards).
+      const bytes = maxBytes > LIMITS.bubbleBytes ? Buffer.byteLength(JSON.stringify(f.contents), 'utf8') : 0;
       if (bytes > LIMITS.bubbleBytes) problems.push(`${at}.contents: ${bytes} bytes`);
-      problems.push(...checkFlexTexts(f.contents, `${at}.contents`));
+      problems.push(...empty);
     }
     const items = m.quickReply?.items ?? [];
     if (items.length > LIMITS.quickReplyItems) problems.push(`${at}.quickReply: ${items.length} items`);
@@ -48,34 +50,55 @@ export function checkMessages(messages: Message[]): string[] {
   return problems;
 }
 
-/** Flex text components must not be empty (LINE rejects "text": ""). Runs on every card sent: the path
- * of a component is only spelled out for one that fails. */
-function checkFlexTexts(node: unknown, path: string): string[] {
-  const out: string[] = [];
+/**
+ * Flex text components must not be empty (LINE rejects "text": ""), and an upper bound of the bubble's
+ * size as JSON, worked out on the same walk: a card is serialised once, for the request, not also here.
+ * Runs on every card sent: the path of a component is only spelled out for one that fails.
+ */
+function checkFlexTexts(node: unknown, path: string): { empty: string[]; maxBytes: number } {
+  const empty: string[] = [];
   const keys: (string | number)[] = [];
+  let maxBytes = 0;
   const walk = (n: unknown) => {
-    if (!n || typeof n !== 'object') return;
+    if (!n || typeof n !== 'object') {
+      maxBytes += jsonBytesAtMost(n);
+      return;
+    }
+    maxBytes += 2; // brackets
     const o = n as { type?: string; text?: unknown };
     if (o.type === 'text' && (typeof o.text !== 'string' || o.text.length === 0))
-      out.push(
+      empty.push(
         `${path}${keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}: empty text`,
       );
+    if (Array.isArray(n)) {
+      n.forEach((c, i) => {
+        keys.push(i);
+        maxBytes += 1; // comma
+        walk(c);
+        keys.pop();
+      });
+      return;
+    }
     for (const k in o) {
       const v = (o as Record<string, unknown>)[k];
-      if (!v || typeof v !== 'object') continue;
+      maxBytes += jsonBytesAtMost(k) + 2; // colon, comma
       keys.push(k);
-      if (Array.isArray(v))
-        v.forEach((c, i) => {
-          keys.push(i);
-          walk(c);
-          keys.pop();
-        });
-      else walk(v);
+      walk(v);
       keys.pop();
     }
   };
   walk(node);
-  return out;
+  return { empty, maxBytes };
+}
+
+/**
+ * At least as many UTF-8 bytes as JSON.stringify writes for a leaf: a string's code unit takes at
+ * most 6 (an escape like \u001f; a character 3, a surrogate pair 4 for two units).
+ */
+function jsonBytesAtMost(v: unknown): number {
+  if (typeof v === 'string') return 2 + 6 * v.length;
+  if (typeof v === 'number') return 24;
+  return 5; // true, false, null; undefined is left out
 }
 
 /** Cuts a string to at most `max` UTF-16 units without splitting a surrogate pair, marking the cut. */

@@ -20,6 +20,12 @@ export type Delivery = 'replied' | 'pushed' | 'failed';
 
 export interface Sender {
   reply(target: ReplyTarget, messages: Message[]): Promise<Delivery>;
+  /**
+   * A reply to target is coming: what must be stored before it (src/server/consumer.ts notes
+   * "sending") may start now, in the same round trip as the answer's own store writes. reply() still
+   * waits for it. Optional; never needed for correctness.
+   */
+  prepare?(target: ReplyTarget): Promise<void>;
   /** The "…" typing indicator in a 1:1 chat while slow work runs; never throws. */
   showLoading(userId: string): Promise<void>;
 }

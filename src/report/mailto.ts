@@ -78,22 +78,34 @@ export function reportMailto(rules: ReportRules, input?: ReportInput): string {
     links = links.slice(0, -1);
   const fixed = [...withLinks(links), `${r.label_text}：`].join('\n');
   const text = defangText(withoutRecipients(input.text.replace(/\r\n?/g, '\n')).trim());
-  const whole = `${fixed}\n${text}`;
-  if (build(r.to, subject, whole).length <= MAX_URI) return build(r.to, subject, whole);
-  // Binary search for the longest beginning of the text that fits with the cut note.
+  // The longest beginning of the text that fits (with the cut note if it is not all). Encoding is per
+  // code point, so the link's length is the fixed part's plus the sum over the characters kept: one
+  // pass, rather than the whole link encoded again at every step of a search (~50 µs per card).
   const chars = Array.from(text);
+  const lengths = chars.map(encodedLength);
+  const fixedLength = build(r.to, subject, `${fixed}\n`).length;
+  if (fixedLength + lengths.reduce((a, b) => a + b, 0) <= MAX_URI)
+    return fitOrCut(r.to, subject, `${fixed}\n${text}`);
+  const tail = `…\n${r.cut_note}`;
+  const room = MAX_URI - build(r.to, subject, `${fixed}\n${tail}`).length;
   let lo = 0;
-  let hi = chars.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    const body = `${fixed}\n${chars.slice(0, mid).join('')}…\n${r.cut_note}`;
-    if (build(r.to, subject, body).length <= MAX_URI) lo = mid;
-    else hi = mid - 1;
-  }
-  const body =
-    lo > 0 ? `${fixed}\n${chars.slice(0, lo).join('')}…\n${r.cut_note}` : withLinks(links).join('\n');
-  return fitOrCut(r.to, subject, body);
+  for (let used = 0; lo < chars.length && (used += lengths[lo]!) <= room;) lo++;
+  const cut = `${fixed}\n${chars.slice(0, lo).join('')}${tail}`;
+  return fitOrCut(r.to, subject, lo > 0 ? cut : withLinks(links).join('\n'));
 }
+
+/** How many characters enc() writes for one code point (a character of Array.from). */
+function encodedLength(ch: string): number {
+  const cp = ch.codePointAt(0)!;
+  if (cp === 0x0a || cp === 0x0d) return 6; // a line break is written %0D%0A
+  if (cp < 0x80) return UNRESERVED.test(ch) ? 1 : 3;
+  if (cp < 0x800) return 6;
+  if (cp >= 0xd800 && cp <= 0xdfff) return 9; // a lone surrogate becomes U+FFFD
+  return cp < 0x10000 ? 9 : 12;
+}
+
+/** What encodeURIComponent leaves as it is. */
+const UNRESERVED = /^[A-Za-z0-9\-_.!~*'()]$/;
 
 /** Pasted header lines naming the recipient are the person's own address: left out. */
 function withoutRecipients(text: string): string {
@@ -105,9 +117,10 @@ function withoutRecipients(text: string): string {
 
 /** The last guard: a body that still does not fit (absurd rules) loses lines from the end. */
 function fitOrCut(to: string, subject: string, body: string): string {
+  let out = build(to, subject, body);
+  if (out.length <= MAX_URI) return out;
   let lines = body.split('\n');
-  while (lines.length > 1 && build(to, subject, lines.join('\n')).length > MAX_URI)
+  while (lines.length > 1 && (out = build(to, subject, lines.join('\n'))).length > MAX_URI)
     lines = lines.slice(0, -1);
-  const out = build(to, subject, lines.join('\n'));
   return out.length <= MAX_URI ? out : build(to, subject, '');
 }

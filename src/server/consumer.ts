@@ -61,7 +61,8 @@ export interface Consumer {
 interface Running {
   entry: BacklogEntry;
   since: number;
-  marked: boolean;
+  /** The "sending" note, once started: every reply waits for it. */
+  marking: Promise<void> | null;
   delivery: Delivery | null;
 }
 
@@ -207,7 +208,7 @@ function scheduleStart(s: State): void {
 /** Answers one taken event, then notes it finished for the next take to delete. */
 async function run(s: State, entry: BacklogEntry): Promise<void> {
   const o = s.o;
-  const r: Running = { entry, since: Date.now(), marked: false, delivery: null };
+  const r: Running = { entry, since: Date.now(), marking: null, delivery: null };
   s.running.set(entry.id, r);
   o.onTaken?.(Math.max(0, Date.now() - entry.at) / 1000);
   let answered = true;
@@ -231,19 +232,21 @@ async function run(s: State, entry: BacklogEntry): Promise<void> {
 
 function wrapSender(s: State, sender: Sender): Sender {
   const o = s.o;
+  // Once per event; a failure is logged, not thrown: the answer matters more than the note.
+  const mark = (r: Running) =>
+    (r.marking ??= o.backlog.markSending(r.entry.id, o.owner).catch((err: unknown) => {
+      o.log.warn({ err, eventId: r.entry.id }, 'event backlog: could not note the reply');
+    }));
   return {
     showLoading: (userId) => sender.showLoading(userId),
+    async prepare(target) {
+      const r = s.running.get(target.eventId);
+      if (r) await mark(r);
+    },
     async reply(target, messages) {
       const r = s.running.get(target.eventId);
       if (!r) return sender.reply(target, messages);
-      if (!r.marked) {
-        r.marked = true;
-        try {
-          await o.backlog.markSending(r.entry.id, o.owner);
-        } catch (err) {
-          o.log.warn({ err, eventId: r.entry.id }, 'event backlog: could not note the reply');
-        }
-      }
+      await mark(r);
       // An earlier attempt that got this far may have answered: a reply is safe (single-use
       // token), a push is not.
       const delivery = await sender.reply({ ...target, pushAllowed: !r.entry.sending }, messages);

@@ -94,6 +94,7 @@ export function createMetrics(o: { process?: boolean } = {}): Metrics {
           return delivery;
         },
         showLoading: (userId) => sender.showLoading(userId),
+        prepare: sender.prepare && ((target) => sender.prepare!(target)),
       };
     },
   };

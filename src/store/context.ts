@@ -32,8 +32,10 @@ export async function rememberVerdict(
   messageId: string,
   at: number,
   mail = v.emails.length > 0,
+  /** The chat's last verdict when the caller read it already (in the same round trip as other reads). */
+  known?: ChatContext | null,
 ): Promise<void> {
-  const before = await lastVerdict(store, chatId);
+  const before = known !== undefined ? known : await lastVerdict(store, chatId);
   const ctx: ChatContext = {
     risk: v.risk,
     brand: v.brand ? { id: v.brand.id, name: v.brand.name } : null,

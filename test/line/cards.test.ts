@@ -286,6 +286,33 @@ describe('the limits check itself', () => {
       'messages[0].contents.body.contents[1].contents[1]: empty text',
     ]);
   });
+
+  it('finds a bubble over 30 KB, whatever its characters: escapes, Japanese, emoji, numbers', () => {
+    const bubble = (text: string, n: number) =>
+      ({
+        type: 'flex',
+        altText: '【危険】',
+        contents: {
+          type: 'bubble',
+          body: {
+            type: 'box',
+            layout: 'vertical',
+            contents: Array.from({ length: n }, (_, i) => ({ type: 'text', text, flex: i })),
+          },
+        },
+      }) as unknown as Parameters<typeof checkMessages>[0][number];
+    for (const text of ['\u0001', '"', '危', '😀', 'a']) {
+      // The fewest texts that make the bubble just over the limit, and one fewer: just under.
+      let n = 1;
+      const size = (k: number) =>
+        Buffer.byteLength(JSON.stringify((bubble(text.repeat(50), k) as { contents: unknown }).contents));
+      while (size(n) <= LIMITS.bubbleBytes) n++;
+      expect(checkMessages([bubble(text.repeat(50), n)]), text).toEqual([
+        `messages[0].contents: ${size(n)} bytes`,
+      ]);
+      expect(checkMessages([bubble(text.repeat(50), n - 1)]), text).toEqual([]);
+    }
+  });
 });
 
 describe('defanging', () => {

@@ -30,6 +30,13 @@ describe('LINE client', () => {
     expect(call!.body).toEqual({ replyToken: 'rt-1', messages: hello });
     expect(call!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(call!.headers['x-line-retry-key']).toBeUndefined(); // reply refuses retry keys
+    // The headers are a raw list: Host and the length are ours to get right.
+    expect(call!.headers.host).toBe(new URL(fake.url).host);
+    expect(call!.headers['content-type']).toBe('application/json');
+    expect(Number(call!.headers['content-length'])).toBe(
+      Buffer.byteLength(JSON.stringify({ replyToken: 'rt-1', messages: hello })),
+    );
+    expect(call!.headers.connection).toBe('keep-alive');
   });
 
   it('retries 429 and 5xx, then succeeds', async () => {

@@ -148,4 +148,47 @@ describe('the backlog consumer', { timeout: 10_000 }, () => {
     expect(calls.take).toBeLessThanOrEqual(40);
     await consumer.stop(Date.now() + 1000);
   });
+
+  it('notes "sending" once, from prepare() or reply(), and never replies before the note is written', async () => {
+    const store = new MemoryStore();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const marks: string[] = [];
+    const backlog: Backlog = Object.assign(Object.create(store.backlog) as Backlog, {
+      markSending: async (...a: Parameters<Backlog['markSending']>) => {
+        marks.push(a[0]);
+        await gate;
+        await store.backlog.markSending(...a);
+      },
+    });
+    const log = createLogger('error', { write: () => {} });
+    const consumer = createConsumer({ backlog, key, owner: 'me/', concurrency: 4, log, pollMs: 1000 });
+    const replied: string[] = [];
+    const sender = consumer.wrapSender({
+      async reply(target) {
+        replied.push(target.eventId);
+        return 'replied';
+      },
+      async showLoading() {},
+    });
+    consumer.start(async (e) => {
+      const target = {
+        eventId: e.webhookEventId,
+        replyToken: 'rt',
+        chat: { type: 'user' as const, id: 'U' },
+      };
+      const prepared = sender.prepare!(target); // as the processor does, alongside its own writes
+      const reply = sender.reply(target, []);
+      await Promise.all([prepared, reply]);
+    });
+    await store.backlog.enqueue([seal(key, event('s1'))], 60_000);
+    consumer.wake();
+    await waitFor(() => marks.length === 1, 2000, 'the note started');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(replied).toEqual([]); // still waiting for the note
+    open();
+    await waitFor(() => replied.length === 1, 2000, 'the reply');
+    expect(marks).toEqual(['s1']);
+    await consumer.stop(Date.now() + 1000);
+  });
 });

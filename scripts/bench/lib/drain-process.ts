@@ -2,7 +2,8 @@
 // answered by one consumer in this process's thread with the runtime an event thread builds (detector,
 // store, rate limit, cards, reply call to the stand-in). Nothing else runs here: no webhooks, no load
 // generator in this process. Prints one JSON line on standard error with the CPU it took.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadConfig } from '../../../src/config.ts';
 import { loadCopy } from '../../../src/rules/replies.ts';
 import { loadDetector } from '../../../src/detector/load.ts';
@@ -74,19 +75,50 @@ const threads = () => {
   return out;
 };
 
+/**
+ * `BENCH_SERVER_PROFILE=DIR npm run bench -- drain` writes a CPU profile of the measured drain alone (not the
+ * start-up, the fill or the warm-up) to DIR/drain-PID.cpuprofile: open it in Chrome DevTools. The
+ * profiler's sampling costs CPU of its own, so the round's figures are higher while it runs.
+ */
+async function startProfile(): Promise<(() => Promise<void>) | undefined> {
+  const dir = process.env.BENCH_SERVER_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${dir}/drain-${process.pid}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/** Read and write system calls of the whole process so far (Linux): each socket read or write is one. */
+const syscalls = () => {
+  const io = readFileSync('/proc/self/io', 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? NaN);
+  return { reads: field('syscr'), writes: field('syscw') };
+};
+
 // Warm-up (JIT, connections), then the measured drain: all N written first, then answered.
 await fill(WARM);
 consumer.start(runtime.process!);
 await until(WARM);
 await fill(N);
+const profile = await startProfile();
 const t0 = threads();
+const io0 = syscalls();
 const c0 = process.cpuUsage();
 const w0 = performance.now();
 consumer.wake();
 await until(WARM + N);
-const total = cpuMs(process.cpuUsage(c0));
+const used = process.cpuUsage(c0);
+const total = cpuMs(used);
 const wall = performance.now() - w0;
 const t1 = threads();
+const io1 = syscalls();
+await profile?.();
 
 const d = await detector;
 const d0 = process.cpuUsage();
@@ -100,6 +132,9 @@ process.stderr.write(
     mainMs: ((t1.MainThread ?? 0) - (t0.MainThread ?? 0)) / N,
     gcHelpersMs: ((t1.V8Worker ?? 0) - (t0.V8Worker ?? 0)) / N,
     detectorMs,
+    systemMs: used.system / 1000 / N,
+    readsPerEvent: (io1.reads - io0.reads) / N,
+    writesPerEvent: (io1.writes - io0.writes) / N,
     rate: N / (wall / 1000),
   })}\n`,
 );
