@@ -3,6 +3,7 @@
 import type { RuleSet, BrandRule } from '../rules/schema.ts';
 import type { Tokenizer } from './tokenizer.ts';
 import { compilePhrases, type PhraseIndex } from './phrases.ts';
+import { FirstUnitIndex } from './first-unit-index.ts';
 import { makeSkeletons, asciiSkeleton, type Skeletons } from './lookalike.ts';
 import { HostLetterModel } from './host-model.ts';
 import { checkSignalCodes, type SignalCode } from './signals.ts';
@@ -22,10 +23,20 @@ export interface CompiledBrand {
   senderNames: Set<string>;
 }
 
+/** One alias of one brand, for findMentions; seq is its place in the rules (brand order, then alias order). */
+export interface BrandAlias {
+  brand: CompiledBrand;
+  text: string;
+  ascii: boolean;
+  seq: number;
+}
+
 export interface Compiled {
   rules: RuleSet;
   tokenizer: Tokenizer;
   brands: CompiledBrand[];
+  /** Every brand alias by its first code unit. */
+  aliasIndex: FirstUnitIndex<BrandAlias>;
   brandById: Map<string, CompiledBrand>;
   /** host or domain → ids of brands that officially use it for links. */
   webIndex: Map<string, string[]>;
@@ -100,6 +111,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
     rules,
     tokenizer,
     brands,
+    aliasIndex: indexAliases(brands),
     brandById: new Map(brands.map((b) => [b.id, b])),
     webIndex,
     mailIndex,
@@ -210,6 +222,15 @@ function compileBrands(
     };
   });
   return { brands, webIndex, mailIndex, embeddable };
+}
+
+function indexAliases(brands: CompiledBrand[]): FirstUnitIndex<BrandAlias> {
+  const index = new FirstUnitIndex<BrandAlias>();
+  let seq = 0;
+  for (const brand of brands)
+    for (const { text, ascii } of brand.aliases)
+      if (text.length > 0) index.add(text.charCodeAt(0), { brand, text, ascii, seq: seq++ });
+  return index;
 }
 
 function compileLexicon(rules: RuleSet, tokenizer: Tokenizer): PhraseIndex {
