@@ -88,6 +88,8 @@ export interface Compiled {
   lexiconSignals: SignalCode[];
   language: {
     simplified: Set<string>;
+    /** The same characters as a table by code unit, for those in the BMP (1 = simplified-only). */
+    simplifiedBmp: Uint8Array;
     brokenPhrases: { re: RegExp; note: string }[];
     katakanaHyphen: RegExp;
     chineseFonts: string[];
@@ -153,6 +155,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
     lexiconSignals,
     language: {
       simplified: new Set(rules.simplifiedHan),
+      simplifiedBmp: bmpTable(rules.simplifiedHan),
       brokenPhrases: lang.broken_phrases.map((p) => ({ re: new RegExp(p.pattern, 'gu'), note: p.note })),
       katakanaHyphen: new RegExp(lang.katakana_hyphen, 'gu'),
       chineseFonts: lang.chinese_fonts.map((f) => f.toLowerCase()),
@@ -222,6 +225,12 @@ function compileBrands(
     };
   });
   return { brands, webIndex, mailIndex, embeddable };
+}
+
+function bmpTable(chars: string): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (const ch of chars) if (ch.length === 1) table[ch.charCodeAt(0)] = 1;
+  return table;
 }
 
 function indexAliases(brands: CompiledBrand[]): FirstUnitIndex<BrandAlias> {
