@@ -34,23 +34,27 @@ interface RawPhrase {
 }
 
 type MatchKey = { base: string; surface: string };
-type CachedKey = { base: string; pos: string; key: MatchKey | null };
+/** A word's match key, and whether any phrase starts with it (the trie's root has a child for it). */
+type CachedKey = { base: string; pos: string; key: MatchKey | null; starts: boolean };
 const MAX_CACHED_KEYS = 50_000;
 
 /** matchKey through the index's cache (keyed without building a string per token); emptied when full. */
-function keyOf(index: PhraseIndex, t: Token): MatchKey | null {
+function keyOf(index: PhraseIndex, t: Token): CachedKey {
   let list = index.keys.get(t.surface);
-  if (list) for (const e of list) if (e.base === t.base && e.pos === t.pos) return e.key;
+  if (list) for (const e of list) if (e.base === t.base && e.pos === t.pos) return e;
   if (index.keyCount >= MAX_CACHED_KEYS) {
     index.keys.clear();
     index.keyCount = 0;
     list = undefined;
   }
   const key = matchKey(t, index.sameAs);
+  const root = index.trie.next;
+  const starts = key !== null && (root.has(key.base) || root.has(key.surface));
   if (!list) index.keys.set(t.surface, (list = []));
-  list.push({ base: t.base, pos: t.pos, key });
+  const entry = { base: t.base, pos: t.pos, key, starts };
+  list.push(entry);
   index.keyCount++;
-  return key;
+  return entry;
 }
 
 interface TrieNode {
@@ -126,13 +130,12 @@ export function compilePhrases(
 export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], every = false): PhraseMatch[] {
   const { trie, raw } = index;
   const found: PhraseMatch[] = [];
-  const keys = tokens.map((t) => keyOf(index, t));
+  const cached = tokens.map((t) => keyOf(index, t));
+  const keys = cached.map((e) => e.key);
   const seen = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
-    const k = keys[i];
-    if (!k) continue;
-    // Most words start no phrase: ask the root before building a frontier.
-    if (!trie.next.has(k.base) && (k.base === k.surface || !trie.next.has(k.surface))) continue;
+    // Most words start no phrase: skip them before building a frontier.
+    if (!cached[i]!.starts) continue;
     let frontier: TrieNode[] = [trie];
     for (let j = i; j < tokens.length && frontier.length > 0; j++) {
       const key = keys[j];
@@ -168,8 +171,9 @@ export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], e
     const bucket = raw.at(lower.charCodeAt(i));
     if (!bucket) continue;
     for (const entry of bucket) {
+      if (!lower.startsWith(entry.text, i)) continue;
       const list = at.get(entry);
-      if ((every || !list) && lower.startsWith(entry.text, i)) at.set(entry, [...(list ?? []), i]);
+      if (every || !list) at.set(entry, [...(list ?? []), i]);
     }
   }
   for (const [{ text: phrase, group, word }, starts] of at) {
