@@ -452,6 +452,11 @@ function buildLattice(dict: Dict, text: string, from: number, to: number): numbe
   let runClass = -1;
   let runEnd = 0;
   for (let pos = 0; pos < length; pos += charUnits(text, from + pos, to)) {
+    // No word ends here (inside a run of spaces, digits or unknown letters): a word starting here could
+    // never be reached, so kuromoji would leave it at infinite cost, off the best path. Skipping it
+    // changes no token and spares the forward pass every such node (a link blanked out leaves dozens).
+    // All words ending here start earlier, so endHead[pos] is complete by now.
+    if (pos > 0 && lat.endHead[pos] === -1) continue;
     // Known words: walk the trie along the UTF-8 bytes of the text from pos.
     let found = false;
     for (let i = pos, node = 0; i < length;) {
