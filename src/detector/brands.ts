@@ -1,6 +1,6 @@
 // Which organisation does the message claim to be? Read from the sender's display name first, then
 // the 【…】 tag or subject, then the words of the text.
-import type { Compiled, CompiledBrand } from './compile.ts';
+import type { BrandAlias, Compiled, CompiledBrand } from './compile.ts';
 import type { Extracted, MailHeaders } from './extract.ts';
 import type { LinkAnalysis } from './links.ts';
 import { imitatedBy, type SenderImitation } from './senders.ts';
@@ -12,31 +12,45 @@ interface Mention {
   end: number;
 }
 
+/** Most places one alias is counted in a text (a bound on long repetitive input). */
+const MAX_PER_ALIAS = 50;
+
 /** All brand mentions in a text, a longer alias winning over a shorter one at the same place (楽天カード over 楽天). */
 export function findMentions(c: Compiled, text: string): Mention[] {
   const lower = text.toLowerCase();
-  const all: Mention[] = [];
-  for (const brand of c.brands) {
-    for (const alias of brand.aliases) {
-      let from = 0;
-      for (let n = 0; n < 50; n++) {
-        const at = lower.indexOf(alias.text, from);
-        if (at < 0) break;
-        from = at + alias.text.length;
-        if (alias.ascii) {
-          // ASCII names stand as words: "au" must not match "auth" or "Paul".
-          const before = lower[at - 1] ?? ' ';
-          const after = lower[at + alias.text.length] ?? ' ';
-          if (/[a-z0-9]/.test(before) || /[a-z0-9]/.test(after)) continue;
-        }
-        all.push({ brand, start: at, end: at + alias.text.length });
-      }
+  const all: (Mention & { seq: number })[] = [];
+  // Per alias: where its next place may start (places do not overlap) and how many were counted.
+  const next = new Map<BrandAlias, { from: number; n: number }>();
+  for (let at = 0; at < lower.length; at++) {
+    const bucket = c.aliasIndex.at(lower.charCodeAt(at));
+    if (!bucket) continue;
+    for (const alias of bucket) {
+      if (!lower.startsWith(alias.text, at)) continue;
+      const seen = next.get(alias);
+      if (seen && (at < seen.from || seen.n >= MAX_PER_ALIAS)) continue;
+      const end = at + alias.text.length;
+      if (seen) {
+        seen.from = end;
+        seen.n++;
+      } else next.set(alias, { from: end, n: 1 });
+      // ASCII names stand as words: "au" must not match "auth" or "Paul".
+      if (alias.ascii && (isWordChar(lower, at - 1) || isWordChar(lower, end))) continue;
+      all.push({ brand: alias.brand, start: at, end, seq: alias.seq });
     }
   }
-  all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  // Longest first, then leftmost; among equals, the order of brands and aliases in the rules.
+  all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start || a.seq - b.seq);
   const kept: Mention[] = [];
-  for (const m of all) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
+  for (const m of all)
+    if (!kept.some((k) => m.start < k.end && k.start < m.end))
+      kept.push({ brand: m.brand, start: m.start, end: m.end });
   return kept.sort((a, b) => a.start - b.start);
+}
+
+/** An ASCII letter or digit at index i (false outside the text). */
+function isWordChar(lower: string, i: number): boolean {
+  const code = lower.charCodeAt(i); // NaN outside the text
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
 }
 
 /** The brand the message claims to be, or null. */

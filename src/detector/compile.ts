@@ -3,6 +3,7 @@
 import type { RuleSet, BrandRule } from '../rules/schema.ts';
 import type { Tokenizer } from './tokenizer.ts';
 import { compilePhrases, type PhraseIndex } from './phrases.ts';
+import { FirstUnitIndex } from './first-unit-index.ts';
 import { makeSkeletons, asciiSkeleton, type Skeletons } from './lookalike.ts';
 import { HostLetterModel } from './host-model.ts';
 import { checkSignalCodes, type SignalCode } from './signals.ts';
@@ -22,10 +23,20 @@ export interface CompiledBrand {
   senderNames: Set<string>;
 }
 
+/** One alias of one brand, for findMentions; seq is its place in the rules (brand order, then alias order). */
+export interface BrandAlias {
+  brand: CompiledBrand;
+  text: string;
+  ascii: boolean;
+  seq: number;
+}
+
 export interface Compiled {
   rules: RuleSet;
   tokenizer: Tokenizer;
   brands: CompiledBrand[];
+  /** Every brand alias by its first code unit. */
+  aliasIndex: FirstUnitIndex<BrandAlias>;
   brandById: Map<string, CompiledBrand>;
   /** host or domain → ids of brands that officially use it for links. */
   webIndex: Map<string, string[]>;
@@ -77,6 +88,8 @@ export interface Compiled {
   lexiconSignals: SignalCode[];
   language: {
     simplified: Set<string>;
+    /** The same characters as a table by code unit, for those in the BMP (1 = simplified-only). */
+    simplifiedBmp: Uint8Array;
     brokenPhrases: { re: RegExp; note: string }[];
     katakanaHyphen: RegExp;
     chineseFonts: string[];
@@ -100,6 +113,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
     rules,
     tokenizer,
     brands,
+    aliasIndex: indexAliases(brands),
     brandById: new Map(brands.map((b) => [b.id, b])),
     webIndex,
     mailIndex,
@@ -141,6 +155,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
     lexiconSignals,
     language: {
       simplified: new Set(rules.simplifiedHan),
+      simplifiedBmp: bmpTable(rules.simplifiedHan),
       brokenPhrases: lang.broken_phrases.map((p) => ({ re: new RegExp(p.pattern, 'gu'), note: p.note })),
       katakanaHyphen: new RegExp(lang.katakana_hyphen, 'gu'),
       chineseFonts: lang.chinese_fonts.map((f) => f.toLowerCase()),
@@ -210,6 +225,21 @@ function compileBrands(
     };
   });
   return { brands, webIndex, mailIndex, embeddable };
+}
+
+function bmpTable(chars: string): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (const ch of chars) if (ch.length === 1) table[ch.charCodeAt(0)] = 1;
+  return table;
+}
+
+function indexAliases(brands: CompiledBrand[]): FirstUnitIndex<BrandAlias> {
+  const index = new FirstUnitIndex<BrandAlias>();
+  let seq = 0;
+  for (const brand of brands)
+    for (const { text, ascii } of brand.aliases)
+      if (text.length > 0) index.add(text.charCodeAt(0), { brand, text, ascii, seq: seq++ });
+  return index;
 }
 
 function compileLexicon(rules: RuleSet, tokenizer: Tokenizer): PhraseIndex {

@@ -5,12 +5,13 @@
 import type { CompiledBrand } from './compile.ts';
 import { asciiSkeleton, unconfuse, type Skeletons } from './lookalike.ts';
 import type { Signal } from './types.ts';
+import { FirstUnitIndex } from './first-unit-index.ts';
 
 export interface Disguises {
   /** Skeleton of an ASCII name (nicos → nlcos) → the brand and the names as really written. */
   ascii: Map<string, { brand: CompiledBrand; forms: Set<string> }>;
-  /** Japanese aliases with one letter swapped for a look-alike, indexed by that letter. */
-  swapped: Map<string, { text: string; offset: number; brand: CompiledBrand; alias: string }[]>;
+  /** Japanese aliases with one letter swapped for a look-alike, indexed by that letter (one code unit). */
+  swapped: FirstUnitIndex<{ text: string; offset: number; brand: CompiledBrand; alias: string }>;
 }
 
 export interface DisguisedName {
@@ -36,7 +37,7 @@ export function compileDisguises(
   lookalikes: Record<string, string[]>,
 ): Disguises {
   const ascii: Disguises['ascii'] = new Map();
-  const swapped: Disguises['swapped'] = new Map();
+  const swapped: Disguises['swapped'] = new FirstUnitIndex();
   const taken = new Set(brands.flatMap((b) => b.aliases.map((a) => a.text)));
   for (const brand of brands) {
     // ASCII names: one-word aliases and the brand's host keywords (nicos, rakuten, amazon), which name it alone.
@@ -57,10 +58,14 @@ export function compileDisguises(
       chars.forEach((ch, i) => {
         for (const look of lookalikes[ch] ?? []) {
           const variant = [...chars.slice(0, i), look, ...chars.slice(i + 1)].join('');
-          if (taken.has(variant)) continue;
-          const list = swapped.get(look) ?? [];
-          list.push({ text: variant, offset: chars.slice(0, i).join('').length, brand, alias: text });
-          swapped.set(look, list);
+          // The text is scanned one code unit at a time: a look-alike outside the BMP is never met.
+          if (taken.has(variant) || look.length !== 1) continue;
+          swapped.add(look.charCodeAt(0), {
+            text: variant,
+            offset: chars.slice(0, i).join('').length,
+            brand,
+            alias: text,
+          });
         }
       });
     }
@@ -89,7 +94,7 @@ export function findDisguisedName(
     if (hit) return { brand: hit.brand, evidence: word };
   }
   for (let i = 0; i < lower.length; i++) {
-    const list = d.swapped.get(lower[i]!);
+    const list = d.swapped.at(lower.charCodeAt(i));
     if (!list) continue;
     for (const v of list)
       if (v.offset <= i && lower.startsWith(v.text, i - v.offset))

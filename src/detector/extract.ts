@@ -99,11 +99,10 @@ const HIDDEN_HEADER =
 const MAX_URL = 2048;
 
 export function extract(original: string): Extracted {
-  const chars = withoutHiddenHeaders(original);
-  const text = chars.join('');
-  const blank = (start: number, end: number) => {
-    for (let i = start; i < end; i++) if (chars[i] !== '\n') chars[i] = ' ';
-  };
+  const sheet = new Sheet(original);
+  hideHeaders(sheet);
+  const text = sheet.text();
+  const blank: Blank = (start, end) => sheet.blank(start, end);
   const urls: FoundUrl[] = [];
   const masked: MaskedLink[] = [];
   let tooManyLinks = false;
@@ -135,16 +134,16 @@ export function extract(original: string): Extracted {
   }
 
   // A scheme followed directly by the marks a source used to hide the link: "http:〇〇〇(URL)".
-  for (const m of chars.join('').matchAll(/(?<![a-z])h?ttps?:\/{0,2}[〇○●◯*~…]+(?:\(URL\))?/gi)) {
+  for (const m of sheet.text().matchAll(/(?<![a-z])h?ttps?:\/{0,2}[〇○●◯*~…]+(?:\(URL\))?/gi)) {
     masked.push({ raw: m[0], visibleHost: null });
     blank(m.index, m.index + m[0].length);
   }
 
   // 2. Email addresses (before scheme-less links, so "user@amazon.co.jp" is not read as a link).
-  const emails = findEmails(chars, blank);
+  const emails = findEmails(sheet.text(), blank);
 
   // 3. Links without a scheme: a run of ASCII that starts with a valid host name.
-  const rest = chars.join('');
+  const rest = sheet.text();
   for (const m of rest.matchAll(/[\x21-\x7e]+/g)) {
     const token = trimUrl(m[0].replace(/^[^a-z0-9]+/i, ''));
     const hostMatch = /^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(:\d{1,5})?(?:[/?#]|$)/i.exec(token);
@@ -165,7 +164,7 @@ export function extract(original: string): Extracted {
   }
 
   // 4. Phone numbers, Japanese and international.
-  const phones = findPhones(chars, blank);
+  const phones = findPhones(sheet.text(), blank);
 
   return {
     urls,
@@ -173,32 +172,72 @@ export function extract(original: string): Extracted {
     emails,
     phones,
     headers: parseHeaders(original),
-    prose: chars.join(''),
+    prose: sheet.text(),
     tooManyLinks,
   };
 }
 
-/** The text's characters with those header lines (and their folded continuations) hidden from link extraction. */
-function withoutHiddenHeaders(text: string): string[] {
-  const chars = text.split('');
+/**
+ * The text being read, with the parts each pass has taken blanked out (every character but a line break
+ * becomes a space, so offsets stay valid). Blanks are collected and applied in one pass when the text is
+ * next read: cheaper than an array of one-character strings joined after every pass.
+ */
+class Sheet {
+  private current: string;
+  /** Ranges [start, end) not yet applied. */
+  private pending: number[] = [];
+
+  constructor(text: string) {
+    this.current = text;
+  }
+
+  blank(start: number, end: number): void {
+    start = Math.max(0, start);
+    end = Math.min(end, this.current.length);
+    if (start < end) this.pending.push(start, end);
+  }
+
+  text(): string {
+    if (this.pending.length === 0) return this.current;
+    const ranges = this.pending;
+    this.pending = [];
+    const order = [...ranges.keys()].filter((k) => k % 2 === 0).sort((a, b) => ranges[a]! - ranges[b]!);
+    let out = '';
+    let at = 0;
+    for (const k of order) {
+      const start = Math.max(at, ranges[k]!);
+      const end = ranges[k + 1]!;
+      if (end <= start) continue;
+      out += this.current.slice(at, start) + this.current.slice(start, end).replace(NOT_NEWLINE, ' ');
+      at = end;
+    }
+    this.current = out + this.current.slice(at);
+    return this.current;
+  }
+}
+
+const NOT_NEWLINE = /[^\n]/g;
+
+/** Hides those header lines (and their folded continuations) from link extraction. */
+function hideHeaders(sheet: Sheet): void {
+  const text = sheet.text();
   let offset = 0;
   let inTrace = false;
   for (const line of text.split('\n')) {
     inTrace = HIDDEN_HEADER.test(line) || (inTrace && /^[ \t]+\S/.test(line));
-    if (inTrace) for (let i = offset; i < offset + line.length; i++) chars[i] = ' ';
+    if (inTrace) sheet.blank(offset, offset + line.length);
     offset += line.length + 1;
   }
-  return chars;
 }
 
 /** Blanks out characters of the text being read (so later passes do not read them again). */
 type Blank = (start: number, end: number) => void;
 
 /** Email addresses in the text (pass 2 of extract). */
-function findEmails(chars: string[], blank: Blank): FoundEmail[] {
+function findEmails(text: string, blank: Blank): FoundEmail[] {
   const emails: FoundEmail[] = [];
   const emailRe = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]{1,64})@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
-  for (const m of chars.join('').matchAll(emailRe)) {
+  for (const m of text.matchAll(emailRe)) {
     const domain = m[2]!.toLowerCase().replace(/(?<!\.)\.+$/, '');
     const address = `${m[1]}@${domain}`;
     blank(m.index, m.index + m[0].length);
@@ -210,9 +249,8 @@ function findEmails(chars: string[], blank: Blank): FoundEmail[] {
 }
 
 /** Phone numbers, Japanese and international (pass 4 of extract). Dash-like characters vary a lot in forwarded text. */
-function findPhones(chars: string[], blank: Blank): FoundPhone[] {
+function findPhones(phoneText: string, blank: Blank): FoundPhone[] {
   const phones: FoundPhone[] = [];
-  const phoneText = chars.join('');
   const phoneRe =
     /(?<![\dA-Za-z+])(\+\d{1,3}[ \-‐−–ー(]{0,2}(?:\(0\))?(?:[\d]{1,4}[ \-‐−–ー)(]{0,2}){2,5}\d{0,4}|0\d{1,4}[-‐−–ー()（） ]{0,2}[\dxX×*]{1,4}[-‐−–ー()（） ]{0,2}[\dxX×*]{2,5})(?![\d])/g;
   for (const m of phoneText.matchAll(phoneRe)) {

@@ -164,11 +164,25 @@ export function readWords(c: Compiled, prose: string, normalized: string, raw: s
   return { lang, bulletin };
 }
 
+/** Simplified-only Han characters of the text, in order of first use (a table read per BMP character). */
+function simplifiedIn(text: string, lang: Compiled['language']): Set<string> {
+  const found = new Set<string>();
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const low = text.charCodeAt(i + 1);
+    if (code >= 0xd800 && code <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+      const pair = text.slice(i, i + 2);
+      if (lang.simplified.has(pair)) found.add(pair);
+      i++;
+    } else if (lang.simplifiedBmp[code] === 1) found.add(text[i]!);
+  }
+  return found;
+}
+
 function writingSigns(c: Compiled, text: string, raw: string): Signal[] {
   const signals: Signal[] = [];
   const lang = c.language;
-  const chinese = new Set<string>();
-  for (const ch of text) if (lang.simplified.has(ch)) chinese.add(ch);
+  const chinese = simplifiedIn(text, lang);
   if (chinese.size >= c.rules.language.simplified_min_chars)
     signals.push({ code: 'simplified_chinese', vars: { evidence: [...chinese].slice(0, 5).join(' ') } });
 

@@ -2,6 +2,7 @@
 // compilePhrases builds an index once at start-up; findPhrases runs per message. The detector's lexicon
 // and remediation's intents (rules/intents.yaml) both use it, so every list matches words the same way.
 import type { Token, Tokenizer } from './tokenizer.ts';
+import { FirstUnitIndex } from './first-unit-index.ts';
 
 const CASE_PARTICLES = new Set(['を', 'が', 'の', 'に', 'へ']);
 
@@ -16,25 +17,44 @@ export interface PhraseMatch {
 /** Phrases compiled for matching on dictionary forms and as written (see compilePhrases). */
 export interface PhraseIndex {
   trie: TrieNode;
-  raw: Map<string, { text: string; group: number }[]>;
+  /** Phrases as written (lower case), by their first code unit. */
+  raw: FirstUnitIndex<RawPhrase>;
   sameAs: Map<string, string>;
-  /** matchKey results by word: most words recur from message to message. Bounded (see keyOf). */
-  keys: Map<string, MatchKey | null>;
+  /** matchKey results by surface, then base form and part of speech: most words recur from message to
+   * message. Bounded (see keyOf). */
+  keys: Map<string, CachedKey[]>;
+  keyCount: number;
+}
+
+interface RawPhrase {
+  text: string;
+  group: number;
+  /** Starts with an ASCII letter, so it must stand as a word. */
+  word: boolean;
 }
 
 type MatchKey = { base: string; surface: string };
+/** A word's match key, and whether any phrase starts with it (the trie's root has a child for it). */
+type CachedKey = { base: string; pos: string; key: MatchKey | null; starts: boolean };
 const MAX_CACHED_KEYS = 50_000;
 
-/** matchKey through the index's cache; the cache is simply emptied when full. */
-function keyOf(index: PhraseIndex, t: Token): MatchKey | null {
-  const id = `${t.surface}\u0000${t.base}\u0000${t.pos}`;
-  let key = index.keys.get(id);
-  if (key === undefined) {
-    if (index.keys.size >= MAX_CACHED_KEYS) index.keys.clear();
-    key = matchKey(t, index.sameAs);
-    index.keys.set(id, key);
+/** matchKey through the index's cache (keyed without building a string per token); emptied when full. */
+function keyOf(index: PhraseIndex, t: Token): CachedKey {
+  let list = index.keys.get(t.surface);
+  if (list) for (const e of list) if (e.base === t.base && e.pos === t.pos) return e;
+  if (index.keyCount >= MAX_CACHED_KEYS) {
+    index.keys.clear();
+    index.keyCount = 0;
+    list = undefined;
   }
-  return key;
+  const key = matchKey(t, index.sameAs);
+  const root = index.trie.next;
+  const starts = key !== null && (root.has(key.base) || root.has(key.surface));
+  if (!list) index.keys.set(t.surface, (list = []));
+  const entry = { base: t.base, pos: t.pos, key, starts };
+  list.push(entry);
+  index.keyCount++;
+  return entry;
 }
 
 interface TrieNode {
@@ -77,13 +97,11 @@ export function compilePhrases(
 ): PhraseIndex {
   const sameAs = new Map(Object.entries(sameAsRecord));
   const trie: TrieNode = { next: new Map(), groups: [] };
-  const raw = new Map<string, { text: string; group: number }[]>();
+  const raw = new FirstUnitIndex<RawPhrase>();
   phrases.forEach((list, group) => {
     for (const phrase of list) {
       const text = phrase.normalize('NFKC').toLowerCase();
-      const bucket = raw.get(text[0]!) ?? [];
-      bucket.push({ text, group });
-      raw.set(text[0]!, bucket);
+      raw.add(text.charCodeAt(0), { text, group, word: /^[a-z]/.test(text) });
       // Each word of the phrase may be matched by its dictionary form or by its written form.
       let nodes = [trie];
       for (const t of tokenizer.tokenize(text)) {
@@ -102,7 +120,7 @@ export function compilePhrases(
       for (const node of nodes) if (node !== trie && !node.groups.includes(group)) node.groups.push(group);
     }
   });
-  return { trie, raw, sameAs, keys: new Map() };
+  return { trie, raw, sameAs, keys: new Map(), keyCount: 0 };
 }
 
 /**
@@ -112,10 +130,12 @@ export function compilePhrases(
 export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], every = false): PhraseMatch[] {
   const { trie, raw } = index;
   const found: PhraseMatch[] = [];
-  const keys = tokens.map((t) => keyOf(index, t));
+  const cached = tokens.map((t) => keyOf(index, t));
+  const keys = cached.map((e) => e.key);
   const seen = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
-    if (!keys[i]) continue;
+    // Most words start no phrase: skip them before building a frontier.
+    if (!cached[i]!.starts) continue;
     let frontier: TrieNode[] = [trie];
     for (let j = i; j < tokens.length && frontier.length > 0; j++) {
       const key = keys[j];
@@ -146,17 +166,20 @@ export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], e
     }
   }
   const lower = text.toLowerCase();
-  const at = new Map<{ text: string; group: number }, number[]>();
+  const at = new Map<RawPhrase, number[]>();
   for (let i = 0; i < lower.length; i++) {
-    for (const entry of raw.get(lower[i]!) ?? []) {
+    const bucket = raw.at(lower.charCodeAt(i));
+    if (!bucket) continue;
+    for (const entry of bucket) {
+      if (!lower.startsWith(entry.text, i)) continue;
       const list = at.get(entry);
-      if ((every || !list) && lower.startsWith(entry.text, i)) at.set(entry, [...(list ?? []), i]);
+      if (every || !list) at.set(entry, [...(list ?? []), i]);
     }
   }
-  for (const [{ text: phrase, group }, starts] of at) {
+  for (const [{ text: phrase, group, word }, starts] of at) {
     for (const start of starts) {
       // ASCII phrases must stand as words: "login" not inside "loginess".
-      if (/^[a-z]/.test(phrase) && start > 0 && /[a-z]/.test(lower[start - 1]!)) continue;
+      if (word && start > 0 && isAsciiLower(lower.charCodeAt(start - 1))) continue;
       const end = start + phrase.length;
       const evidence = text.slice(start, end);
       const covered = every
@@ -170,4 +193,8 @@ export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], e
     }
   }
   return found;
+}
+
+function isAsciiLower(code: number): boolean {
+  return code >= 0x61 && code <= 0x7a;
 }

@@ -57,7 +57,7 @@ const RISK_ORDER: Risk[] = ['high', 'medium', 'low', 'unknown'];
 
 export function score(c: Compiled, input: ScoreInput): Verdict {
   const rules = c.rules.scoring;
-  const order = Object.keys(rules.signals);
+  const order = catalogueOrder(rules.signals);
   // One reason per sign: the first occurrence carries the evidence shown.
   const unique = features(rules, input.signals);
   let value = points(rules, unique, input.linkAlone);
@@ -82,7 +82,7 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
       (a, b) =>
         Number(a.rule.severity === 'info') - Number(b.rule.severity === 'info') ||
         weightOf(b.rule, !!input.linkAlone) - weightOf(a.rule, !!input.linkAlone) ||
-        order.indexOf(a.s.code) - order.indexOf(b.s.code),
+        order.get(a.s.code)! - order.get(b.s.code)!,
     )
     .map(({ s, rule }) => ({
       code: s.code,
@@ -103,13 +103,34 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
   };
 }
 
+/** Each sign's place in scoring.yaml (ties in the reasons' order), per signals object: built once. */
+const orders = new WeakMap<ScoringRules['signals'], Map<string, number>>();
+
+function catalogueOrder(signals: ScoringRules['signals']): Map<string, number> {
+  let order = orders.get(signals);
+  if (!order) orders.set(signals, (order = new Map(Object.keys(signals).map((code, i) => [code, i]))));
+  return order;
+}
+
+/** A message template split at its {placeholders}: literal text at even places, names at odd ones. */
+const templates = new Map<string, string[]>();
+
+function partsOf(template: string): string[] {
+  let parts = templates.get(template);
+  if (!parts) templates.set(template, (parts = template.split(/\{(\w+)\}/)));
+  return parts;
+}
+
 function render(c: Compiled, template: string, s: Signal, brand: CompiledBrand | null): string {
   const vars: Record<string, string> = { ...s.vars };
   const owner = s.vars?.brandOf ? c.brandById.get(s.vars.brandOf) : undefined;
   vars.brand ??= owner?.name ?? brand?.name ?? 'この会社';
   vars.target ??= brand?.name ?? '';
   vars.official ??= brand ? brand.webDomains.slice(0, 2).join('、') : '';
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => vars[key] ?? '');
+  const parts = partsOf(template);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) out += (vars[parts[i]!] ?? '') + parts[i + 1]!;
+  return out;
 }
 
 function advice(c: Compiled, risk: Risk, input: ScoreInput, unverified: boolean): string[] {

@@ -48,6 +48,9 @@ const DICT_DIR = path.join(
 interface Dict {
   base: Int32Array;
   check: Int32Array;
+  /** The trie node reached from the root by each BMP code point (-1: no word starts with it). Most walks
+   * stop after a character or two, so this saves most of the byte-by-byte steps (256 KB). */
+  rootStep: Int32Array;
   /** Entries of trie id v: entryIds[entryStart[v] .. entryStart[v + 1]). */
   entryStart: Int32Array;
   entryIds: Int32Array;
@@ -146,6 +149,7 @@ function loadDict(): Dict {
   const conn = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1); // used as is
   return {
     ...trie,
+    rootStep: rootSteps(trie),
     entryStart: known.entryStart,
     entryIds: known.entryIds,
     ...entries,
@@ -178,6 +182,12 @@ function loadTrie(): { base: Int32Array; check: Int32Array } {
   const base = int32s(baseBuf).slice(0, size);
   release(baseBuf);
   return { base, check };
+}
+
+function rootSteps(trie: Pick<Dict, 'base' | 'check'>): Int32Array {
+  const steps = new Int32Array(0x10000);
+  for (let cp = 0; cp < 0x10000; cp++) steps[cp] = trieStepChar(trie, 0, cp);
+  return steps;
 }
 
 /** tid_map/unk_map as compressed rows; entry ids are byte offsets into tid.dat divided by 10. */
@@ -324,24 +334,61 @@ function readClasses(buf: Buffer): { name: string; invoke: boolean; group: boole
 
 /**
  * Lattice of one sentence in struct-of-arrays form. The arrays are reused between calls (tokenize is
- * synchronous), so a call allocates little besides its tokens.
+ * synchronous), so a call allocates little besides its tokens; typed arrays keep a node's fields
+ * unboxed and close together, and grow (doubling) for long sentences.
  */
 const lat = {
   size: 0,
-  entry: [] as number[], // -1 for BOS/EOS
-  start: [] as number[], // relative to the sentence
-  end: [] as number[],
-  left: [] as number[],
-  right: [] as number[],
-  wordCost: [] as number[],
+  entry: new Int32Array(1024), // -1 for BOS/EOS
+  start: new Int32Array(1024), // relative to the sentence
+  end: new Int32Array(1024),
+  left: new Int32Array(1024),
+  right: new Int32Array(1024),
+  wordCost: new Int32Array(1024),
   /** Next node with the same end, in insertion order (kuromoji's nodes_end_at arrays). */
-  nextSameEnd: [] as number[],
-  prev: [] as number[],
-  cost: [] as number[],
+  nextSameEnd: new Int32Array(1024),
+  prev: new Int32Array(1024),
+  /** Path costs as JavaScript numbers (doubles), as kuromoji adds them. */
+  cost: new Float64Array(1024),
   /** First and last node ending at each position. */
-  endHead: [] as number[],
-  endTail: [] as number[],
+  endHead: new Int32Array(256),
+  endTail: new Int32Array(256),
 };
+
+type NodeField = 'entry' | 'start' | 'end' | 'left' | 'right' | 'wordCost' | 'nextSameEnd' | 'prev';
+const NODE_FIELDS: NodeField[] = [
+  'entry',
+  'start',
+  'end',
+  'left',
+  'right',
+  'wordCost',
+  'nextSameEnd',
+  'prev',
+];
+
+/** Doubles the node arrays, keeping their contents. */
+function growNodes(): void {
+  const size = lat.entry.length * 2;
+  for (const f of NODE_FIELDS) {
+    const grown = new Int32Array(size);
+    grown.set(lat[f]);
+    lat[f] = grown;
+  }
+  const cost = new Float64Array(size);
+  cost.set(lat.cost);
+  lat.cost = cost;
+}
+
+/** Empties the lattice for a sentence of `length` code units (positions 0 … length + 1). */
+function resetLattice(length: number): void {
+  lat.size = 0;
+  if (lat.endHead.length < length + 2) {
+    lat.endHead = new Int32Array(2 * (length + 2));
+    lat.endTail = new Int32Array(2 * (length + 2));
+  }
+  lat.endHead.fill(-1, 0, length + 2);
+}
 
 function addNode(
   entry: number,
@@ -352,6 +399,7 @@ function addNode(
   cost: number,
 ): number {
   const n = lat.size++;
+  if (n === lat.entry.length) growNodes();
   lat.entry[n] = entry;
   lat.start[n] = start;
   lat.end[n] = end;
@@ -374,12 +422,17 @@ function tokenize(dict: Dict, input: string): Token[] {
   // Like kuromoji, analyse each sentence separately, ending after every 、 and 。.
   for (let from = 0; from < text.length;) {
     let to = from;
-    while (to < text.length && text[to] !== '、' && text[to] !== '。') to++;
+    while (to < text.length && !isSentenceEnd(text.charCodeAt(to))) to++;
     to = Math.min(to + 1, text.length);
     tokenizeSentence(dict, text, from, to, tokens);
     from = to;
   }
   return tokens;
+}
+
+/** 、 or 。 */
+function isSentenceEnd(code: number): boolean {
+  return code === 0x3001 || code === 0x3002;
 }
 
 /** One sentence: its word lattice, the cheapest path through it, that path's words (as kuromoji). */
@@ -393,13 +446,17 @@ function tokenizeSentence(dict: Dict, text: string, from: number, to: number, ou
 function buildLattice(dict: Dict, text: string, from: number, to: number): number {
   const length = to - from;
   const { costs, entryStart, entryIds } = dict;
-  lat.size = 0;
-  for (let i = 0; i <= length + 1; i++) lat.endHead[i] = -1;
+  resetLattice(length);
   lat.cost[addNode(-1, 0, 0, 0, 0, 0)] = 0; // BOS
 
   let runClass = -1;
   let runEnd = 0;
   for (let pos = 0; pos < length; pos += charUnits(text, from + pos, to)) {
+    // No word ends here (inside a run of spaces, digits or unknown letters): a word starting here could
+    // never be reached, so kuromoji would leave it at infinite cost, off the best path. Skipping it
+    // changes no token and spares the forward pass every such node (a link blanked out leaves dozens).
+    // All words ending here start earlier, so endHead[pos] is complete by now.
+    if (pos > 0 && lat.endHead[pos] === -1) continue;
     // Known words: walk the trie along the UTF-8 bytes of the text from pos.
     let found = false;
     for (let i = pos, node = 0; i < length;) {
@@ -407,7 +464,7 @@ function buildLattice(dict: Dict, text: string, from: number, to: number): numbe
       // A 0 byte marks word ends in the trie, so U+0000 would walk into garbage (kuromoji then throws).
       // No word contains it: stop, and it becomes an unknown word.
       if (cp === 0) break;
-      node = trieStepChar(dict, node, cp);
+      node = i === pos && cp < 0x10000 ? dict.rootStep[cp]! : trieStepChar(dict, node, cp);
       if (node < 0) break;
       i += charUnits(text, from + i, to);
       const leaf = trieStep(dict, node, 0);
@@ -496,13 +553,13 @@ function bestPath(dict: Dict, text: string, from: number, eos: number, out: Toke
 }
 
 /** Double-array step; out-of-range or foreign cells mean "no such child", as in doublearray. */
-function trieStep(dict: Dict, node: number, byte: number): number {
+function trieStep(dict: Pick<Dict, 'base' | 'check'>, node: number, byte: number): number {
   const c = dict.base[node]! + byte;
   return c >= 0 && c < dict.check.length && dict.check[c] === node ? c : -1;
 }
 
 /** Steps through the UTF-8 bytes of one code point (the trie is over UTF-8); -1 when absent. */
-function trieStepChar(dict: Dict, node: number, cp: number): number {
+function trieStepChar(dict: Pick<Dict, 'base' | 'check'>, node: number, cp: number): number {
   if (cp < 0x80) return trieStep(dict, node, cp);
   let shift = cp < 0x800 ? 6 : cp < 0x10000 ? 12 : 18;
   const lead = cp < 0x800 ? 0xc0 : cp < 0x10000 ? 0xe0 : 0xf0;
