@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import { freePort, startRedis } from '../stand-ins/redis-server.ts';
 import { int, ms, type Row, type Section } from './lib/report.ts';
@@ -36,6 +37,7 @@ const WARMUP_SECONDS = 5;
 const SAMPLE_MS = 5000;
 const STALL_MS = 10_000;
 const ACK_P99_TARGET_MS = 20;
+const CORES = availableParallelism();
 
 const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
 const COUNTER = new URL('./lib/reply-counter-process.ts', import.meta.url).pathname;
@@ -86,6 +88,7 @@ export async function run(): Promise<Section> {
     const acked = new Set<string>();
     const tally: Tally = { ok: 0, busy: 0, other: 0, refused: new Set() };
     const samples: Sample[] = [];
+    const budget0 = budgetNow(pid, redis.pid, counter.pid);
     const t0 = performance.now();
     const cpu0 = cpuSeconds(pid);
     const threads0 = cpuByThread(pid);
@@ -116,10 +119,18 @@ export async function run(): Promise<Section> {
 
     const result = await load(base, acked, { rate: RATE, seconds: SECONDS, tally });
     const loadEnded = performance.now();
+    const budgetLoad = budgetNow(pid, redis.pid, counter.pid);
+    const cores = coresOf(budget0, budgetLoad, (loadEnded - t0) / 1000);
     const repliesAtEnd = (await counter.count()).replyCalls;
     // Drain: the server answers what it accepted; wait while answers keep coming.
     await settle(counter, acked.size);
     const drained = performance.now();
+    const others = othersPerEvent(
+      budget0,
+      budgetNow(pid, redis.pid, counter.pid),
+      result.requests.sent,
+      acked.size,
+    );
     clearInterval(timer);
     await sampling;
     await sample();
@@ -193,6 +204,26 @@ export async function run(): Promise<Section> {
         `${int(answerRate)}/s`,
         `${int(RATE)}/s`,
         answerRate >= RATE * 0.95,
+      ],
+      [
+        `cores in use during the load: server / redis-server / LINE stand-in / load generator (autocannon) / other work on the machine / idle (of ${CORES})`,
+        [cores.server, cores.redis, cores.standIn, cores.generator, cores.rest, cores.idle]
+          .map((c) => c.toFixed(2))
+          .join(' / '),
+        '—',
+        null,
+      ],
+      [
+        'CPU of the other processes: load generator per request sent / redis-server / LINE stand-in per acknowledged event',
+        `${ms(others.generator)} / ${ms(others.redis)} / ${ms(others.standIn)}`,
+        '—',
+        null,
+      ],
+      [
+        `server CPU per event the ${CORES} cores leave at ${int(RATE)}/s (${CORES} × 1,000 ms / ${int(RATE)} − the three above)`,
+        ms(others.left),
+        '≥ server CPU per event',
+        null,
       ],
       ['time to answer the backlog after the load stopped', `${drainS.toFixed(1)} s`, '—', null],
       [
@@ -302,8 +333,64 @@ function load(
   });
 }
 
+/** CPU seconds so far of each process on the machine's cores, and of the machine (/proc/stat). */
+interface Budget {
+  server: number;
+  redis: number;
+  standIn: number;
+  generator: number;
+  machineBusy: number;
+  machineAll: number;
+}
+
+function budgetNow(server: number, redis: number, standIn: number): Budget {
+  const own = process.cpuUsage();
+  // First line of /proc/stat: user nice system idle iowait irq softirq steal … in clock ticks (1/100 s).
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1, 9).map(Number);
+  const idle = ticks[3]! + ticks[4]!;
+  const all = ticks.reduce((a, b) => a + b, 0);
+  return {
+    server: cpuSeconds(server),
+    redis: cpuSeconds(redis),
+    standIn: cpuSeconds(standIn),
+    generator: (own.user + own.system) / 1e6,
+    machineBusy: (all - idle) / 100,
+    machineAll: all / 100,
+  };
+}
+
+/**
+ * Cores each process used over `seconds`, the rest of the machine's work (other users of the shared
+ * machine) and what was idle.
+ */
+function coresOf(a: Budget, b: Budget, seconds: number) {
+  const cores = (k: keyof Budget) => (b[k] - a[k]) / seconds;
+  const own = ['server', 'redis', 'standIn', 'generator'] as const;
+  const busy = cores('machineBusy');
+  return {
+    ...Object.fromEntries(own.map((k) => [k, cores(k)])),
+    rest: Math.max(0, busy - own.reduce((n, k) => n + cores(k), 0)),
+    idle: Math.max(0, cores('machineAll') - busy),
+  } as Record<(typeof own)[number] | 'rest' | 'idle', number>;
+}
+
+/**
+ * CPU (ms) the other processes spend per event: the generator per request sent, redis-server and the
+ * stand-in per acknowledged event (a refused request never reaches Redis nor the stand-in). These do
+ * not depend on how busy the machine is, so they say what any rate costs: at RATE events/s, the cores
+ * leave the server (cores × 1000 / RATE − their sum) ms per event.
+ */
+function othersPerEvent(a: Budget, b: Budget, sent: number, acked: number) {
+  const per = (k: keyof Budget, n: number) => ((b[k] - a[k]) / Math.max(1, n)) * 1000;
+  const generator = per('generator', sent);
+  const redis = per('redis', acked);
+  const standIn = per('standIn', acked);
+  return { generator, redis, standIn, left: (CORES * 1000) / RATE - generator - redis - standIn };
+}
+
 interface Counter {
   url: string;
+  pid: number;
   count(): Promise<{ replyCalls: number; pushCalls: number; tokens: number }>;
   tokens(): Promise<[string, number][]>;
   reset(): Promise<void>;
@@ -314,6 +401,7 @@ async function startCounter(): Promise<Counter> {
   const c = await startStandIn(COUNTER);
   return {
     url: c.url,
+    pid: c.pid,
     count: () => c.ask('count'),
     tokens: async () => (await c.ask<{ tokens: [string, number][] }>('tokens')).tokens,
     reset: async () => void (await c.ask('reset')),
