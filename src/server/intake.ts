@@ -62,7 +62,7 @@ export function createIntake(runtime: Runtime, maxPending: number): Intake {
           log.info({ eventId: event.webhookEventId }, 'duplicate event skipped');
         }
       });
-      if (fresh.some(Boolean)) runtime.wake();
+      if (fresh.some(Boolean)) runtime.wake(Math.max(0, pending() - runtime.running()));
       return true;
     },
     full: () => pending() >= maxPending,

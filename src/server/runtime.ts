@@ -72,8 +72,8 @@ export interface Runtime {
   readonly ready: Promise<unknown>;
   /** Starts loading what was not given (the detector, the guide's rules); resolves once all is ready. */
   load(): Promise<unknown>;
-  /** Events were written to the backlog. */
-  wake(): void;
+  /** Events were written to the backlog; `waiting`: how many wait to be taken (event threads grow on it). */
+  wake(waiting?: number): void;
   /** Events running now, and finished since the start: the backlog's count between two reads. */
   running(): number;
   done(): number;
@@ -103,6 +103,14 @@ export async function startRuntime(
         onThreadError: (err, owner) => {
           log.error({ err }, 'event thread stopped');
           // Its events go to the other threads (or its replacement) now, not after the lease.
+          deps.store.backlog
+            .release(owner)
+            .catch((e: unknown) => log.error({ err: e }, 'event backlog: release failed'));
+        },
+        onSpare: (threads) => log.info({ threads }, 'event thread started: events are waiting'),
+        // A spare thread stopped after a quiet spell: what it had taken and not started goes back now.
+        onRetired: (owner) => {
+          log.info({ threads: events?.count() }, 'event thread stopped: quiet again');
           deps.store.backlog
             .release(owner)
             .catch((e: unknown) => log.error({ err: e }, 'event backlog: release failed'));
@@ -141,7 +149,7 @@ export async function startRuntime(
       const guide = mode.threads ? null : import('../guide/load.ts').then((m) => m.loadGuide());
       return Promise.all([ready, guide]);
     },
-    wake: () => (events ? events.wake() : consumer?.wake()),
+    wake: (waiting) => (events ? events.wake(waiting) : consumer?.wake()),
     running: () => (events ? events.running() : (consumer?.running ?? 0)),
     done: () => (events ? events.done() : doneHere),
     stuck(now) {
