@@ -8,7 +8,7 @@
 // answers at, and memory and queue over time.
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import { freePort, startRedis } from '../stand-ins/redis-server.ts';
@@ -46,6 +46,8 @@ const texts = smsCorpus(2000, 11).map((s) => s.text);
 interface Sample {
   t: number;
   rss: number;
+  /** Event threads running (spares start while events wait: src/server/event-threads.ts). */
+  threads: number;
   cpu: number;
   waiting: number;
   running: number;
@@ -101,6 +103,7 @@ export async function run(): Promise<Section> {
       samples.push({
         t: (now - t0) / 1000,
         rss: rssBytes(pid),
+        threads: workerThreads(pid),
         cpu: (cpu - lastCpu) / ((now - lastT) / 1000),
         waiting: m.waiting,
         running: m.running,
@@ -252,7 +255,7 @@ export async function run(): Promise<Section> {
       ],
       ...samples.map((s): Row => [
         `t = ${s.t.toFixed(0)} s${s.t > SECONDS + 1 ? ' (drain)' : ''}`,
-        `RSS ${mb(s.rss)} (heap used ${mb(s.heap)}) · CPU ${(s.cpu * 100).toFixed(0)}% · queue ${int(s.waiting)} waiting + ${int(s.running)} running · answered ${int(s.replies)} · 200/503 so far ${int(s.ok)}/${int(s.busy)} · loop lag p99 ${ms(s.lagP99 * 1000)}`,
+        `RSS ${mb(s.rss)} (heap used ${mb(s.heap)}) · event threads ${s.threads} · CPU ${(s.cpu * 100).toFixed(0)}% · queue ${int(s.waiting)} waiting + ${int(s.running)} running · answered ${int(s.replies)} · 200/503 so far ${int(s.ok)}/${int(s.busy)} · loop lag p99 ${ms(s.lagP99 * 1000)}`,
         '—',
         null,
       ]),
@@ -265,8 +268,10 @@ export async function run(): Promise<Section> {
       "CPU per event is the figure to compare between runs (the server's own CPU time from /proc, per thread from /proc/PID/task: Linux names the threads); rates and latencies depend on how much of the two cores the other processes leave, so they move with the machine's load (average below). It is divided by the acknowledged events only: the 503s the server refused also cost a little.",
       "Where an event's CPU goes (CPU profile of both threads at 300 events/s, `BENCH_SERVER_PROFILE=DIR LOAD_RATE=300 npm run bench -- load`, and the parts timed alone with process.cpuUsage on the same busy machine): the event thread spends ~37 % of its time in the detector (~1.1 ms per SMS on the busy machine, ~0.6 ms on a quiet one), ~10 % in the reply call (7 % is the socket write: on loopback the system call carries the receiver's TCP work), ~6 % writing Redis commands, ~5 % in garbage collection, ~3 % each in the 「報告する」 card (its mailto link: ~70 µs), the verdict card (~40 µs), unsealing (~18 µs) and checking the reply against LINE's limits (~17 µs), ~2 % in logging; the server thread (webhook, signature, zod, sealing ~14 µs, the backlog write) ~0.25–0.4 ms per event. Taken in batches: the event thread's take and delete are one Redis script per quarter of its 32 events (was two per event), wake messages at most every 5 ms (was one per webhook), Redis writes of one event-loop turn in one system call.",
       "This branch against the commit before it, alternating on the same busy machine (load average 6–10): `npm run bench -- drain` medians of 3 rounds 2.43 and 2.59 ms before, 2.40 and 1.90 ms after (single rounds 2.15–2.74 ms before, 1.78–2.70 ms after): some 10–15 % less CPU per event answered, of the order of the noise; 20 s load runs back to back (`LOAD_SECONDS=20`) moved even more (event thread 2.1–2.8 ms per event both before and after). 50 events of the earlier 60 s run got the apology instead of a verdict: six of the generated texts hold half of a surrogate pair (a text cut inside a 𝚖𝚊𝚝𝚑 letter), and the 「報告する」 mail link threw URIError on it (src/report/mailto.ts, fixed; found with BENCH_SERVER_LOG=FILE, which keeps the server's log).",
-      "What happens: each event costs the CPU given above (the detector's analysis alone ~0.6 ms), most of it in the event thread (EVENT_THREADS unset: one on 2 cores, src/server/event-threads.ts: analysis, Redis, the card, the reply call) and the rest in the server thread that acknowledges webhooks, so one process answers a few hundred events a second — here on two cores shared with the load generator, Redis and the stand-in (see the CPU column, where 100% is one core). Events beyond that wait in the store's backlog (at most 2,000 at once, src/server/app.ts); once it is full the webhook answers 503 at once, before reading the request (webhooks/line.ts), so refusing costs almost nothing and acknowledgements stay well under LINE's 2 s. Nothing accepted is lost or answered twice. A full queue means minutes of waiting at this rate, longer than a reply token lives (~1 min): real LINE would refuse those replies and the bot would push in 1:1 chats instead (message quota).",
-      "What raises it: more Machines (`fly scale count N` with Redis: each adds its own core and queue; Fly's proxy spreads the requests), a dedicated CPU per Machine (performance-1x instead of shared-cpu-1x), more event threads where a Machine has more cores and memory (EVENT_THREADS), less work per event. And for a spike to end well rather than fast: turn on webhook redelivery in the LINE console, so that refused events come back when there is room.",
+      "What happens: each event costs the CPU given above, most of it in the event threads (src/server/event-threads.ts: analysis, Redis, the card, the reply call) and the rest in the server thread that acknowledges webhooks. EVENT_THREADS unset is one per core (2 here): one starts with the server and the second once more events wait than one thread holds (32) for 0.5 s, so a server at rest keeps one detector (RSS at rest 285 MB with one event thread, 398 MB with two, 245 MB with none: `npm start`, sqlite, after /readyz); it stops after a minute in which the threads together were busy less than half the time (event-loop utilisation). Event threads run at nice 10, the acknowledging thread at 0 (Linux keeps a nice value per thread: test/server/start.test.ts reads them from /proc), so a webhook's 200 goes ahead of their work on the same cores. Events beyond what the threads answer wait in the store's backlog (at most 2,000 at once, src/server/app.ts); once it is full the webhook answers 503 at once, before reading the request (webhooks/line.ts), so refusing costs almost nothing. Nothing accepted is lost or answered twice. A full queue means more waiting than a reply token lives (~1 min): real LINE would refuse those replies and the bot would push in 1:1 chats instead (message quota).",
+      "The budget at 1,000 events/s on 2 cores (rows 'CPU of the other processes' and 'cores … leave'): the load generator, redis-server and the LINE stand-in cost a fixed CPU per request or event whatever else the machine does (from /proc: 0.07–0.09 ms per request, 0.15–0.19 ms and 0.16–0.18 ms per acknowledged event in the runs of this change), so the two cores leave the server about 1.5 ms per event; a server over that cannot answer 1,000/s here whatever the scheduling, one under it can on a quiet machine. On this shared machine, other work took most of a core or more (row 'cores in use': 'other work'), so answered rates and ack latencies are far below what the same server reaches alone: compare CPU per event between runs.",
+      "The acknowledging thread (CPU profile at 300/s, `BENCH_SERVER_PROFILE=DIR LOAD_RATE=300 npm run bench -- load`): ~25 % of its time is the two socket writes of each webhook (the Redis script with the sealed event, ~16 %; the 200, ~9 %: on loopback a write carries the receiver's TCP work), sealing ~12 % (AES-GCM context, JSON), Node's HTTP parsing ~12 %, the signature ~4 %, the body's checks ~4 % (zod's copy of every event replaced by a shape check: webhooks/line.ts), garbage collection ~6 %; the Redis writes of one event-loop turn already leave in one system call and wake messages to the event threads at most every 5 ms.",
+      "What raises it: more Machines (`fly scale count N` with Redis: each adds its own core and queue; Fly's proxy spreads the requests), a dedicated CPU per Machine (performance-1x instead of shared-cpu-1x), more CPUs per Machine (event threads follow the cores: EVENT_THREADS), less work per event. And for a spike to end well rather than fast: turn on webhook redelivery in the LINE console, so that refused events come back when there is room.",
     ];
     return { title: 'Load: 1,000 events/s with Redis', command: 'npm run bench -- load', rows, notes };
   } finally {
@@ -466,6 +471,19 @@ async function timesOf(
     failed: value(/^sagicheck_events_failed_total (\S+)$/m),
     replyFailed: value(/^sagicheck_reply_failures_total (\S+)$/m),
   };
+}
+
+/** Threads Node names WorkerThread (here: the event threads; no picture starts OCR workers). */
+function workerThreads(pid: number): number {
+  let n = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'WorkerThread') n++;
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  return n;
 }
 
 /** Resident set size of a process, from /proc (Linux). */
