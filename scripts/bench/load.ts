@@ -116,12 +116,15 @@ export async function run(): Promise<Section> {
       lastCpu = cpu;
       lastT = now;
     };
+    const acks0 = await serverAcks(base);
     await sample(); // t = 0: the server at rest, after the warm-up
     let sampling = Promise.resolve();
     const timer = setInterval(() => (sampling = sampling.then(sample).catch(() => {})), SAMPLE_MS);
 
     const result = await load(base, acked, { rate: RATE, seconds: SECONDS, tally });
     const loadEnded = performance.now();
+    const acks = await serverAcks(base);
+    const within = (le: string) => (acks[le]! - acks0[le]!) / Math.max(1, acks.count! - acks0.count!);
     const budgetLoad = budgetNow(pid, redis.pid, counter.pid);
     const cores = coresOf(budget0, budgetLoad, (loadEnded - t0) / 1000);
     const repliesAtEnd = (await counter.count()).replyCalls;
@@ -201,6 +204,12 @@ export async function run(): Promise<Section> {
         `${ms(result.latency.p50)} / ${ms(result.latency.p99)} / ${ms(result.latency.max)}`,
         `p99 ≤ ${ACK_P99_TARGET_MS} ms`,
         result.latency.p99 <= ACK_P99_TARGET_MS,
+      ],
+      [
+        "the server's own view (sagicheck_webhook_ack_seconds: request read → response sent): responses within 5 / 10 / 25 ms",
+        ['0.005', '0.01', '0.025'].map((le) => `${(within(le) * 100).toFixed(1)} %`).join(' / '),
+        '—',
+        null,
       ],
       [
         `events answered per second during the ${SECONDS} s of load`,
@@ -451,6 +460,16 @@ async function metricsOf(
     lagP99: num(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m),
     heapUsed: num(/^nodejs_heap_size_used_bytes (\S+)$/m),
   };
+}
+
+/** The server's ack histogram so far: responses within each bucket (le → count), and `count`. */
+async function serverAcks(base: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^sagicheck_webhook_ack_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm))
+    out[m[1]!] = Number(m[2]);
+  out.count = Number(/^sagicheck_webhook_ack_seconds_count (\S+)$/m.exec(text)?.[1] ?? NaN);
+  return out;
 }
 
 /** Mean seconds → ms of the server's own histograms (since it started, warm-up included). */
