@@ -58,7 +58,7 @@ export const WAKE_EVERY_MS = 5;
 /** One event running this long: something waits forever (every step has its own, shorter timeout). */
 export const STUCK_EVENT_MS = 120_000;
 /** A spare thread starts when more events than one thread holds have waited this long. */
-export const GROW_AFTER_MS = 500;
+export const GROW_AFTER_MS = 1000;
 /** A spare thread stops once the threads together were busy less than half of one for this long. */
 export const RETIRE_AFTER_MS = 60_000;
 const RETIRE_CHECK_MS = 5000;
