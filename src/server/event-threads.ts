@@ -62,6 +62,16 @@ export const GROW_AFTER_MS = 1000;
 /** A spare thread stops once the threads together were busy less than half of one for this long. */
 export const RETIRE_AFTER_MS = 60_000;
 const RETIRE_CHECK_MS = 5000;
+
+/**
+ * Each thread's V8 heap. A small young generation lowers the peak memory of a server reading
+ * screenshots, for a few percent more garbage-collection time (BENCHMARKS.md, "Screenshots (OCR)").
+ * The old generation's limit sets how far V8 lets it grow between collections: without one, on a
+ * machine with many GB V8 lets it grow up to 4× what survived (a thread went from 29 MB at rest to
+ * 94–114 MB in a 20 s flood); with 256 MB, about 1.3×, as V8 chooses by itself on a 1 GB Machine.
+ * A thread holds ~40 MB (detector, rules, 32 events), far below it; one that ran out would be replaced.
+ */
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 };
 /** Summed event-loop use of the threads (1 = one thread busy all the time) below which one is enough. */
 const RETIRE_BELOW = 0.5;
 
@@ -168,10 +178,8 @@ function spawn(s: State): Thread {
   const o = s.o;
   const owner = `${o.ownerPrefix}${++s.spawned}/`;
   const t: Thread = {
-    // A small young generation lowers the peak memory of a server reading screenshots, for a few
-    // percent more garbage-collection time (BENCHMARKS.md, "Screenshots (OCR)").
     worker: new Worker(o.worker ?? WORKER, {
-      resourceLimits: { maxYoungGenerationSizeMb: 16 },
+      resourceLimits: THREAD_HEAP,
       workerData: {
         owner,
         concurrency: o.concurrency,
