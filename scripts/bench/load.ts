@@ -70,10 +70,11 @@ export async function run(): Promise<Section> {
   const counter = await startCounter();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [...serverFlags(), MAIN], {
+  const start = startScript();
+  const server = spawn(process.execPath, [...start.flags, ...serverFlags(), MAIN], {
     env: serverEnv(
       { port, lineUrl: counter.url, storeUrl: redis.url, secret: SECRET },
-      { NODE_ENV: 'production', LOG_LEVEL: 'info', SIMULATOR: '0' },
+      { ...start.env, NODE_ENV: 'production', LOG_LEVEL: 'info', SIMULATOR: '0' },
     ),
     stdio: ['ignore', serverStdout(), 'inherit'],
   });
@@ -509,4 +510,21 @@ function workerThreads(pid: number): number {
 function rssBytes(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/**
+ * The variables and Node flags `npm start` gives the server (package.json; the Dockerfile the same:
+ * test/launch/start-settings.test.ts), so the bench measures the memory the server really has:
+ * `MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 src/server/main.ts` → env and flags.
+ */
+function startScript(): { env: Record<string, string>; flags: string[] } {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  const node = words.indexOf('node');
+  if (node < 0 || words.at(-1) !== 'src/server/main.ts')
+    throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  const env = Object.fromEntries(words.slice(0, node).map((w) => w.split('=') as [string, string]));
+  return { env, flags: words.slice(node + 1, -1) };
 }
