@@ -7,7 +7,7 @@
 // oldest event runs far too long is reported stuck (/readyz).
 //
 // One thread starts with the server; the others (up to `threads`) only while events queue up, and stop
-// again after a quiet minute. Each thread holds a detector of its own (~115 MB: BENCHMARKS.md, load),
+// again after a quiet minute. Each thread holds a detector of its own (~90 MB: BENCHMARKS.md, load),
 // so a server at rest keeps the memory of one, and a flood of events gets every core.
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
