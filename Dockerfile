@@ -1,7 +1,10 @@
 # sagicheck LINE bot: Node 24 runs the TypeScript sources directly (type stripping), no build step.
 FROM node:24-slim
 
+# MALLOC_ARENA_MAX and --max-semi-space-size below: as in package.json's start script (docs/deploy.md,
+# "Memory"; test/launch/start-settings.test.ts holds the two to the same).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     PORT=8080 \
     HOST=0.0.0.0 \
     STORE_URL=sqlite:/data/sagicheck.db
@@ -28,4 +31,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
 # node directly (not npm start): SIGTERM reaches the server, which finishes accepted events and exits.
-CMD ["node", "src/server/main.ts"]
+CMD ["node", "--max-semi-space-size=4", "src/server/main.ts"]

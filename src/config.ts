@@ -138,7 +138,7 @@ const Env = z.object({
       }
     return hosts;
   }),
-  // Unset: one thread per core but one, which is left to the thread that acknowledges webhooks.
+  // Unset: one thread per core (the ones beyond the first start only while events wait: event-threads.ts).
   EVENT_THREADS: z
     .string()
     .optional()
@@ -199,7 +199,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-/** EVENT_THREADS when unset: the cores less the one that acknowledges webhooks, at least one. */
+/**
+ * EVENT_THREADS when unset: one per core. The thread that acknowledges webhooks needs little CPU
+ * (~0.15 ms per event) and runs ahead of the event threads, whose nice value is higher
+ * (event-worker.ts), so it needs no core of its own (BENCHMARKS.md, load).
+ */
 export function defaultEventThreads(cores: number): number {
-  return Math.max(1, Math.min(16, cores - 1));
+  return Math.max(1, Math.min(16, cores));
 }

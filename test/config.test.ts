@@ -50,8 +50,8 @@ describe('loadConfig', () => {
 
   it('answers events in EVENT_THREADS threads, or in the server thread with 0', () => {
     expect(loadConfig({ EVENT_THREADS: '2' }).eventThreads).toBe(2);
-    // Unset: a core is left to the thread that acknowledges webhooks.
-    expect([1, 2, 4, 64].map(defaultEventThreads)).toEqual([1, 1, 3, 16]);
+    // Unset: one per core (spares beyond the first start only while events wait).
+    expect([1, 2, 4, 64].map(defaultEventThreads)).toEqual([1, 2, 4, 16]);
     expect(loadConfig({ STORE_URL: 'memory:' }).eventThreads).toBe(1);
     expect(loadConfig({ EVENT_THREADS: '0' }).eventThreads).toBe(0);
     expect(loadConfig({ EVENT_THREADS: '1', STORE_URL: 'memory:' }).eventThreads).toBe(1);

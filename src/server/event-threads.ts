@@ -5,6 +5,11 @@
 // wakes them when it wrote some. A thread that dies is replaced, and its leases are given back at once so
 // its events are answered by the others. A thread whose beats stop (its event loop blocked) or whose
 // oldest event runs far too long is reported stuck (/readyz).
+//
+// One thread starts with the server; the others (up to `threads`) only while events queue up, and stop
+// again after a quiet minute. Each thread holds a detector of its own (~90 MB: BENCHMARKS.md, load),
+// so a server at rest keeps the memory of one, and a flood of events gets every core.
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { MetricsData } from './metrics.ts';
 import type { FromThread, ThreadData, ToThread } from './event-worker.ts';
@@ -12,8 +17,10 @@ import type { FromThread, ThreadData, ToThread } from './event-worker.ts';
 export interface EventThreads {
   /** Every thread has loaded its rules, dictionary and store. */
   ready: Promise<void>;
-  /** Events were written to the backlog. */
-  wake(): void;
+  /** Events were written to the backlog; `waiting`: how many wait for a thread (to add one when many do). */
+  wake(waiting?: number): void;
+  /** Threads started and not stopped (spares included). */
+  count(): number;
   /** Events running in the threads (at their last beat). */
   running(): number;
   /** Events the threads have finished and deleted from the backlog, since they started. */
@@ -36,6 +43,10 @@ interface Thread {
   oldestRunningSince: number | null;
   asks: Map<number, (data: MetricsData) => void>;
   closed: (() => void) | null;
+  /** A spare thread told to finish and stop (quiet for long enough): settles once it has. */
+  retiring: Promise<void> | null;
+  /** Its event-loop use at the last look (retire check). */
+  elu: EventLoopUtilization | null;
 }
 
 const WORKER = new URL('./event-worker.ts', import.meta.url);
@@ -46,6 +57,23 @@ export const STUCK_BEAT_MS = 10_000;
 export const WAKE_EVERY_MS = 5;
 /** One event running this long: something waits forever (every step has its own, shorter timeout). */
 export const STUCK_EVENT_MS = 120_000;
+/** A spare thread starts when more events than one thread holds have waited this long. */
+export const GROW_AFTER_MS = 1000;
+/** A spare thread stops once the threads together were busy less than half of one for this long. */
+export const RETIRE_AFTER_MS = 60_000;
+const RETIRE_CHECK_MS = 5000;
+
+/**
+ * Each thread's V8 heap. A small young generation lowers the peak memory of a server reading
+ * screenshots, for a few percent more garbage-collection time (BENCHMARKS.md, "Screenshots (OCR)").
+ * The old generation's limit sets how far V8 lets it grow between collections: without one, on a
+ * machine with many GB V8 lets it grow up to 4× what survived (a thread went from 29 MB at rest to
+ * 94–114 MB in a 20 s flood); with 256 MB, about 1.3×, as V8 chooses by itself on a 1 GB Machine.
+ * A thread holds ~40 MB (detector, rules, 32 events), far below it; one that ran out would be replaced.
+ */
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 };
+/** Summed event-loop use of the threads (1 = one thread busy all the time) below which one is enough. */
+const RETIRE_BELOW = 0.5;
 
 export interface EventThreadOptions {
   threads: number;
@@ -60,6 +88,14 @@ export interface EventThreadOptions {
   stuckBeatMs?: number;
   /** The thread's module; tests give one that fails on cue. */
   worker?: URL;
+  /** Told when a spare thread starts, with the threads now running. */
+  onSpare?: (threads: number) => void;
+  /** Told when a spare thread stopped after a quiet spell, with its lease owner (its leases are given back). */
+  onRetired?: (owner: string) => void;
+  /** Spare threads: start after this long with events waiting (GROW_AFTER_MS), stop after this long quiet (RETIRE_AFTER_MS); tests shorten them. */
+  growAfterMs?: number;
+  retireAfterMs?: number;
+  retireCheckMs?: number;
 }
 
 /** What the threads' parts share: the options, the threads, the counts and the wake throttle. */
@@ -70,11 +106,15 @@ interface State {
   done: number;
   nextId: number;
   closing: boolean;
-  readyCount: number;
   markReady: () => void;
   markFailed: (err: Error) => void;
   wakeTimer: NodeJS.Timeout | null;
   wakeWanted: boolean;
+  /** Since when more events wait than one thread holds (null: not now). */
+  waitingSince: number | null;
+  /** When the threads were last busy enough to need a spare. */
+  busyAt: number;
+  retireTimer: NodeJS.Timeout | null;
 }
 
 export function startEventThreads(o: EventThreadOptions): EventThreads {
@@ -88,18 +128,26 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
     done: 0,
     nextId: 1,
     closing: false,
-    readyCount: 0,
     markReady,
     markFailed,
     wakeTimer: null,
     wakeWanted: false,
+    waitingSince: null,
+    busyAt: Date.now(),
+    retireTimer: null,
   };
-  s.threads = Array.from({ length: Math.max(1, o.threads) }, () => spawn(s));
+  s.threads = [spawn(s)];
+  if (o.threads > 1)
+    s.retireTimer = setInterval(() => retireIfQuiet(s), o.retireCheckMs ?? RETIRE_CHECK_MS).unref();
   ready.catch(() => undefined); // the caller awaits it; a rejection is not left unhandled here
 
   return {
     ready,
-    wake: () => wake(s),
+    wake: (waiting) => {
+      if (waiting !== undefined) growIfWaiting(s, waiting);
+      wake(s);
+    },
+    count: () => s.threads.filter((t) => !t.stopped).length,
     done: () => s.done,
     running: () => s.threads.reduce((n, t) => n + (t.stopped ? 0 : t.running), 0),
     stuck: (now = Date.now()) => stuck(s, now),
@@ -119,8 +167,10 @@ function stop(s: State, t: Thread, why: string): void {
   t.closed?.();
   if (s.closing) return;
   o.onThreadError(new Error(`${why} (${t.running} events in it; the others take them over)`), t.owner);
-  if (!t.loaded) return s.markFailed(new Error(why)); // it could not even start: neither will another
   const i = s.threads.indexOf(t);
+  // A spare that failed or was retiring is not replaced: another starts when events wait again.
+  if (i > 0 && (!t.loaded || t.retiring)) return void s.threads.splice(i, 1);
+  if (!t.loaded) return s.markFailed(new Error(why)); // it could not even start: neither will another
   if (i >= 0) s.threads[i] = spawn(s);
 }
 
@@ -128,10 +178,8 @@ function spawn(s: State): Thread {
   const o = s.o;
   const owner = `${o.ownerPrefix}${++s.spawned}/`;
   const t: Thread = {
-    // A small young generation lowers the peak memory of a server reading screenshots, for a few
-    // percent more garbage-collection time (BENCHMARKS.md, "Screenshots (OCR)").
     worker: new Worker(o.worker ?? WORKER, {
-      resourceLimits: { maxYoungGenerationSizeMb: 16 },
+      resourceLimits: THREAD_HEAP,
       workerData: {
         owner,
         concurrency: o.concurrency,
@@ -147,6 +195,8 @@ function spawn(s: State): Thread {
     oldestRunningSince: null,
     asks: new Map(),
     closed: null,
+    retiring: null,
+    elu: null,
   };
   t.worker.on('message', (m: FromThread) => heard(s, t, m));
   t.worker.on('error', (err) => stop(s, t, `event thread failed: ${err.message}`));
@@ -164,7 +214,8 @@ function heard(s: State, t: Thread, m: FromThread): void {
   else if (m.type === 'ready') {
     t.loaded = true;
     t.beatAt = Date.now();
-    if (++s.readyCount === s.threads.length) s.markReady();
+    t.elu = t.worker.performance.eventLoopUtilization();
+    s.markReady(); // the first thread answers: spares come later
   } else if (m.type === 'metrics') {
     t.asks.get(m.id)?.(m.data as MetricsData);
     t.asks.delete(m.id);
@@ -184,8 +235,73 @@ function wake(s: State): void {
 
 function postWake(s: State): void {
   for (const t of s.threads)
-    if (t.loaded && !t.stopped) t.worker.postMessage({ type: 'wake' } satisfies ToThread);
+    if (t.loaded && !t.stopped && !t.retiring) t.worker.postMessage({ type: 'wake' } satisfies ToThread);
 }
+
+/**
+ * More events wait than one thread holds at once (its concurrency), for GROW_AFTER_MS: one more thread,
+ * up to `threads`, one at a time (the next only once this one answers). A short burst that the threads
+ * clear within that time starts none.
+ */
+function growIfWaiting(s: State, waiting: number): void {
+  const o = s.o;
+  const now = Date.now();
+  if (waiting <= o.concurrency) {
+    s.waitingSince = null;
+    return;
+  }
+  s.busyAt = now;
+  s.waitingSince ??= now;
+  if (now - s.waitingSince < (o.growAfterMs ?? GROW_AFTER_MS) || s.closing) return;
+  const live = s.threads.filter((t) => !t.stopped && !t.retiring);
+  if (live.length >= o.threads || live.some((t) => !t.loaded)) return;
+  s.threads.push(spawn(s));
+  s.waitingSince = null;
+  o.onSpare?.(live.length + 1);
+}
+
+/**
+ * Every few seconds: when the threads together used less than half of one thread's time (event-loop
+ * utilisation, measured by Node per thread) for RETIRE_AFTER_MS, the newest spare finishes what it holds
+ * and stops, and its memory is given back.
+ */
+function retireIfQuiet(s: State): void {
+  const o = s.o;
+  let used = 0;
+  for (const t of s.threads) {
+    if (!t.loaded || t.stopped || !t.elu) continue;
+    const now = t.worker.performance.eventLoopUtilization();
+    used += t.worker.performance.eventLoopUtilization(now, t.elu).utilization;
+    t.elu = now;
+  }
+  const now = Date.now();
+  if (used >= RETIRE_BELOW) s.busyAt = now;
+  const spares = s.threads.slice(1).filter((t) => !t.stopped && !t.retiring);
+  if (s.closing || spares.length === 0 || now - s.busyAt < (o.retireAfterMs ?? RETIRE_AFTER_MS)) return;
+  s.busyAt = now; // one at a time
+  const t = spares.at(-1)!;
+  t.retiring = retire(s, t);
+}
+
+async function retire(s: State, t: Thread): Promise<void> {
+  if (t.loaded) {
+    // A thread that does not say "closed" in time is stopped anyway: what it held goes back (onRetired).
+    await new Promise<void>((resolve) => {
+      t.closed = resolve;
+      setTimeout(resolve, RETIRE_DRAIN_MS + 5000).unref();
+      t.worker.postMessage({ type: 'close', deadline: Date.now() + RETIRE_DRAIN_MS } satisfies ToThread);
+    });
+  }
+  if (t.stopped) return; // it failed meanwhile: stop() dropped it and gave its events back
+  t.stopped = true;
+  await t.worker.terminate();
+  const i = s.threads.indexOf(t);
+  if (i > 0) s.threads.splice(i, 1);
+  s.o.onRetired?.(t.owner);
+}
+
+/** A retiring thread answers the events it holds for at most this long; the rest go back to the backlog. */
+const RETIRE_DRAIN_MS = 10_000;
 
 function wakeLater(s: State): void {
   s.wakeTimer = null;
@@ -225,8 +341,10 @@ function metrics(s: State): Promise<MetricsData[]> {
 async function close(s: State, deadline: number): Promise<void> {
   s.closing = true;
   if (s.wakeTimer) clearTimeout(s.wakeTimer);
+  if (s.retireTimer) clearInterval(s.retireTimer);
   await Promise.all(
     s.threads.map(async (t) => {
+      if (t.retiring) return t.retiring; // already finishing what it holds
       if (!t.stopped && t.loaded) {
         await new Promise<void>((resolve) => {
           t.closed = resolve;

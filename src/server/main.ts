@@ -16,7 +16,7 @@ import { loadReportRules } from '../rules/report.ts';
 import { loadRichMenu } from '../richmenu/definition.ts';
 import type { Store } from '../store/store.ts';
 import { buildApp, DEFAULT_DRAIN_MS } from './app.ts';
-import { startRuntime } from './runtime.ts';
+import { modeOf, startRuntime } from './runtime.ts';
 
 function stop(message: string): never {
   process.stderr.write(`sagicheck: ${message}\n`);
@@ -39,7 +39,9 @@ try {
   loadGuideRules(); // the step-by-step guide's files: a broken one stops start-up here
   loadReportRules(); // 「報告する」 and the rich menu likewise (src/report/hook.ts reads them again)
   loadRichMenu();
-  store = openStore(config.storeUrl, log);
+  // With event threads, this thread's SQLite connection only writes webhooks to the backlog: the
+  // threads' connections run the WAL checkpoints, which would hold a 200 (sqlite.ts).
+  store = openStore(config.storeUrl, log, { checkpoints: modeOf(config).threads === 0 });
 } catch (err) {
   stop((err as Error).message);
 }

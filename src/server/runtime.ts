@@ -13,7 +13,7 @@ import { loadCopy } from '../rules/replies.ts';
 import { backlogKey, type SealKey } from './backlog.ts';
 import { createConsumer, type Consumer, type ConsumerOptions } from './consumer.ts';
 import type { EventDeps, EventOptions, EventRuntime, EventSources } from './events.ts';
-import { startEventThreads, STUCK_EVENT_MS } from './event-threads.ts';
+import { startEventThreads, STUCK_EVENT_MS, type EventThreads } from './event-threads.ts';
 import { createMetrics, metricsText, type Metrics } from './metrics.ts';
 
 /** Events processed at once (by each event thread, or by this thread without them). */
@@ -72,8 +72,8 @@ export interface Runtime {
   readonly ready: Promise<unknown>;
   /** Starts loading what was not given (the detector, the guide's rules); resolves once all is ready. */
   load(): Promise<unknown>;
-  /** Events were written to the backlog. */
-  wake(): void;
+  /** Events were written to the backlog; `waiting`: how many wait to be taken (event threads grow on it). */
+  wake(waiting?: number): void;
   /** Events running now, and finished since the start: the backlog's count between two reads. */
   running(): number;
   done(): number;
@@ -95,20 +95,7 @@ export async function startRuntime(
   const metrics = createMetrics();
   const ownerPrefix = options.ownerPrefix ?? `${randomUUID().slice(0, 8)}/`;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const events = mode.threads
-    ? startEventThreads({
-        threads: mode.threads,
-        concurrency,
-        ownerPrefix,
-        onThreadError: (err, owner) => {
-          log.error({ err }, 'event thread stopped');
-          // Its events go to the other threads (or its replacement) now, not after the lease.
-          deps.store.backlog
-            .release(owner)
-            .catch((e: unknown) => log.error({ err: e }, 'event backlog: release failed'));
-        },
-      })
-    : null;
+  const events = mode.threads ? eventThreads(mode.threads, concurrency, ownerPrefix, deps.store, log) : null;
   const detector = deferred(deps.detector, mode.handlesHere);
   let doneHere = 0;
   // Loaded only when used: with event threads, this thread never holds the detector, OCR or LINE client.
@@ -141,7 +128,7 @@ export async function startRuntime(
       const guide = mode.threads ? null : import('../guide/load.ts').then((m) => m.loadGuide());
       return Promise.all([ready, guide]);
     },
-    wake: () => (events ? events.wake() : consumer?.wake()),
+    wake: (waiting) => (events ? events.wake(waiting) : consumer?.wake()),
     running: () => (events ? events.running() : (consumer?.running ?? 0)),
     done: () => (events ? events.done() : doneHere),
     stuck(now) {
@@ -158,6 +145,36 @@ export async function startRuntime(
       await events?.close(deadline);
     },
   };
+}
+
+/** The event threads; a stopped one's leases are given back at once, so its events are answered now. */
+function eventThreads(
+  threads: number,
+  concurrency: number,
+  ownerPrefix: string,
+  store: RuntimeDeps['store'],
+  log: RuntimeDeps['logger'],
+): EventThreads {
+  const release = (owner: string) =>
+    store.backlog
+      .release(owner)
+      .catch((e: unknown) => log.error({ err: e }, 'event backlog: release failed'));
+  const events: EventThreads = startEventThreads({
+    threads,
+    concurrency,
+    ownerPrefix,
+    onThreadError: (err, owner) => {
+      log.error({ err }, 'event thread stopped');
+      void release(owner); // to the other threads (or its replacement), not after the lease
+    },
+    onSpare: (n) => log.info({ threads: n }, 'event thread started: events are waiting'),
+    // A spare stopped after a quiet spell: what it had taken and not started goes back too.
+    onRetired: (owner) => {
+      log.info({ threads: events.count() }, 'event thread stopped: quiet again');
+      void release(owner);
+    },
+  });
+  return events;
 }
 
 /** The detector given, or one loaded by load() (main.ts: after the server listens); none if unused. */

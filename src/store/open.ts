@@ -6,14 +6,17 @@ import { RedisStore } from './redis.ts';
 import { SqliteStore } from './sqlite.ts';
 import { StoreConfigError, type Store } from './store.ts';
 
-/** log: where a shared store reports connection problems. */
-export function openStore(url: string, log?: Logger): Store {
+/**
+ * log: where a shared store reports connection problems. checkpoints: false leaves SQLite's WAL
+ * checkpoints to the other threads' connections (sqlite.ts).
+ */
+export function openStore(url: string, log?: Logger, o: { checkpoints?: boolean } = {}): Store {
   if (url === 'memory:') return new MemoryStore();
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (!path)
       throw new StoreConfigError('STORE_URL: sqlite: needs a file path, e.g. sqlite:./data/sagicheck.db');
-    return new SqliteStore(path === ':memory:' ? path : resolve(path));
+    return new SqliteStore(path === ':memory:' ? path : resolve(path), Date.now, o);
   }
   if (/^rediss?:\/\//.test(url)) {
     const u = URL.parse(url);

@@ -2,7 +2,7 @@
 // event-threads.ts) and the sqlite store, answering signed webhooks through a stand-in LINE API on 127.0.0.1, and
 // stopping on SIGTERM only after every accepted event has been answered.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,27 @@ describe('npm start', { timeout: 30_000 }, () => {
     // What the person sent never reaches the log.
     expect(logs.join('\n')).not.toContain('amazon-verify');
     expect(logs.join('\n')).not.toContain('打ち合わせ');
+  });
+
+  // Linux keeps a nice value per thread: the event thread's setPriority (event-worker.ts) puts it
+  // below the thread that acknowledges webhooks, not the whole process.
+  it.runIf(process.platform === 'linux')('runs its event thread below the acknowledging thread', () => {
+    const nice = new Map<string, number[]>();
+    for (const tid of readdirSync(`/proc/${server.pid}/task`)) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${server.pid}/task/${tid}/stat`, 'utf8');
+      } catch {
+        continue; // a helper thread that ended meanwhile
+      }
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // Field 19 of stat: the nice value (fields counted after the name's closing bracket from 3).
+      const value = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      nice.set(name, [...(nice.get(name) ?? []), value]);
+    }
+    expect(nice.get('MainThread')).toEqual([0]);
+    // Threads the event thread starts (OCR, mail parsing) inherit its value.
+    expect([...new Set(nice.get('WorkerThread'))]).toEqual([10]);
   });
 
   it('on SIGTERM, answers every event it accepted, then exits 0', async () => {

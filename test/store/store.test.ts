@@ -1,6 +1,6 @@
 // Every store behaves the same: atomic event claims with expiry, records and counters with expiry,
 // per-subject delete. One suite, three backends: memory, sqlite, and a real redis-server started here.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -217,6 +217,30 @@ describe('sqlite file', () => {
     expect(await again.claimEvent('e', 60_000)).toBe(false);
     expect(await again.get('context', 'U')).toEqual({ x: 1 });
     await again.close();
+  });
+});
+
+describe('sqlite WAL checkpoints', () => {
+  // The thread that acknowledges webhooks opens its store with checkpoints: false (main.ts): the
+  // event threads' connections run them. Written past SQLite's 1,000-page threshold, the WAL is
+  // checkpointed (and reused from its start) by a connection that may, and keeps growing otherwise.
+  it('leaves them to other connections when opened with checkpoints: false', async () => {
+    const walAfterWrites = async (checkpoints: boolean) => {
+      const file = join(dir, `wal-${checkpoints}`, 'bot.db');
+      const store = openStore(`sqlite:${file}`, undefined, { checkpoints });
+      const body = 'x'.repeat(2000);
+      for (let i = 0; i < 40; i++)
+        await store.backlog.enqueue(
+          Array.from({ length: 100 }, (_, j) => ({ id: `e${i}-${j}`, chat: `c${j}`, body })),
+          60_000,
+        );
+      const size = statSync(`${file}-wal`).size;
+      await store.close();
+      return size;
+    };
+    const pages = (bytes: number) => bytes / 4096;
+    expect(pages(await walAfterWrites(false))).toBeGreaterThan(1500);
+    expect(pages(await walAfterWrites(true))).toBeLessThan(1500);
   });
 });
 
