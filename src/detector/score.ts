@@ -135,13 +135,16 @@ function render(c: Compiled, template: string, s: Signal, brand: CompiledBrand |
 
 function advice(c: Compiled, risk: Risk, input: ScoreInput, unverified: boolean): string[] {
   const a = c.rules.advice;
-  const brandCheck = input.brand?.rule.official_check?.text ?? a.generic_check;
+  const flagged = RISK_ORDER.indexOf(risk) <= 1;
+  const scenarioLine = flagged && input.scenario ? a.by_scenario[input.scenario] : undefined;
+  // The generic "check in the official app" line says nothing a story's own line (call #9110, never apply…)
+  // does not say better.
+  const brandCheck = input.brand?.rule.official_check?.text ?? (scenarioLine ? '' : a.generic_check);
   const base = unverified ? (a.unverified_site ?? ['{brand_check}']) : a.by_risk[risk];
   const lines = base.map((line) =>
     line.replace('{brand_check}', brandCheck).replaceAll('{brand}', input.brand?.name ?? ''),
   );
-  if (RISK_ORDER.indexOf(risk) <= 1) {
-    const scenarioLine = input.scenario ? a.by_scenario[input.scenario] : undefined;
+  if (flagged) {
     if (scenarioLine) lines.splice(1, 0, scenarioLine);
     if (input.isMail && input.brand) lines.push(a.mail_checklist.replaceAll('{brand}', input.brand.name));
   }

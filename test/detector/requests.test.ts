@@ -104,6 +104,21 @@ describe('person-to-person scams: the request itself is the scam', () => {
     expect(v.scenario).toBe('account_takeover');
     expect(v.advice.some((a) => a.includes('認証番号'))).toBe(true);
   });
+
+  it('leaves out the generic "check the official app" line where a story says what to do instead', () => {
+    const v = check(
+      '警察です。あなたの口座が犯罪に使われています。逮捕されないよう、保釈金を指定の口座に振り込んでください',
+    );
+    expect(v.scenario).toBe('fake_police');
+    expect(v.advice.some((a) => a.includes('#9110'))).toBe(true);
+    expect(v.advice.some((a) => a.includes('公式アプリ'))).toBe(false);
+  });
+
+  it('says "check in the official app" once, not twice in other words', () => {
+    const v = check('お客様のアカウントに問題があります。確認してください');
+    expect(v.risk).toBe('medium');
+    expect(v.advice.filter((a) => a.includes('公式アプリ'))).toHaveLength(1);
+  });
 });
 
 describe('who the message claims to be', () => {
