@@ -14,18 +14,44 @@ const QUESTION_CHARS = 60;
 export function ownWords(guide: Guide, raw: string): OwnWords | null {
   const text = raw.normalize('NFKC').trim();
   if (text === '' || looksForwarded(guide.matcher, text)) return null;
-  const t = guide.rules.intents.turns;
+  const t = turnWords(guide.rules.intents.turns);
   const key = bare(text);
   if (key === '') return null;
-  if (t.greeting.some((w) => bare(w) === key)) return 'greeting';
-  if (t.thanks.some((w) => bare(w) === key)) return 'thanks';
-  if (t.ok.some((w) => bare(w) === key)) return 'ok';
+  if (t.greeting.has(key)) return 'greeting';
+  if (t.thanks.has(key)) return 'thanks';
+  if (t.ok.has(key)) return 'ok';
   if (text.length > QUESTION_CHARS) return null;
-  const asks = t.question.some((w) => text.includes(w.normalize('NFKC')));
+  const asks = t.question.some((w) => text.includes(w));
   // The look-behind starts the run only where it starts: linear time on any text (issue 15).
   const ending = text.replace(/(?<![\s。!！…w笑])[\s。!！…w笑]+$/u, '');
-  const endsAsQuestion = t.question_endings.some((e) => ending.endsWith(e.normalize('NFKC')));
+  const endsAsQuestion = t.question_endings.some((e) => ending.endsWith(e));
   return endsAsQuestion || (asks && text.length <= 20) ? 'question' : null;
+}
+
+type Turns = Guide['rules']['intents']['turns'];
+interface TurnWords {
+  greeting: Set<string>;
+  thanks: Set<string>;
+  ok: Set<string>;
+  question: string[];
+  question_endings: string[];
+}
+const prepared = new WeakMap<Turns, TurnWords>();
+/** The rules' words as compared, worked out once per rules object rather than for every text checked. */
+function turnWords(t: Turns): TurnWords {
+  let w = prepared.get(t);
+  if (!w) {
+    const nfkc = (l: readonly string[]) => l.map((x) => x.normalize('NFKC'));
+    w = {
+      greeting: new Set(t.greeting.map(bare)),
+      thanks: new Set(t.thanks.map(bare)),
+      ok: new Set(t.ok.map(bare)),
+      question: nfkc(t.question),
+      question_endings: nfkc(t.question_endings),
+    };
+    prepared.set(t, w);
+  }
+  return w;
 }
 
 /** Lower case, without spaces, punctuation, symbols and emoji. */

@@ -80,32 +80,50 @@ export function reportMailto(rules: ReportRules, input?: ReportInput): string {
   const text = defangText(withoutRecipients(input.text.replace(/\r\n?/g, '\n')).trim());
   // The longest beginning of the text that fits (with the cut note if it is not all). Encoding is per
   // code point, so the link's length is the fixed part's plus the sum over the characters kept: one
-  // pass, rather than the whole link encoded again at every step of a search (~50 µs per card).
-  const chars = Array.from(text);
-  const lengths = chars.map(encodedLength);
+  // pass over the text's code units, stopping where the room runs out (no array of characters, no
+  // test per character: this runs for every text checked).
   const fixedLength = build(r.to, subject, `${fixed}\n`).length;
-  if (fixedLength + lengths.reduce((a, b) => a + b, 0) <= MAX_URI)
+  if (fixedLength <= MAX_URI && unitsThatFit(text, MAX_URI - fixedLength) === text.length)
     return fitOrCut(r.to, subject, `${fixed}\n${text}`);
   const tail = `…\n${r.cut_note}`;
   const room = MAX_URI - build(r.to, subject, `${fixed}\n${tail}`).length;
-  let lo = 0;
-  for (let used = 0; lo < chars.length && (used += lengths[lo]!) <= room;) lo++;
-  const cut = `${fixed}\n${chars.slice(0, lo).join('')}${tail}`;
+  const lo = unitsThatFit(text, room);
+  const cut = `${fixed}\n${text.slice(0, lo)}${tail}`;
   return fitOrCut(r.to, subject, lo > 0 ? cut : withLinks(links).join('\n'));
 }
 
-/** How many characters enc() writes for one code point (a character of Array.from). */
-function encodedLength(ch: string): number {
-  const cp = ch.codePointAt(0)!;
-  if (cp === 0x0a || cp === 0x0d) return 6; // a line break is written %0D%0A
-  if (cp < 0x80) return UNRESERVED.test(ch) ? 1 : 3;
-  if (cp < 0x800) return 6;
-  if (cp >= 0xd800 && cp <= 0xdfff) return 9; // a lone surrogate becomes U+FFFD
-  return cp < 0x10000 ? 9 : 12;
+/**
+ * How many code units from the start of the text enc() can write in `room` characters, whole code points only:
+ * a line break is %0D%0A, an unreserved ASCII character itself, other ASCII %XX, then 2, 3 or 4 UTF-8
+ * bytes (a surrogate pair is one 4-byte code point, a lone surrogate U+FFFD's 3 bytes).
+ */
+function unitsThatFit(text: string, room: number): number {
+  let used = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    let units = 1;
+    let n: number;
+    if (c === 0x0a || c === 0x0d) n = 6;
+    else if (c < 0x80) n = UNRESERVED[c] === 1 ? 1 : 3;
+    else if (c < 0x800) n = 6;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        n = 12;
+        units = 2;
+      } else n = 9;
+    } else n = 9; // the rest of the BMP, a lone low surrogate included (U+FFFD)
+    if ((used += n) > room) break;
+    i += units;
+  }
+  return i;
 }
 
-/** What encodeURIComponent leaves as it is. */
-const UNRESERVED = /^[A-Za-z0-9\-_.!~*'()]$/;
+/** What encodeURIComponent leaves as it is, by ASCII code: 1 for A-Z a-z 0-9 - _ . ! ~ * ' ( ). */
+const UNRESERVED = Uint8Array.from({ length: 128 }, (_, c) =>
+  /^[A-Za-z0-9\-_.!~*'()]$/.test(String.fromCharCode(c)) ? 1 : 0,
+);
 
 /** Pasted header lines naming the recipient are the person's own address: left out. */
 function withoutRecipients(text: string): string {
