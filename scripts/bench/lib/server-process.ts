@@ -38,8 +38,10 @@ export function cpuSeconds(pid: number): number {
  * (MainThread), event threads (WorkerThread), V8's helpers (garbage collection, compiling) and the
  * rest (libuv's pool: log writes, crypto). Threads that ended are not counted.
  */
-export function cpuByThread(pid: number): Record<'server' | 'events' | 'v8' | 'other', number> {
-  const out = { server: 0, events: 0, v8: 0, other: 0 };
+export function cpuByThread(
+  pid: number,
+): Record<'server' | 'events' | 'v8' | 'other', number> & { each: Map<string, number> } {
+  const out = { server: 0, events: 0, v8: 0, other: 0, each: new Map<string, number>() };
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     let stat: string;
     try {
@@ -59,6 +61,7 @@ export function cpuByThread(pid: number): Record<'server' | 'events' | 'v8' | 'o
             ? 'v8'
             : 'other';
     out[kind] += cpu;
+    if (kind === 'events') out.each.set(tid, cpu); // each event thread alone: a spare's start shows
   }
   return out;
 }
