@@ -49,6 +49,10 @@ export function channels(m: ChannelInput): Channels {
     // The store page of an app, from an organisation that has its own app: how that app is installed.
     const store = own && !!m.brand?.rule.apps.length && m.appStores.has(l.host);
     if (own && (!m.brand || l.officialBrands.includes(m.brand.id) || store)) official.push(l.hostUnicode);
+    // A public body's own site (go.jp, lg.jp, pref.chiba.jp) is the channel of a message from the government, a
+    // prefecture (its police) or a city, or of one that names no company: not of a company's.
+    else if (l.government && (!m.brand || m.brand.rule.category === 'government'))
+      official.push(l.hostUnicode);
     else unofficial.push(l.hostUnicode);
   }
   if (m.masked > 0) unofficial.push('masked_link');

@@ -54,6 +54,9 @@ const STORY = new Set([
   'callback_unknown_number',
 ]);
 
+/** Who owns a public body's site (go.jp, lg.jp, pref.chiba.jp), in the reason that names the channels. */
+const PUBLIC_BODY = '国や自治体';
+
 /** Stories that, told with nothing but a number to call, are callback bait. */
 const CALLBACK_STORIES = new Set(['account_suspension', 'unpaid_bill', 'callback', 'prize', 'info_update']);
 
@@ -124,9 +127,12 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
       o === 'official_app' ? '公式アプリ' : c.sets.appStores.has(o) ? `アプリストアの${o}` : o,
     );
     const brandOf = brand?.id ?? realLinks.find((l) => l.officialBrands.length)?.officialBrands[0] ?? '';
+    const evidence = [...new Set(shown)].slice(0, 2).join('、');
+    // No company named and a public body's site: the channels are the government's or the city's, not 「この会社」's.
+    const publicBody = !brandOf && realLinks.some((l) => l.government);
     signals.push({
       code: 'official_channels_only',
-      vars: { evidence: [...new Set(shown)].slice(0, 2).join('、'), brandOf },
+      vars: publicBody ? { evidence, brandOf, brand: PUBLIC_BODY } : { evidence, brandOf },
     });
   }
   return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber };

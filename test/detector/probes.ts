@@ -237,6 +237,42 @@ export const GENUINE: ProbeClass[] = [
       },
     ],
   },
+  {
+    name: 'public bodies’ own sites: police, prefecture, city and ministry notices with a link',
+    probes: [
+      {
+        text: '【〇〇県警察】特殊詐欺注意報。警察官を名乗り「あなたの口座が犯罪に使われている」「キャッシュカードを預かる」という電話が多発しています。詳しくは県警ホームページをご覧ください。 https://www.police.pref.kanagawa.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【〇〇市】還付金詐欺にご注意ください。市職員を名乗り「医療費の還付があります。ATMで手続きしてください」という電話がかかっています。市がATMの操作をお願いすることはありません。 https://www.city.sapporo.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '〇〇町からのお知らせ。給付金の支給を装った詐欺メールにご注意ください。町が暗証番号をお尋ねすることはありません。 https://www.town.hinode.tokyo.jp/',
+        expect: 'calm',
+        reason: 'government_domain',
+      },
+      {
+        text: '【消費者庁】架空請求のSMSにご注意ください。「有料動画の未納料金があります。本日中にご連絡ください」などのメッセージは詐欺です。 https://www.caa.go.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '東京都からのお知らせです。都の職員を名乗り、給付金の手続きでATMへ行くよう求める電話に注意してください。 https://www.metro.tokyo.lg.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      {
+        text: 'From: 〇〇市役所 <anshin@city.naha.okinawa.jp>\nSubject: 【〇〇市安全安心メール】還付金詐欺にご注意ください\n\n市職員を名乗り「医療費の還付金があります。ATMへ行ってください」という電話が相次いでいます。市がATMでの手続きをお願いすることはありません。詳しくは市のホームページをご覧ください。\nhttps://www.city.naha.okinawa.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      { text: 'https://www.police.pref.kanagawa.jp/', expect: 'calm', reason: 'government_domain' },
+    ],
+  },
 ];
 
 export const SCAMS: ProbeClass[] = [
@@ -501,6 +537,38 @@ export const SCAMS: ProbeClass[] = [
         expect: 'flag',
         brand: null,
       },
+    ],
+  },
+  {
+    name: 'public bodies imitated: look-alike hosts, a stranger’s number or a company’s name beside a public site',
+    probes: [
+      {
+        text: '【神奈川県警察】あなたの口座が犯罪に利用されています。本日中に下記で本人確認を行ってください。 https://police-pref-kanagawa.com/verify',
+        expect: 'flag',
+      },
+      {
+        text: '【〇〇県警】あなた名義の口座が詐欺事件に使われています。捜査に協力しない場合は逮捕となります。 https://pref.kanagawa.jp.police-check.cn/',
+        expect: 'flag',
+      },
+      {
+        text: '【〇〇市役所】医療費の還付金があります。本日中にお手続きください。 https://city-kanpu-tetsuzuki.com/',
+        expect: 'flag',
+      },
+      {
+        text: '〇〇市役所保険年金課です。保険料の還付金が3万円あります。本日中に手続きが必要です。担当 090-1234-5678 までお電話ください。詳しくは市のホームページ https://www.city.sapporo.jp/',
+        expect: 'flag',
+      },
+      {
+        text: '【Amazon】お支払い方法に問題があります。至急更新してください https://www.city.minato.tokyo.jp/',
+        expect: 'flag',
+        brand: 'amazon',
+      },
+      {
+        text: '【Amazon】お支払い方法に問題があります。こちらから更新してください https://www.city.minato.tokyo.jp/redirect?url=https://amazon-verify.top/',
+        expect: 'flag',
+        reason: 'redirect_param',
+      },
+      { text: 'https://pref-chiba.tokyo.jp/kyufu', expect: 'not_high' },
     ],
   },
 ];
