@@ -2,7 +2,9 @@
 // A known name, something that makes you anxious and a request that leads somewhere the brand does not
 // own is the classic build of a phishing message; the same words with every request on the brand's own
 // channels, or in a warning about scams, are the organisation's own.
-import type { Compiled } from './compile.ts';
+import type { Compiled, CompiledBrand } from './compile.ts';
+import { ownLabels } from './hosts.ts';
+import { isBrandsOwnName } from './links.ts';
 import type { Extracted } from './extract.ts';
 import type { LinkAnalysis } from './links.ts';
 import type { Claim } from './brands.ts';
@@ -73,7 +75,9 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     links: realLinks,
     masked: ex.masked.length,
     phones,
-    emails: m.emails,
+    emails: m.emails.filter(
+      (e) => !(brand && e.address === ex.headers?.from?.address && ownNamed(c, brand, e.domain)),
+    ),
     senderImitation: m.claim.senderImitation !== null,
     signals: lang.signals,
     appStores: c.sets.appStores,
@@ -136,6 +140,19 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     });
   }
   return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber };
+}
+
+/**
+ * A sender domain registered under the claimed brand's own name on a mainstream ending (vpass.ne.jp for
+ * 三井住友カード's Vpass): not proven official, but no stranger's address either, so no destination that leads
+ * away from the brand (the sender step says nothing of it either).
+ */
+function ownNamed(c: Compiled, brand: CompiledBrand, domain: string): boolean {
+  const labels = ownLabels(domain);
+  const label = labels[labels.length - 1] ?? '';
+  return (
+    isBrandsOwnName(c, domain, labels) && brand.keywords.some((k) => k.text === label || k.compact === label)
+  );
 }
 
 /**
