@@ -80,8 +80,30 @@ export const GENUINE: ProbeClass[] = [
     ],
   },
   {
+    name: 'card usage checks: the number on the back of the card, a sender under the brand’s own name',
+    probes: [
+      {
+        text: '【イオンカード】カードご利用の確認のお願い。不正利用の疑いのあるお取引を検知しました。イオンウォレットアプリでご利用内容をご確認いただくか、カード裏面の番号にお電話ください。',
+        expect: 'calm',
+        brand: 'aeon_card',
+      },
+      {
+        text: 'From: 三井住友カード <mail@contact.vpass.ne.jp>\nSubject: 【三井住友カード】ご利用確認のお願い\n\nお客様のカードのご利用について確認させていただきたいお取引がございます。Vpassアプリでご利用内容をご確認ください。お心当たりがない場合はカード裏面の電話番号までご連絡ください。\nhttps://www.smbc-card.com/mem/index.jsp',
+        expect: 'calm',
+        brand: 'smbc_card',
+        reason: 'official_channels_only',
+      },
+    ],
+  },
+  {
     name: 'carrier billing and speed-limit notices',
     probes: [
+      {
+        text: '【楽天モバイル】今月のデータ利用量が上限に達しました。最大1Mbpsに制限しています。my 楽天モバイルからデータチャージができます。',
+        expect: 'calm',
+        brand: 'rakuten_mobile',
+        reason: 'official_channels_only',
+      },
       {
         text: '【ドコモ】11月分のご利用料金が確定しました。ご請求金額はMy docomoでご確認いただけます。 https://www.docomo.ne.jp/mydocomo/',
         expect: 'calm',
@@ -279,6 +301,16 @@ export const SCAMS: ProbeClass[] = [
   {
     name: 'LINE takeover: the code or the e-money numbers',
     probes: [
+      {
+        text: 'ごめん、今手が離せないの。Google Playカードを買って裏面の番号を教えてほしい',
+        expect: 'flag',
+        scenario: 'account_takeover',
+      },
+      {
+        text: '急ぎでお願い。コンビニでAppleギフトカードを3万円分買って、裏面の番号を送ってくれる？',
+        expect: 'flag',
+        scenario: 'account_takeover',
+      },
       {
         text: '今忙しい？ちょっとお願いがあるんだけど、携帯に届いた4桁の認証番号を送ってくれない？',
         expect: 'flag',
@@ -569,6 +601,21 @@ export const SCAMS: ProbeClass[] = [
         reason: 'redirect_param',
       },
       { text: 'https://pref-chiba.tokyo.jp/kyufu', expect: 'not_high' },
+    ],
+  },
+  {
+    name: 'a card company’s sender with a stranger’s link, or a stranger’s sender with the company’s link',
+    probes: [
+      {
+        text: 'From: 三井住友カード <mail@contact.vpass.ne.jp>\nSubject: 【三井住友カード】ご利用確認のお願い\n\nお客様のカードに不正利用の可能性があります。本日中に下記より本人確認を行ってください。\nhttps://vpass-security-check.com/login',
+        expect: 'flag',
+        reason: 'brand_domain_mismatch',
+      },
+      {
+        text: 'From: 三井住友カード <info@vpass-support.com>\nSubject: 【三井住友カード】ご利用確認のお願い\n\nお客様のカードに不正利用の可能性があります。Vpassでご確認ください。\nhttps://www.smbc-card.com/mem/index.jsp',
+        expect: 'flag',
+        reason: 'sender_lookalike',
+      },
     ],
   },
 ];
