@@ -83,6 +83,24 @@ export const GENUINE: ProbeClass[] = [
     name: 'card usage checks: the number on the back of the card, a sender under the brand’s own name',
     probes: [
       {
+        text: '【セゾンカード】ご利用確認のお願い。通常と異なるご利用を検知しました。セゾンPortalアプリでご利用内容をご確認ください。',
+        expect: 'calm',
+        brand: 'saison',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【PayPay銀行】新しい端末でログインがありました。心当たりがない場合は、PayPay銀行アプリでパスワードを変更してください。',
+        expect: 'calm',
+        brand: 'paypay_bank',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【メルペイ】メルペイのご利用が一時的に制限されています。メルカリアプリの「お知らせ」をご確認ください。',
+        expect: 'calm',
+        brand: 'mercari',
+        reason: 'official_channels_only',
+      },
+      {
         text: '【イオンカード】カードご利用の確認のお願い。不正利用の疑いのあるお取引を検知しました。イオンウォレットアプリでご利用内容をご確認いただくか、カード裏面の番号にお電話ください。',
         expect: 'calm',
         brand: 'aeon_card',
@@ -98,6 +116,17 @@ export const GENUINE: ProbeClass[] = [
   {
     name: 'carrier billing and speed-limit notices',
     probes: [
+      {
+        text: '【Y!mobile】ご利用のデータ容量が上限に達したため、通信速度を低速化しています。データ増量はMy Y!mobileからお申し込みいただけます。',
+        expect: 'calm',
+        brand: 'softbank',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【UQ mobile】今月のデータ容量を使い切ったため、送受信最大300kbpsに制限しています。追加データはMy UQ mobileでご購入いただけます。',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
       {
         text: '【楽天モバイル】今月のデータ利用量が上限に達しました。最大1Mbpsに制限しています。my 楽天モバイルからデータチャージができます。',
         expect: 'calm',
@@ -615,6 +644,26 @@ export const SCAMS: ProbeClass[] = [
         text: 'From: 三井住友カード <info@vpass-support.com>\nSubject: 【三井住友カード】ご利用確認のお願い\n\nお客様のカードに不正利用の可能性があります。Vpassでご確認ください。\nhttps://www.smbc-card.com/mem/index.jsp',
         expect: 'flag',
         reason: 'sender_lookalike',
+      },
+    ],
+  },
+  {
+    name: 'the brand’s own app or member site named beside a stranger’s link',
+    probes: [
+      {
+        text: '【PayPay銀行】新しい端末でログインがありました。PayPay銀行アプリでの確認ができない場合は、こちらから本人確認を行ってください。 https://paypay-bank-kakunin.top/',
+        expect: 'flag',
+        brand: 'paypay_bank',
+      },
+      {
+        text: '【セゾンカード】ご利用確認のお願い。セゾンPortalアプリでご確認いただけない場合は、本日中に下記よりお手続きください。 https://saison-portal-check.com/',
+        expect: 'flag',
+        brand: 'saison',
+      },
+      {
+        text: '【Y!mobile】ご利用料金が未払いです。My Y!mobileから本日中にお支払いください。 https://ymobile-pay.xyz/',
+        expect: 'flag',
+        brand: 'softbank',
       },
     ],
   },
