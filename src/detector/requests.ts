@@ -132,8 +132,10 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     );
     const brandOf = brand?.id ?? realLinks.find((l) => l.officialBrands.length)?.officialBrands[0] ?? '';
     const evidence = [...new Set(shown)].slice(0, 2).join('、');
-    // No company named and a public body's site: the channels are the government's or the city's, not 「この会社」's.
-    const publicBody = !brandOf && realLinks.some((l) => l.government);
+    // A public body's site (never listed as one brand's) among the channels of a message from no company or from a
+    // public body: they are the government's or the city's, not 「この会社」's nor only the named ministry's.
+    const publicBody =
+      realLinks.some((l) => l.government) && (!brandOf || brand?.rule.category === 'government');
     signals.push({
       code: 'official_channels_only',
       vars: publicBody ? { evidence, brandOf, brand: PUBLIC_BODY } : { evidence, brandOf },
