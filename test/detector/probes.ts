@@ -204,6 +204,16 @@ export const GENUINE: ProbeClass[] = [
     name: 'police and city bulletins that quote scam phrases',
     probes: [
       {
+        text: '【〇〇警察署】昨日、管内で警察官を装った男から「逮捕される」「保釈金が必要」と言われ、現金をだまし取られる被害がありました。',
+        expect: 'calm',
+        reason: 'scam_warning_bulletin',
+      },
+      {
+        text: '【〇〇県警察本部】「LINEで警察手帳を見せられた」「逮捕状の画像が送られてきた」という相談が相次いでいます。警察がLINEでやり取りすることはありません。#9110',
+        expect: 'calm',
+        reason: 'scam_warning_bulletin',
+      },
+      {
         text: '【〇〇市安全安心メール】市内で、市役所職員を名乗る男から「医療費の還付金があります。ATMで手続きをしてください」という電話が相次いでいます。ATMで還付金を受け取ることはできません。不審な電話はすぐに切り、家族や警察に相談してください。',
         expect: 'calm',
       },
@@ -370,6 +380,14 @@ export const SCAMS: ProbeClass[] = [
   {
     name: 'fake police, prosecutors and look-alike agency names',
     probes: [
+      {
+        text: '【〇〇県警】あなたの口座がだまし取られる被害が発生しています。保護のため、指定口座へ預金を移してください。',
+        expect: 'flag',
+      },
+      {
+        text: '〇〇警察署です。管内で発生した詐欺事件の捜査で、あなた名義の口座が使われていることが判明しました。至急、捜査二課 03-5555-1234 までご連絡ください。',
+        expect: 'flag',
+      },
       {
         text: '警察庁サイバー犯罪対策課です。あなたの口座がマネーロンダリング事件に関与しており、逮捕状が請求されています。至急こちらまで連絡してください。03-5555-0123',
         expect: 'flag',
