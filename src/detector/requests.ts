@@ -38,6 +38,8 @@ export interface Requests {
   callback: boolean;
   /** The first number that is no brand's own. */
   unknownNumber: VerdictPhone | undefined;
+  /** A link to somewhere neither the organisation's nor a public body's, or a link the source hid. */
+  strangerLink: boolean;
 }
 
 /** Signs that only weigh together with pressure and a request that leads away from the official channel
@@ -86,10 +88,14 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
   if (!ch.unofficial.includes(HIDDEN_BUTTON))
     lang.signals = lang.signals.filter((s) => s.code !== 'button_prompt');
   const onlyOfficial = officialOnly(ch);
+  // A link that leads somewhere neither the organisation's nor a public body's, or one the source hid.
+  const strangerLink =
+    realLinks.some((l) => !ch.official.includes(l.hostUnicode) && !ch.neutral.includes(l.hostUnicode)) ||
+    ex.masked.length > 0;
   const unofficialAct = ch.unofficial.length > 0;
   const pressing = lang.signals.some((s) => c.pressure.has(s.code));
-  const noAction = ch.official.length === 0 && ch.unofficial.length === 0;
-  const noVisibleRequest = [...ch.official, ...ch.unofficial].every(
+  const noAction = ch.official.length === 0 && ch.unofficial.length === 0 && ch.neutral.length === 0;
+  const noVisibleRequest = [...ch.official, ...ch.unofficial, ...ch.neutral].every(
     (x) => x === HIDDEN_BUTTON || x === 'official_app',
   );
   signals.push(...lang.signals);
@@ -115,8 +121,7 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
       (s) => s.code === 'brand_domain_mismatch' || s.code === 'brand_hidden_link',
     );
     if (brand && claimedInText && !mismatch) signals.push({ code: 'brand_pressure', vars: {} });
-    if (realLinks.some((l) => !ch.official.includes(l.hostUnicode)) || ex.masked.length > 0)
-      signals.push({ code: 'pressure_with_link', vars: {} });
+    if (strangerLink) signals.push({ code: 'pressure_with_link', vars: {} });
   }
   // "Call this number" about a registration or cancellation you never made.
   const unknownNumber = phones.find((p) => !p.codes.includes('official_sender_number'));
@@ -141,7 +146,7 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
       vars: publicBody ? { evidence, brandOf, brand: PUBLIC_BODY } : { evidence, brandOf },
     });
   }
-  return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber };
+  return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber, strangerLink };
 }
 
 /**
@@ -161,16 +166,10 @@ function ownNamed(c: Compiled, brand: CompiledBrand, domain: string): boolean {
  * With every request on the organisation's own channels, the alarming words are the brand's own; in a
  * warning that sends you to no stranger's link, they describe the scam it warns about.
  */
-export function keptSigns(
-  c: Compiled,
-  signals: Signal[],
-  req: Requests,
-  bulletin: boolean,
-  strangerLink: boolean,
-): Signal[] {
+export function keptSigns(c: Compiled, signals: Signal[], req: Requests, bulletin: boolean): Signal[] {
   // A genuine code notice tells you a code (「認証コード」 is its subject) and asks for nothing.
   const codeNotice = signals.some((s) => s.code === 'one_time_code_notice');
-  return req.onlyOfficial || codeNotice || (bulletin && !strangerLink)
+  return req.onlyOfficial || codeNotice || (bulletin && !req.strangerLink)
     ? signals.filter((s) => !c.pressure.has(s.code) && !NEEDS_UNOFFICIAL.has(s.code) && !STORY.has(s.code))
     : signals;
 }

@@ -332,6 +332,11 @@ export const GENUINE: ProbeClass[] = [
         reason: 'official_channels_only',
       },
       { text: 'https://www.police.pref.kanagawa.jp/', expect: 'calm', reason: 'government_domain' },
+      {
+        text: '【ゆうちょ銀行】還付金詐欺にご注意ください。ATMで還付金を受け取ることはできません。詳しくは政府広報オンライン https://www.gov-online.go.jp/',
+        expect: 'calm',
+        brand: 'yucho',
+      },
     ],
   },
 ];
