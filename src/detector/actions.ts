@@ -31,6 +31,8 @@ export interface ChannelInput {
   signals: Signal[];
   /** App store hosts (rules/domains.yaml app_stores). */
   appStores: Set<string>;
+  /** A host only a public body can hold (a ministry's listed domain too: npa.go.jp). */
+  publicSite: (host: string) => boolean;
 }
 
 export interface Channels {
@@ -55,7 +57,7 @@ export function channels(m: ChannelInput): Channels {
     // A public body's own site (go.jp, lg.jp, pref.chiba.jp) is the channel of a message from the government, a
     // prefecture (its police) or a city, or of one that names no company; in a company's message (a bank's warning
     // that links to the police) it is not the company's, but no stranger's either.
-    else if (l.government)
+    else if (l.government || (own && m.publicSite(l.host)))
       (!m.brand || m.brand.rule.category === 'government' ? official : neutral).push(l.hostUnicode);
     else unofficial.push(l.hostUnicode);
   }
@@ -77,7 +79,8 @@ export function channels(m: ChannelInput): Channels {
   return { official, unofficial, neutral };
 }
 
-/** Every request leads to the named organisation's own channels, and there is at least one. */
+/** Every request leads to the named organisation's own channels, and there is at least one (a public body's site
+ * beside them is no stranger's, but not the organisation's either: the card could not say 「公式のものだけ」). */
 export function officialOnly(ch: Channels): boolean {
-  return ch.official.length > 0 && ch.unofficial.length === 0;
+  return ch.official.length > 0 && ch.unofficial.length === 0 && ch.neutral.length === 0;
 }

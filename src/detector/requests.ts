@@ -4,6 +4,7 @@
 // channels, or in a warning about scams, are the organisation's own.
 import type { Compiled, CompiledBrand } from './compile.ts';
 import { ownLabels } from './hosts.ts';
+import { governmentZone } from './government-domains.ts';
 import { isBrandsOwnName } from './links.ts';
 import type { Extracted } from './extract.ts';
 import type { LinkAnalysis } from './links.ts';
@@ -83,6 +84,7 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     senderImitation: m.claim.senderImitation !== null,
     signals: lang.signals,
     appStores: c.sets.appStores,
+    publicSite: (host) => governmentZone(c, host) !== null,
   });
   // 「こちら」「ボタンをクリック」 beside a link shown is that link; only a button the text does not show is a sign.
   if (!ch.unofficial.includes(HIDDEN_BUTTON))

@@ -333,6 +333,11 @@ export const GENUINE: ProbeClass[] = [
       },
       { text: 'https://www.police.pref.kanagawa.jp/', expect: 'calm', reason: 'government_domain' },
       {
+        text: '【三井住友銀行】警察官を名乗りキャッシュカードをだまし取る詐欺にご注意ください。詳しくは警察庁のページをご覧ください https://www.npa.go.jp/bureau/safetylife/',
+        expect: 'calm',
+        brand: 'smbc_bank',
+      },
+      {
         text: '【ゆうちょ銀行】還付金詐欺にご注意ください。ATMで還付金を受け取ることはできません。詳しくは政府広報オンライン https://www.gov-online.go.jp/',
         expect: 'calm',
         brand: 'yucho',
