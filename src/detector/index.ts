@@ -70,7 +70,7 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
   );
 
   return {
-    signals: keptSigns(c, signals, req, words.bulletin),
+    signals: keptSigns(c, signals, req),
     brand: claim.brand,
     scenario: scenarioOf(words, req, realLinks.length),
     urls,

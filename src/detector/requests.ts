@@ -12,6 +12,7 @@ import type { Claim } from './brands.ts';
 import type { Words } from './language.ts';
 import { channels, HIDDEN_BUTTON, officialOnly, type Channels } from './actions.ts';
 import { ownChannelNamed } from './official-apps.ts';
+import { asksTheReader } from './bulletins.ts';
 import type { Signal, VerdictEmail, VerdictPhone } from './types.ts';
 
 export interface RequestInput {
@@ -41,6 +42,8 @@ export interface Requests {
   unknownNumber: VerdictPhone | undefined;
   /** A link to somewhere neither the organisation's nor a public body's, or a link the source hid. */
   strangerLink: boolean;
+  /** A warning about scams (its words read without the scam's words it quotes), asking the reader for nothing. */
+  bulletin: boolean;
 }
 
 /** Signs that only weigh together with pressure and a request that leads away from the official channel
@@ -69,7 +72,11 @@ const CALLBACK_STORIES = new Set(['account_suspension', 'unpaid_bill', 'callback
 export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): Requests {
   const { ex, realLinks, phones } = m;
   const { brand, claimedInText } = m.claim;
-  const { lang, bulletin } = m.words;
+  const { lang } = m.words;
+  // A warning's own words never ask you for data, money or a code: asked, it is a scam borrowing its phrases.
+  const bulletin = m.words.bulletin && !asksTheReader(ex.prose, lang.signals);
+  if (m.words.bulletin && !bulletin)
+    lang.signals = lang.signals.filter((s) => s.code !== 'scam_warning_bulletin');
   // The brand's own app or member site named as the place to check, or the brand itself as the one to ask.
   const own = brand ? ownChannelNamed(brand, ex.prose) : null;
   if (own) lang.signals.push({ code: 'official_app', vars: { evidence: own } });
@@ -148,7 +155,7 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
       vars: publicBody ? { evidence, brandOf, brand: PUBLIC_BODY } : { evidence, brandOf },
     });
   }
-  return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber, strangerLink };
+  return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber, strangerLink, bulletin };
 }
 
 /**
@@ -168,10 +175,10 @@ function ownNamed(c: Compiled, brand: CompiledBrand, domain: string): boolean {
  * With every request on the organisation's own channels, the alarming words are the brand's own; in a
  * warning that sends you to no stranger's link, they describe the scam it warns about.
  */
-export function keptSigns(c: Compiled, signals: Signal[], req: Requests, bulletin: boolean): Signal[] {
+export function keptSigns(c: Compiled, signals: Signal[], req: Requests): Signal[] {
   // A genuine code notice tells you a code (「認証コード」 is its subject) and asks for nothing.
   const codeNotice = signals.some((s) => s.code === 'one_time_code_notice');
-  return req.onlyOfficial || codeNotice || (bulletin && !req.strangerLink)
+  return req.onlyOfficial || codeNotice || (req.bulletin && !req.strangerLink)
     ? signals.filter((s) => !c.pressure.has(s.code) && !NEEDS_UNOFFICIAL.has(s.code) && !STORY.has(s.code))
     : signals;
 }
@@ -183,7 +190,7 @@ export function scenarioOf(words: Words, req: Requests, realLinks: number): stri
     req.callback &&
     req.unknownNumber &&
     realLinks === 0 &&
-    !words.bulletin &&
+    !req.bulletin &&
     (!scenario || CALLBACK_STORIES.has(scenario))
   )
     return 'callback';

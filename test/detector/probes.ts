@@ -204,6 +204,15 @@ export const GENUINE: ProbeClass[] = [
     name: 'police and city bulletins that quote scam phrases',
     probes: [
       {
+        text: '【〇〇市】市の職員が電話で口座番号や暗証番号を聞くことは絶対にありません。不審な電話は警察に相談してください。',
+        expect: 'calm',
+        reason: 'scam_warning_bulletin',
+      },
+      {
+        text: '〇〇警察署からのお願い。キャッシュカードの暗証番号は、家族や警察官にも教えないでください。不審な電話はすぐに切り、#9110に相談してください。',
+        expect: 'calm',
+      },
+      {
         text: '【〇〇警察署】昨日、管内で警察官を装った男から「逮捕される」「保釈金が必要」と言われ、現金をだまし取られる被害がありました。',
         expect: 'calm',
         reason: 'scam_warning_bulletin',
@@ -390,6 +399,14 @@ export const SCAMS: ProbeClass[] = [
   {
     name: 'fake police, prosecutors and look-alike agency names',
     probes: [
+      {
+        text: '〇〇警察署です。管内で詐欺の被害がありました。あなたの口座も狙われています。被害を防ぐため、キャッシュカードの暗証番号を教えてください。',
+        expect: 'flag',
+      },
+      {
+        text: '【〇〇県警】という相談が増えています。あなたの口座が凍結されます。保釈金として指定口座にお振込みください。',
+        expect: 'flag',
+      },
       {
         text: '【〇〇県警】あなたの口座がだまし取られる被害が発生しています。保護のため、指定口座へ預金を移してください。',
         expect: 'flag',
