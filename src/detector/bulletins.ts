@@ -17,8 +17,8 @@ const ASKS = new Set([
   'reply_request',
 ]);
 
-/** A request form in the rest of the sentence … */
-const PLEASE = /ください|下さい|お願い/;
+/** A request form in the rest of the sentence, or a visit announced to collect it (「カードを預かりに伺います」) … */
+const PLEASE = /ください|下さい|お願い|伺います|参ります/;
 /** … that is not a prohibition or a denial (教えないでください, 聞くことはありません, 応じず). */
 const NOT = /ない|ません|ず[、。]|禁止/;
 /** How far after the asking words the sentence is read (its end comes first when nearer). */

@@ -204,6 +204,11 @@ export const GENUINE: ProbeClass[] = [
     name: 'police and city bulletins that quote scam phrases',
     probes: [
       {
+        text: '〇〇県警察からのお知らせ。警察官や銀行員が自宅を訪れ、キャッシュカードを預かりに伺うことはありません。「カードを封筒に入れて」と言われたら詐欺です。',
+        expect: 'calm',
+        reason: 'scam_warning_bulletin',
+      },
+      {
         text: '【〇〇市】市の職員が電話で口座番号や暗証番号を聞くことは絶対にありません。不審な電話は警察に相談してください。',
         expect: 'calm',
         reason: 'scam_warning_bulletin',
@@ -399,6 +404,10 @@ export const SCAMS: ProbeClass[] = [
   {
     name: 'fake police, prosecutors and look-alike agency names',
     probes: [
+      {
+        text: '【〇〇銀行】お客様のキャッシュカードが偽造された恐れがあります。本日、当行の職員がご自宅にカードを回収に参ります。',
+        expect: 'flag',
+      },
       {
         text: '〇〇警察署です。管内で詐欺の被害がありました。あなたの口座も狙われています。被害を防ぐため、キャッシュカードの暗証番号を教えてください。',
         expect: 'flag',
