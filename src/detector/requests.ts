@@ -140,22 +140,30 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     lang.signals.some((s) => c.pressure.has(s.code) && s.code !== 'callback_request');
   if (unknownNumber && callback && !bulletin)
     signals.push({ code: 'callback_unknown_number', vars: { number: unknownNumber.number } });
-  if (onlyOfficial) {
-    const shown = ch.official.map((o) =>
-      o === 'official_app' ? '公式アプリ' : c.sets.appStores.has(o) ? `アプリストアの${o}` : o,
-    );
-    const brandOf = brand?.id ?? realLinks.find((l) => l.officialBrands.length)?.officialBrands[0] ?? '';
-    const evidence = [...new Set(shown)].slice(0, 2).join('、');
-    // A public body's site (never listed as one brand's) among the channels of a message from no company or from a
-    // public body: they are the government's or the city's, not 「この会社」's nor only the named ministry's.
-    const publicBody =
-      realLinks.some((l) => l.government) && (!brandOf || brand?.rule.category === 'government');
-    signals.push({
-      code: 'official_channels_only',
-      vars: publicBody ? { evidence, brandOf, brand: PUBLIC_BODY } : { evidence, brandOf },
-    });
-  }
+  if (onlyOfficial) signals.push(officialChannelsSign(c, ch, brand, realLinks));
   return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber, strangerLink, bulletin };
+}
+
+/** 「リンク先や連絡先は、{brand} の公式のもの（…）だけです」: the channels shown, and whose they are. */
+function officialChannelsSign(
+  c: Compiled,
+  ch: Channels,
+  brand: CompiledBrand | null,
+  realLinks: LinkAnalysis[],
+): Signal {
+  const shown = ch.official.map((o) =>
+    o === 'official_app' ? '公式アプリ' : c.sets.appStores.has(o) ? `アプリストアの${o}` : o,
+  );
+  const brandOf = brand?.id ?? realLinks.find((l) => l.officialBrands.length)?.officialBrands[0] ?? '';
+  const evidence = [...new Set(shown)].slice(0, 2).join('、');
+  // A public body's site (never listed as one brand's) among the channels of a message from no company or from a
+  // public body: they are the government's or the city's, not 「この会社」's nor only the named ministry's.
+  const publicBody =
+    realLinks.some((l) => l.government) && (!brandOf || brand?.rule.category === 'government');
+  return {
+    code: 'official_channels_only',
+    vars: publicBody ? { evidence, brandOf, brand: PUBLIC_BODY } : { evidence, brandOf },
+  };
 }
 
 /**
