@@ -31,6 +31,8 @@ export interface ChannelInput {
   signals: Signal[];
   /** App store hosts (rules/domains.yaml app_stores). */
   appStores: Set<string>;
+  /** A host only a public body can hold (a ministry's listed domain too: npa.go.jp). */
+  publicSite: (host: string) => boolean;
 }
 
 export interface Channels {
@@ -38,17 +40,25 @@ export interface Channels {
   official: string[];
   /** Requests or destinations nobody can vouch for. */
   unofficial: string[];
+  /** Links neither the named organisation's nor a stranger's: a public body's site in a company's message. */
+  neutral: string[];
 }
 
 export function channels(m: ChannelInput): Channels {
   // Without a named organisation, a link is official for whichever brand owns it.
   const official: string[] = [];
   const unofficial: string[] = [];
+  const neutral: string[] = [];
   for (const l of m.links) {
     const own = l.signals.length === 0 && l.officialBrands.length > 0;
     // The store page of an app, from an organisation that has its own app: how that app is installed.
     const store = own && !!m.brand?.rule.apps.length && m.appStores.has(l.host);
     if (own && (!m.brand || l.officialBrands.includes(m.brand.id) || store)) official.push(l.hostUnicode);
+    // A public body's own site (go.jp, lg.jp, pref.chiba.jp) is the channel of a message from the government, a
+    // prefecture (its police) or a city, or of one that names no company; in a company's message (a bank's warning
+    // that links to the police) it is not the company's, but no stranger's either.
+    else if (l.government || (own && m.publicSite(l.host)))
+      (!m.brand || m.brand.rule.category === 'government' ? official : neutral).push(l.hostUnicode);
     else unofficial.push(l.hostUnicode);
   }
   if (m.masked > 0) unofficial.push('masked_link');
@@ -66,10 +76,11 @@ export function channels(m: ChannelInput): Channels {
   if (codes.has('app_install') && official.length === 0) unofficial.push('app_install');
   // 「公式アプリで」 is the named organisation's own channel only when the message names one.
   if (codes.has('official_app') && m.brand) official.push('official_app');
-  return { official, unofficial };
+  return { official, unofficial, neutral };
 }
 
-/** Every request leads to the named organisation's own channels, and there is at least one. */
+/** Every request leads to the named organisation's own channels, and there is at least one (a public body's site
+ * beside them is no stranger's, but not the organisation's either: the card could not say 「公式のものだけ」). */
 export function officialOnly(ch: Channels): boolean {
-  return ch.official.length > 0 && ch.unofficial.length === 0;
+  return ch.official.length > 0 && ch.unofficial.length === 0 && ch.neutral.length === 0;
 }

@@ -61,6 +61,10 @@ export interface Compiled {
     freeMail: Set<string>;
     /** Zones only public bodies can register in (go.jp, lg.jp). */
     governmentZones: Set<string>;
+    /** First labels of a registrable name only a local government holds (pref, city …), and the .jp
+     * organisation types they are not under. */
+    localGovernmentLabels: Set<string>;
+    jpOrganisationTypes: Set<string>;
     /** Blog services: anyone's diary, rarely a phishing page (hatenablog.com, ameblo.jp). */
     blogHosting: Set<string>;
     /** Services that serve anyone's files, forms or pages at a path (rules/hosts/sublime.yaml). */
@@ -133,6 +137,8 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       freeMail: new Set(d.free_mail),
       blogHosting: new Set(d.blog_hosting),
       governmentZones: new Set(d.government_zones),
+      localGovernmentLabels: new Set(d.local_government_domains.labels),
+      jpOrganisationTypes: new Set(d.local_government_domains.not_under),
       fileHosts: new Set([...h.file_hosts, ...h.site_builders, ...h.link_pages]),
       clickTracking: new Set(h.click_tracking),
       socialProfiles: new Set(d.social_profile_hosts),

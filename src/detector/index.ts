@@ -69,10 +69,8 @@ function inspect(c: Compiled, raw: string, extra: AnalyzeExtra = {}): ScoreInput
     signals,
   );
 
-  const strangerLink =
-    realLinks.some((l) => !req.ch.official.includes(l.hostUnicode)) || ex.masked.length > 0;
   return {
-    signals: keptSigns(c, signals, req, words.bulletin, strangerLink),
+    signals: keptSigns(c, signals, req),
     brand: claim.brand,
     scenario: scenarioOf(words, req, realLinks.length),
     urls,

@@ -136,7 +136,7 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
 const MAX_PROSE = 20_000;
 
 /** Quoted wording 「…」『…』 (bounded, so the pattern stays linear). */
-const QUOTED = /「[^「」\n]{1,200}」|『[^『』\n]{1,200}』/g;
+export const QUOTED = /「[^「」\n]{1,200}」|『[^『』\n]{1,200}』/g;
 
 /** What the words say, and whether the message is a warning about scams rather than one. */
 export interface Words {

@@ -4,6 +4,7 @@ import { domainToUnicode } from 'node:url';
 import { parse as parseDomain } from 'tldts';
 import type { Compiled } from './compile.ts';
 import { officialBrandsFor, underAny } from './hosts.ts';
+import { governmentZone } from './government-domains.ts';
 import type { Signal } from './types.ts';
 import { asciiSkeleton, scriptsOf, unconfuse } from './lookalike.ts';
 import { codedLabel, japanTag, numberedInfrastructure, shortBrandFragment, wwwGlued } from './host-shapes.ts';
@@ -69,8 +70,9 @@ export function analyzeLink(c: Compiled, url: URL, schemeless: boolean, depth = 
   if (official.length > 0 && signals.length === 0) {
     return result(icann.domain ?? domain, null, official);
   }
-  const zone = underAny(c.sets.governmentZones, host);
-  if (zone && host !== zone && signals.length === 0) {
+  // A public body's own site (go.jp, lg.jp, pref.chiba.jp), unless it hands the reader on to another site.
+  const zone = governmentZone(c, host);
+  if (zone && signals.length === 0 && !carriedLink(url, icann.domain ?? domain)) {
     signals.push({ code: 'government_domain', vars: { host, evidence: zone } });
     return { ...result(icann.domain ?? domain, null), government: true };
   }

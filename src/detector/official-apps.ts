@@ -4,10 +4,15 @@
 // from rules/brands.yaml `apps`, each with the brand's own page that names it.
 import type { CompiledBrand } from './compile.ts';
 
-/** What follows a place you go to: で, から, より, にて, にログイン, を開, アプリ, or a screen in it (の「注文履歴」から,
- * のヘルプから, の設定画面で). */
-const GO_THERE =
-  /^\s?(?:の?アプリ|で|から|より|にて|に\s?ログイン|を開|の\s?(?:[「『][^「」『』\n]{1,20}[」』]|(?:ヘルプ|設定|ホーム|トップ|メニュー|マイページ|お問い合わせ|お知らせ|チャット)[^、。\n「」]{0,6}?)\s?(?:で|から|より|を開))/;
+/** What follows a place you go to: で, から, より, にて, にログイン, を開, or a screen in it (の「注文履歴」から,
+ * のヘルプから, の設定画面で, の「お知らせ」をご確認). */
+const THERE = String.raw`(?:で|から|より|にて|に\s?ログイン|を開|の\s?(?:[「『][^「」『』\n]{1,20}[」』]\s?(?:を\s?ご?確認|をご覧)|(?:[「『][^「」『』\n]{1,20}[」』]|(?:ヘルプ|設定|ホーム|トップ|メニュー|マイページ|お問い合わせ|お知らせ|チャット)[^、。\n「」]{0,6}?)\s?(?:で|から|より|を開)))`;
+
+/** After an app's or member site's name: アプリ, or the place itself (「Vpassアプリ」「MyJCBにログイン」). */
+const GO_THERE = new RegExp(String.raw`^\s?(?:の?アプリ|${THERE})`);
+
+/** After the brand's own name: its app as the place (「PayPay銀行アプリで」「メルカリアプリの「お知らせ」を」). */
+const OWN_APP = new RegExp(String.raw`^\s?の?(?:公式)?アプリ\s?${THERE}`);
 
 /** The brand's own site or member page as the place to go: 「SBI証券のサイトにログインして」「楽天の公式サイトから」. */
 const OWN_SITE =
@@ -24,8 +29,12 @@ export function ownChannelNamed(brand: CompiledBrand, prose: string): string | n
   const lower = prose.toLowerCase();
   const apps = brand.rule.apps.map((a) => a.name.normalize('NFKC').toLowerCase());
   const aliases = brand.aliases.map((a) => a.text);
+  // 「My {brand}」 is how Japanese companies name their member site (My docomo, My Y!mobile, my 楽天モバイル).
+  const myPages = aliases.flatMap((a) => [`my ${a}`, `my${a}`]);
   return (
     followedBy(lower, prose, apps, GO_THERE) ??
+    followedBy(lower, prose, myPages, GO_THERE) ??
+    followedBy(lower, prose, aliases, OWN_APP) ??
     followedBy(lower, prose, aliases, OWN_SITE) ??
     // (「LINEまでご連絡ください」 is a chat with whoever wrote, not the company.)
     (brand.rule.messenger ? null : followedBy(lower, prose, aliases, ASK_THEM))

@@ -2,13 +2,17 @@
 // A known name, something that makes you anxious and a request that leads somewhere the brand does not
 // own is the classic build of a phishing message; the same words with every request on the brand's own
 // channels, or in a warning about scams, are the organisation's own.
-import type { Compiled } from './compile.ts';
+import type { Compiled, CompiledBrand } from './compile.ts';
+import { ownLabels } from './hosts.ts';
+import { governmentZone } from './government-domains.ts';
+import { isBrandsOwnName } from './links.ts';
 import type { Extracted } from './extract.ts';
 import type { LinkAnalysis } from './links.ts';
 import type { Claim } from './brands.ts';
 import type { Words } from './language.ts';
 import { channels, HIDDEN_BUTTON, officialOnly, type Channels } from './actions.ts';
 import { ownChannelNamed } from './official-apps.ts';
+import { asksTheReader } from './bulletins.ts';
 import type { Signal, VerdictEmail, VerdictPhone } from './types.ts';
 
 export interface RequestInput {
@@ -36,6 +40,10 @@ export interface Requests {
   callback: boolean;
   /** The first number that is no brand's own. */
   unknownNumber: VerdictPhone | undefined;
+  /** A link to somewhere neither the organisation's nor a public body's, or a link the source hid. */
+  strangerLink: boolean;
+  /** A warning about scams (its words read without the scam's words it quotes), asking the reader for nothing. */
+  bulletin: boolean;
 }
 
 /** Signs that only weigh together with pressure and a request that leads away from the official channel
@@ -54,6 +62,9 @@ const STORY = new Set([
   'callback_unknown_number',
 ]);
 
+/** Who owns a public body's site (go.jp, lg.jp, pref.chiba.jp), in the reason that names the channels. */
+const PUBLIC_BODY = '国や自治体';
+
 /** Stories that, told with nothing but a number to call, are callback bait. */
 const CALLBACK_STORIES = new Set(['account_suspension', 'unpaid_bill', 'callback', 'prize', 'info_update']);
 
@@ -61,7 +72,11 @@ const CALLBACK_STORIES = new Set(['account_suspension', 'unpaid_bill', 'callback
 export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): Requests {
   const { ex, realLinks, phones } = m;
   const { brand, claimedInText } = m.claim;
-  const { lang, bulletin } = m.words;
+  const { lang } = m.words;
+  // A warning's own words never ask you for data, money or a code: asked, it is a scam borrowing its phrases.
+  const bulletin = m.words.bulletin && !asksTheReader(ex.prose, lang.signals);
+  if (m.words.bulletin && !bulletin)
+    lang.signals = lang.signals.filter((s) => s.code !== 'scam_warning_bulletin');
   // The brand's own app or member site named as the place to check, or the brand itself as the one to ask.
   const own = brand ? ownChannelNamed(brand, ex.prose) : null;
   if (own) lang.signals.push({ code: 'official_app', vars: { evidence: own } });
@@ -70,19 +85,26 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     links: realLinks,
     masked: ex.masked.length,
     phones,
-    emails: m.emails,
+    emails: m.emails.filter(
+      (e) => !(brand && e.address === ex.headers?.from?.address && ownNamed(c, brand, e.domain)),
+    ),
     senderImitation: m.claim.senderImitation !== null,
     signals: lang.signals,
     appStores: c.sets.appStores,
+    publicSite: (host) => governmentZone(c, host) !== null,
   });
   // 「こちら」「ボタンをクリック」 beside a link shown is that link; only a button the text does not show is a sign.
   if (!ch.unofficial.includes(HIDDEN_BUTTON))
     lang.signals = lang.signals.filter((s) => s.code !== 'button_prompt');
   const onlyOfficial = officialOnly(ch);
+  // A link that leads somewhere neither the organisation's nor a public body's, or one the source hid.
+  const strangerLink =
+    realLinks.some((l) => !ch.official.includes(l.hostUnicode) && !ch.neutral.includes(l.hostUnicode)) ||
+    ex.masked.length > 0;
   const unofficialAct = ch.unofficial.length > 0;
   const pressing = lang.signals.some((s) => c.pressure.has(s.code));
-  const noAction = ch.official.length === 0 && ch.unofficial.length === 0;
-  const noVisibleRequest = [...ch.official, ...ch.unofficial].every(
+  const noAction = ch.official.length === 0 && ch.unofficial.length === 0 && ch.neutral.length === 0;
+  const noVisibleRequest = [...ch.official, ...ch.unofficial, ...ch.neutral].every(
     (x) => x === HIDDEN_BUTTON || x === 'official_app',
   );
   signals.push(...lang.signals);
@@ -108,8 +130,7 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
       (s) => s.code === 'brand_domain_mismatch' || s.code === 'brand_hidden_link',
     );
     if (brand && claimedInText && !mismatch) signals.push({ code: 'brand_pressure', vars: {} });
-    if (realLinks.some((l) => !ch.official.includes(l.hostUnicode)) || ex.masked.length > 0)
-      signals.push({ code: 'pressure_with_link', vars: {} });
+    if (strangerLink) signals.push({ code: 'pressure_with_link', vars: {} });
   }
   // "Call this number" about a registration or cancellation you never made.
   const unknownNumber = phones.find((p) => !p.codes.includes('official_sender_number'));
@@ -119,33 +140,53 @@ export function requestSigns(c: Compiled, m: RequestInput, signals: Signal[]): R
     lang.signals.some((s) => c.pressure.has(s.code) && s.code !== 'callback_request');
   if (unknownNumber && callback && !bulletin)
     signals.push({ code: 'callback_unknown_number', vars: { number: unknownNumber.number } });
-  if (onlyOfficial) {
-    const shown = ch.official.map((o) =>
-      o === 'official_app' ? '公式アプリ' : c.sets.appStores.has(o) ? `アプリストアの${o}` : o,
-    );
-    const brandOf = brand?.id ?? realLinks.find((l) => l.officialBrands.length)?.officialBrands[0] ?? '';
-    signals.push({
-      code: 'official_channels_only',
-      vars: { evidence: [...new Set(shown)].slice(0, 2).join('、'), brandOf },
-    });
-  }
-  return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber };
+  if (onlyOfficial) signals.push(officialChannelsSign(c, ch, brand, realLinks));
+  return { ch, onlyOfficial, noAction, noVisibleRequest, callback, unknownNumber, strangerLink, bulletin };
+}
+
+/** 「リンク先や連絡先は、{brand} の公式のもの（…）だけです」: the channels shown, and whose they are. */
+function officialChannelsSign(
+  c: Compiled,
+  ch: Channels,
+  brand: CompiledBrand | null,
+  realLinks: LinkAnalysis[],
+): Signal {
+  const shown = ch.official.map((o) =>
+    o === 'official_app' ? '公式アプリ' : c.sets.appStores.has(o) ? `アプリストアの${o}` : o,
+  );
+  const brandOf = brand?.id ?? realLinks.find((l) => l.officialBrands.length)?.officialBrands[0] ?? '';
+  const evidence = [...new Set(shown)].slice(0, 2).join('、');
+  // A public body's site (never listed as one brand's) among the channels of a message from no company or from a
+  // public body: they are the government's or the city's, not 「この会社」's nor only the named ministry's.
+  const publicBody =
+    realLinks.some((l) => l.government) && (!brandOf || brand?.rule.category === 'government');
+  return {
+    code: 'official_channels_only',
+    vars: publicBody ? { evidence, brandOf, brand: PUBLIC_BODY } : { evidence, brandOf },
+  };
+}
+
+/**
+ * A sender domain registered under the claimed brand's own name on a mainstream ending (vpass.ne.jp for
+ * 三井住友カード's Vpass): not proven official, but no stranger's address either, so no destination that leads
+ * away from the brand (the sender step says nothing of it either).
+ */
+function ownNamed(c: Compiled, brand: CompiledBrand, domain: string): boolean {
+  const labels = ownLabels(domain);
+  const label = labels[labels.length - 1] ?? '';
+  return (
+    isBrandsOwnName(c, domain, labels) && brand.keywords.some((k) => k.text === label || k.compact === label)
+  );
 }
 
 /**
  * With every request on the organisation's own channels, the alarming words are the brand's own; in a
  * warning that sends you to no stranger's link, they describe the scam it warns about.
  */
-export function keptSigns(
-  c: Compiled,
-  signals: Signal[],
-  req: Requests,
-  bulletin: boolean,
-  strangerLink: boolean,
-): Signal[] {
+export function keptSigns(c: Compiled, signals: Signal[], req: Requests): Signal[] {
   // A genuine code notice tells you a code (「認証コード」 is its subject) and asks for nothing.
   const codeNotice = signals.some((s) => s.code === 'one_time_code_notice');
-  return req.onlyOfficial || codeNotice || (bulletin && !strangerLink)
+  return req.onlyOfficial || codeNotice || (req.bulletin && !req.strangerLink)
     ? signals.filter((s) => !c.pressure.has(s.code) && !NEEDS_UNOFFICIAL.has(s.code) && !STORY.has(s.code))
     : signals;
 }
@@ -157,7 +198,7 @@ export function scenarioOf(words: Words, req: Requests, realLinks: number): stri
     req.callback &&
     req.unknownNumber &&
     realLinks === 0 &&
-    !words.bulletin &&
+    !req.bulletin &&
     (!scenario || CALLBACK_STORIES.has(scenario))
   )
     return 'callback';

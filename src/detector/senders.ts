@@ -4,6 +4,7 @@ import type { Compiled, CompiledBrand } from './compile.ts';
 import type { Extracted, MailAddress } from './extract.ts';
 import { officialBrandsFor, officialList, ownLabels, registrable, underAny } from './hosts.ts';
 import { isBrandsOwnName, keywordHit } from './links.ts';
+import { governmentZone } from './government-domains.ts';
 import type { Signal, VerdictEmail } from './types.ts';
 
 /** The brand a sender domain imitates. */
@@ -17,7 +18,8 @@ export function imitatedBy(c: Compiled, domain: string): SenderImitation | null 
   if (
     officialBrandsFor(c.mailIndex, domain).length ||
     officialBrandsFor(c.webIndex, domain).length ||
-    underAny(c.sets.freeMail, domain)
+    underAny(c.sets.freeMail, domain) ||
+    governmentZone(c, domain)
   )
     return null;
   for (const e of c.embeddable) {
@@ -50,7 +52,9 @@ export function emailFindings(
       ...officialBrandsFor(c.mailIndex, domain),
       ...(underAny(c.sets.freeMail, domain) ? [] : officialBrandsFor(c.webIndex, domain)),
     ];
-    return brand ? owners.includes(brand.id) : owners.length > 0;
+    if (brand ? owners.includes(brand.id) : owners.length > 0) return true;
+    // A public body's own domain (city.naha.okinawa.jp, soumu.go.jp) for a message from a public body or no company.
+    return (!brand || brand.rule.category === 'government') && governmentZone(c, domain) !== null;
   };
   const h = ex.headers;
   const from = h?.from;

@@ -86,6 +86,11 @@ const hostList = z.array(hostName);
 export const DomainsFile = z.strictObject({
   risky_tlds: z.strictObject({ high: z.array(z.string()), medium: z.array(z.string()) }),
   government_zones: hostList,
+  /** Registrable names only local governments hold in the geographic .jp space (pref.chiba.jp, city.naha.okinawa.jp). */
+  local_government_domains: z.strictObject({
+    labels: z.array(z.string().regex(/^[a-z]+$/)).min(1),
+    not_under: hostList,
+  }),
   shorteners: hostList,
   dynamic_dns: hostList,
   free_hosting: hostList,

@@ -80,8 +80,59 @@ export const GENUINE: ProbeClass[] = [
     ],
   },
   {
+    name: 'card usage checks: the number on the back of the card, a sender under the brand’s own name',
+    probes: [
+      {
+        text: '【セゾンカード】ご利用確認のお願い。通常と異なるご利用を検知しました。セゾンPortalアプリでご利用内容をご確認ください。',
+        expect: 'calm',
+        brand: 'saison',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【PayPay銀行】新しい端末でログインがありました。心当たりがない場合は、PayPay銀行アプリでパスワードを変更してください。',
+        expect: 'calm',
+        brand: 'paypay_bank',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【メルペイ】メルペイのご利用が一時的に制限されています。メルカリアプリの「お知らせ」をご確認ください。',
+        expect: 'calm',
+        brand: 'mercari',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【イオンカード】カードご利用の確認のお願い。不正利用の疑いのあるお取引を検知しました。イオンウォレットアプリでご利用内容をご確認いただくか、カード裏面の番号にお電話ください。',
+        expect: 'calm',
+        brand: 'aeon_card',
+      },
+      {
+        text: 'From: 三井住友カード <mail@contact.vpass.ne.jp>\nSubject: 【三井住友カード】ご利用確認のお願い\n\nお客様のカードのご利用について確認させていただきたいお取引がございます。Vpassアプリでご利用内容をご確認ください。お心当たりがない場合はカード裏面の電話番号までご連絡ください。\nhttps://www.smbc-card.com/mem/index.jsp',
+        expect: 'calm',
+        brand: 'smbc_card',
+        reason: 'official_channels_only',
+      },
+    ],
+  },
+  {
     name: 'carrier billing and speed-limit notices',
     probes: [
+      {
+        text: '【Y!mobile】ご利用のデータ容量が上限に達したため、通信速度を低速化しています。データ増量はMy Y!mobileからお申し込みいただけます。',
+        expect: 'calm',
+        brand: 'softbank',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【UQ mobile】今月のデータ容量を使い切ったため、送受信最大300kbpsに制限しています。追加データはMy UQ mobileでご購入いただけます。',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【楽天モバイル】今月のデータ利用量が上限に達しました。最大1Mbpsに制限しています。my 楽天モバイルからデータチャージができます。',
+        expect: 'calm',
+        brand: 'rakuten_mobile',
+        reason: 'official_channels_only',
+      },
       {
         text: '【ドコモ】11月分のご利用料金が確定しました。ご請求金額はMy docomoでご確認いただけます。 https://www.docomo.ne.jp/mydocomo/',
         expect: 'calm',
@@ -152,6 +203,30 @@ export const GENUINE: ProbeClass[] = [
   {
     name: 'police and city bulletins that quote scam phrases',
     probes: [
+      {
+        text: '〇〇県警察からのお知らせ。警察官や銀行員が自宅を訪れ、キャッシュカードを預かりに伺うことはありません。「カードを封筒に入れて」と言われたら詐欺です。',
+        expect: 'calm',
+        reason: 'scam_warning_bulletin',
+      },
+      {
+        text: '【〇〇市】市の職員が電話で口座番号や暗証番号を聞くことは絶対にありません。不審な電話は警察に相談してください。',
+        expect: 'calm',
+        reason: 'scam_warning_bulletin',
+      },
+      {
+        text: '〇〇警察署からのお願い。キャッシュカードの暗証番号は、家族や警察官にも教えないでください。不審な電話はすぐに切り、#9110に相談してください。',
+        expect: 'calm',
+      },
+      {
+        text: '【〇〇警察署】昨日、管内で警察官を装った男から「逮捕される」「保釈金が必要」と言われ、現金をだまし取られる被害がありました。',
+        expect: 'calm',
+        reason: 'scam_warning_bulletin',
+      },
+      {
+        text: '【〇〇県警察本部】「LINEで警察手帳を見せられた」「逮捕状の画像が送られてきた」という相談が相次いでいます。警察がLINEでやり取りすることはありません。#9110',
+        expect: 'calm',
+        reason: 'scam_warning_bulletin',
+      },
       {
         text: '【〇〇市安全安心メール】市内で、市役所職員を名乗る男から「医療費の還付金があります。ATMで手続きをしてください」という電話が相次いでいます。ATMで還付金を受け取ることはできません。不審な電話はすぐに切り、家族や警察に相談してください。',
         expect: 'calm',
@@ -237,12 +312,68 @@ export const GENUINE: ProbeClass[] = [
       },
     ],
   },
+  {
+    name: 'public bodies’ own sites: police, prefecture, city and ministry notices with a link',
+    probes: [
+      {
+        text: '【〇〇県警察】特殊詐欺注意報。警察官を名乗り「あなたの口座が犯罪に使われている」「キャッシュカードを預かる」という電話が多発しています。詳しくは県警ホームページをご覧ください。 https://www.police.pref.kanagawa.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '【〇〇市】還付金詐欺にご注意ください。市職員を名乗り「医療費の還付があります。ATMで手続きしてください」という電話がかかっています。市がATMの操作をお願いすることはありません。 https://www.city.sapporo.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '〇〇町からのお知らせ。給付金の支給を装った詐欺メールにご注意ください。町が暗証番号をお尋ねすることはありません。 https://www.town.hinode.tokyo.jp/',
+        expect: 'calm',
+        reason: 'government_domain',
+      },
+      {
+        text: '【消費者庁】架空請求のSMSにご注意ください。「有料動画の未納料金があります。本日中にご連絡ください」などのメッセージは詐欺です。 https://www.caa.go.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      {
+        text: '東京都からのお知らせです。都の職員を名乗り、給付金の手続きでATMへ行くよう求める電話に注意してください。 https://www.metro.tokyo.lg.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      {
+        text: 'From: 〇〇市役所 <anshin@city.naha.okinawa.jp>\nSubject: 【〇〇市安全安心メール】還付金詐欺にご注意ください\n\n市職員を名乗り「医療費の還付金があります。ATMへ行ってください」という電話が相次いでいます。市がATMでの手続きをお願いすることはありません。詳しくは市のホームページをご覧ください。\nhttps://www.city.naha.okinawa.jp/',
+        expect: 'calm',
+        reason: 'official_channels_only',
+      },
+      { text: 'https://www.police.pref.kanagawa.jp/', expect: 'calm', reason: 'government_domain' },
+      {
+        text: '【三井住友銀行】警察官を名乗りキャッシュカードをだまし取る詐欺にご注意ください。詳しくは警察庁のページをご覧ください https://www.npa.go.jp/bureau/safetylife/',
+        expect: 'calm',
+        brand: 'smbc_bank',
+      },
+      {
+        text: '【ゆうちょ銀行】還付金詐欺にご注意ください。ATMで還付金を受け取ることはできません。詳しくは政府広報オンライン https://www.gov-online.go.jp/',
+        expect: 'calm',
+        brand: 'yucho',
+      },
+    ],
+  },
 ];
 
 export const SCAMS: ProbeClass[] = [
   {
     name: 'LINE takeover: the code or the e-money numbers',
     probes: [
+      {
+        text: 'ごめん、今手が離せないの。Google Playカードを買って裏面の番号を教えてほしい',
+        expect: 'flag',
+        scenario: 'account_takeover',
+      },
+      {
+        text: '急ぎでお願い。コンビニでAppleギフトカードを3万円分買って、裏面の番号を送ってくれる？',
+        expect: 'flag',
+        scenario: 'account_takeover',
+      },
       {
         text: '今忙しい？ちょっとお願いがあるんだけど、携帯に届いた4桁の認証番号を送ってくれない？',
         expect: 'flag',
@@ -273,6 +404,26 @@ export const SCAMS: ProbeClass[] = [
   {
     name: 'fake police, prosecutors and look-alike agency names',
     probes: [
+      {
+        text: '【〇〇銀行】お客様のキャッシュカードが偽造された恐れがあります。本日、当行の職員がご自宅にカードを回収に参ります。',
+        expect: 'flag',
+      },
+      {
+        text: '〇〇警察署です。管内で詐欺の被害がありました。あなたの口座も狙われています。被害を防ぐため、キャッシュカードの暗証番号を教えてください。',
+        expect: 'flag',
+      },
+      {
+        text: '【〇〇県警】という相談が増えています。あなたの口座が凍結されます。保釈金として指定口座にお振込みください。',
+        expect: 'flag',
+      },
+      {
+        text: '【〇〇県警】あなたの口座がだまし取られる被害が発生しています。保護のため、指定口座へ預金を移してください。',
+        expect: 'flag',
+      },
+      {
+        text: '〇〇警察署です。管内で発生した詐欺事件の捜査で、あなた名義の口座が使われていることが判明しました。至急、捜査二課 03-5555-1234 までご連絡ください。',
+        expect: 'flag',
+      },
       {
         text: '警察庁サイバー犯罪対策課です。あなたの口座がマネーロンダリング事件に関与しており、逮捕状が請求されています。至急こちらまで連絡してください。03-5555-0123',
         expect: 'flag',
@@ -500,6 +651,73 @@ export const SCAMS: ProbeClass[] = [
         text: '市税の未納があります。本日中に納付してください。お届け先：東京都千代田区丸の内 楽天ビル 様',
         expect: 'flag',
         brand: null,
+      },
+    ],
+  },
+  {
+    name: 'public bodies imitated: look-alike hosts, a stranger’s number or a company’s name beside a public site',
+    probes: [
+      {
+        text: '【神奈川県警察】あなたの口座が犯罪に利用されています。本日中に下記で本人確認を行ってください。 https://police-pref-kanagawa.com/verify',
+        expect: 'flag',
+      },
+      {
+        text: '【〇〇県警】あなた名義の口座が詐欺事件に使われています。捜査に協力しない場合は逮捕となります。 https://pref.kanagawa.jp.police-check.cn/',
+        expect: 'flag',
+      },
+      {
+        text: '【〇〇市役所】医療費の還付金があります。本日中にお手続きください。 https://city-kanpu-tetsuzuki.com/',
+        expect: 'flag',
+      },
+      {
+        text: '〇〇市役所保険年金課です。保険料の還付金が3万円あります。本日中に手続きが必要です。担当 090-1234-5678 までお電話ください。詳しくは市のホームページ https://www.city.sapporo.jp/',
+        expect: 'flag',
+      },
+      {
+        text: '【Amazon】お支払い方法に問題があります。至急更新してください https://www.city.minato.tokyo.jp/',
+        expect: 'flag',
+        brand: 'amazon',
+      },
+      {
+        text: '【Amazon】お支払い方法に問題があります。こちらから更新してください https://www.city.minato.tokyo.jp/redirect?url=https://amazon-verify.top/',
+        expect: 'flag',
+        reason: 'redirect_param',
+      },
+      { text: 'https://pref-chiba.tokyo.jp/kyufu', expect: 'not_high' },
+    ],
+  },
+  {
+    name: 'a card company’s sender with a stranger’s link, or a stranger’s sender with the company’s link',
+    probes: [
+      {
+        text: 'From: 三井住友カード <mail@contact.vpass.ne.jp>\nSubject: 【三井住友カード】ご利用確認のお願い\n\nお客様のカードに不正利用の可能性があります。本日中に下記より本人確認を行ってください。\nhttps://vpass-security-check.com/login',
+        expect: 'flag',
+        reason: 'brand_domain_mismatch',
+      },
+      {
+        text: 'From: 三井住友カード <info@vpass-support.com>\nSubject: 【三井住友カード】ご利用確認のお願い\n\nお客様のカードに不正利用の可能性があります。Vpassでご確認ください。\nhttps://www.smbc-card.com/mem/index.jsp',
+        expect: 'flag',
+        reason: 'sender_lookalike',
+      },
+    ],
+  },
+  {
+    name: 'the brand’s own app or member site named beside a stranger’s link',
+    probes: [
+      {
+        text: '【PayPay銀行】新しい端末でログインがありました。PayPay銀行アプリでの確認ができない場合は、こちらから本人確認を行ってください。 https://paypay-bank-kakunin.top/',
+        expect: 'flag',
+        brand: 'paypay_bank',
+      },
+      {
+        text: '【セゾンカード】ご利用確認のお願い。セゾンPortalアプリでご確認いただけない場合は、本日中に下記よりお手続きください。 https://saison-portal-check.com/',
+        expect: 'flag',
+        brand: 'saison',
+      },
+      {
+        text: '【Y!mobile】ご利用料金が未払いです。My Y!mobileから本日中にお支払いください。 https://ymobile-pay.xyz/',
+        expect: 'flag',
+        brand: 'softbank',
       },
     ],
   },
