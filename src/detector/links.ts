@@ -7,6 +7,7 @@ import { officialBrandsFor, underAny } from './hosts.ts';
 import type { Signal } from './types.ts';
 import { asciiSkeleton, scriptsOf, unconfuse } from './lookalike.ts';
 import { codedLabel, japanTag, numberedInfrastructure, shortBrandFragment, wwwGlued } from './host-shapes.ts';
+import { frontPageQuery } from './path-shapes.ts';
 
 export interface LinkAnalysis {
   url: string;
@@ -429,6 +430,9 @@ function pathSignals(
     signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
   const chained = chainedKeys(url.search.slice(0, 1024));
   if (chained) signals.push({ code: 'chained_query_keys', vars: { host, evidence: chained } });
+  const front = frontPageQuery(url.pathname, url.search, c.sets.frontPageQueryKeys);
+  if (front && !signals.some((s) => s.code === 'bare_query_token'))
+    signals.push({ code: 'front_page_query', vars: { host, evidence: front } });
   // A machine-made folder right under the site (/9qvkx42b9/…, /48hb535ff0d615b9/): phishing kits make one
   // per victim or per campaign. Plain hex (hashes, ids) and short codes are left out.
   const first = url.pathname.split('/')[1] ?? '';

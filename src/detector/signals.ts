@@ -45,6 +45,7 @@ export const SIGNALS = {
   short_code_path: 'link',
   bare_query_token: 'link',
   chained_query_keys: 'link',
+  front_page_query: 'link',
   random_path: 'link',
   domain_in_path: 'link',
   login_path: 'link',
