@@ -5,11 +5,28 @@
 const CODED_LABEL = /^[a-z]{2,8}\d{2,6}[a-z]{1,8}$/;
 
 /**
- * A sub-domain label coded as letters-number-letters (hdy679j.example.com). Sites name sub-domains with words
- * or a word and a number (www2, cms1); a number between two runs of letters is a generated name.
+ * A sub-domain label coded as letters-number-letters (hdy679j.example.com), or any short label where letters and
+ * digits switch twice or more (7qcz9, ktwe8qs, k468pz). Sites name sub-domains with words or a word and a number
+ * (www2, cms1, 24hours); a number between letters, or letters between numbers, is a generated name.
  */
 export function codedLabel(label: string): boolean {
-  return CODED_LABEL.test(label);
+  return CODED_LABEL.test(label) || switchesTwice(label);
+}
+
+/** Five to sixteen letters and digits only, with at least two letters and two switches between letters and digits. */
+function switchesTwice(label: string): boolean {
+  if (label.length < 5 || label.length > 16) return false;
+  let switches = 0;
+  let letters = 0;
+  for (let i = 0; i < label.length; i++) {
+    const ch = label[i]!;
+    const digit = ch >= '0' && ch <= '9';
+    if (!digit && !(ch >= 'a' && ch <= 'z')) return false;
+    if (!digit) letters++;
+    const prev = label[i - 1];
+    if (prev !== undefined && digit !== (prev >= '0' && prev <= '9')) switches++;
+  }
+  return switches >= 2 && letters >= 2;
 }
 
 /** "www" with words glued on, no dot between (wwwinfoview., www-info-view.), but not www2 or www-dev. */

@@ -299,7 +299,9 @@ function disguiseSignals(
   if (labels.length >= 3 && labels[0] === 'www' && !PUBLIC_ZONE.test(host) && !GOV_SUFFIX.test(suffix))
     signals.push({ code: 'www_inside', vars: { host, domain: h.icannDomain } });
   // Glued on instead (wwwinfoview.example.com), it makes a sub-domain read like the start of an address.
-  const glued = labels.length >= 2 ? wwwGlued(labels[0]!, c.sets.commonLabels) : null;
+  // As the registered name itself, only with a hyphen (www-example.net): www.example.net with the dot replaced.
+  const glued =
+    labels.length >= 2 || labels[0]?.startsWith('www-') ? wwwGlued(labels[0]!, c.sets.commonLabels) : null;
   if (glued) signals.push({ code: 'www_glued', vars: { host, domain: h.icannDomain, evidence: glued } });
   // Only in the registered name: a brand's own blog host may carry the mark in front (developers-jp.example.com).
   const japan = japanTag(labels.slice(-1), suffix);

@@ -19,8 +19,20 @@ const codes = (text: string): string[] => urlCodes(check(text));
 
 describe('label shapes', () => {
   it('codes letters-number-letters, not a word with a number', () => {
-    for (const l of ['qrt48kz', 'abmw2271p', 'zz90yy']) expect(codedLabel(l), l).toBe(true);
-    for (const l of ['www2', 'cms1', 'shop24', 'x1y', '24hours', 'go']) expect(codedLabel(l), l).toBe(false);
+    for (const l of ['qrt48kz', 'abmw2271p', 'zz90yy', '7qcz9', 'ktwe8qs', 'k468pz'])
+      expect(codedLabel(l), l).toBe(true);
+    for (const l of [
+      'www2',
+      'cms1',
+      'shop24',
+      'x1y',
+      '24hours',
+      'go',
+      'a1b2',
+      'web-2x',
+      'shop24x7longername',
+    ])
+      expect(codedLabel(l), l).toBe(false);
   });
 
   it('finds www glued to words, not www2 or www-ssl', () => {
@@ -58,6 +70,7 @@ describe('in a link', () => {
   it('says www_glued for a sub-domain that starts with www and words', () => {
     expect(codes('https://wwwpointinfo.gardenplot.com/')).toContain('www_glued');
     expect(codes('https://www-point-view.gardenplot.com/')).toContain('www_glued');
+    expect(codes('https://www-gardenplot.net/')).toContain('www_glued');
     for (const ok of [
       'https://www.gardenplot.com/',
       'https://www2.gardenplot.com/',
@@ -69,6 +82,7 @@ describe('in a link', () => {
   it('calls a numbered mail server infrastructure, not mail. itself', () => {
     expect(codes('https://mail7.gardenplot.com/')).toContain('infrastructure_host');
     expect(codes('https://smtps.gardenplot.com/')).toContain('infrastructure_host');
+    expect(codes('https://owa.gardenplot.com/')).toContain('infrastructure_host');
     expect(codes('https://mail.gardenplot.com/')).not.toContain('infrastructure_host');
   });
 
