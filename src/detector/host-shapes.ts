@@ -29,6 +29,18 @@ function switchesTwice(label: string): boolean {
   return switches >= 2 && letters >= 2;
 }
 
+/**
+ * A label that says the same four letters twice (certificate-certificate, growing-growth, fidencefident): name
+ * generators pad a word with a copy or a variant of itself; people name sub-domains once. Letters and hyphens
+ * only, at most 63 characters (a DNS label). Returns the label, or null.
+ */
+export function echoedLabel(label: string): string | null {
+  if (label.length > 63 || !/^[a-z-]+$/.test(label)) return null;
+  const s = label.replaceAll('-', '');
+  for (let i = 0; i + 8 <= s.length; i++) if (s.indexOf(s.slice(i, i + 4), i + 4) >= 0) return label;
+  return null;
+}
+
 /** "www" with words glued on, no dot between (wwwinfoview., www-info-view.), but not www2 or www-dev. */
 const WWW_GLUED = /^www-?([a-z][a-z-]{3,})$/;
 

@@ -6,7 +6,14 @@ import type { Compiled } from './compile.ts';
 import { officialBrandsFor, underAny } from './hosts.ts';
 import type { Signal } from './types.ts';
 import { asciiSkeleton, scriptsOf, unconfuse } from './lookalike.ts';
-import { codedLabel, japanTag, numberedInfrastructure, shortBrandFragment, wwwGlued } from './host-shapes.ts';
+import {
+  codedLabel,
+  echoedLabel,
+  japanTag,
+  numberedInfrastructure,
+  shortBrandFragment,
+  wwwGlued,
+} from './host-shapes.ts';
 import { frontPageQuery } from './path-shapes.ts';
 
 export interface LinkAnalysis {
@@ -252,6 +259,8 @@ function machineMadeSignals(c: Compiled, n: HostName, imitatesBrand: boolean, si
       code: random === registered ? 'random_host' : 'random_subdomain',
       vars: { host, evidence: random },
     });
+  const echoed = userLabels.find((l) => l !== registered && echoedLabel(l));
+  if (echoed) signals.push({ code: 'echoed_subdomain', vars: { host, domain: n.domain, evidence: echoed } });
   // A sub-domain named by a number (2567.example.com, 95y.example.com): kits number the hosts they make
   // on one domain; sites name theirs with words.
   const numbered = userLabels.find((l) => l !== registered && /^\d{1,8}[a-z]?$/.test(l));

@@ -35,6 +35,7 @@ export const SIGNALS = {
   brand_with_fragment: 'link',
   random_host: 'link',
   random_subdomain: 'link',
+  echoed_subdomain: 'link',
   many_subdomains: 'link',
   fake_domain_prefix: 'link',
   www_inside: 'link',

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   codedLabel,
+  echoedLabel,
   japanTag,
   numberedInfrastructure,
   shortBrandFragment,
@@ -33,6 +34,13 @@ describe('label shapes', () => {
       'shop24x7longername',
     ])
       expect(codedLabel(l), l).toBe(false);
+  });
+
+  it('finds a label that says the same letters twice, not words said once', () => {
+    for (const l of ['orchard-orchard', 'planting-plantings', 'idenceiden'])
+      expect(echoedLabel(l), l).toBe(l);
+    for (const l of ['shop', 'news-today', 'engineering', 'tech-blog', 'a1b2a1b2', 'mama'])
+      expect(echoedLabel(l), l).toBeNull();
   });
 
   it('finds www glued to words, not www2 or www-ssl', () => {
@@ -77,6 +85,12 @@ describe('in a link', () => {
       'https://wwwgardenplot.com/',
     ])
       expect(codes(ok), ok).not.toContain('www_glued');
+  });
+
+  it('says echoed_subdomain for a repeated sub-domain name, not for the registered name', () => {
+    expect(codes('https://orchard-orchard.gardenplot.com/')).toContain('echoed_subdomain');
+    expect(codes('https://orchard-orchard.com/')).not.toContain('echoed_subdomain');
+    expect(codes('https://blog.gardenplot.com/')).not.toContain('echoed_subdomain');
   });
 
   it('calls a numbered mail server infrastructure, not mail. itself', () => {
