@@ -14,7 +14,7 @@ import {
   shortBrandFragment,
   wwwGlued,
 } from './host-shapes.ts';
-import { frontPageQuery } from './path-shapes.ts';
+import { frontPageQuery, mixedToken } from './path-shapes.ts';
 
 export interface LinkAnalysis {
   url: string;
@@ -432,7 +432,8 @@ function pathSignals(
   if (
     !shortened &&
     ((SHORT_CODE.test(url.pathname) && /\d/.test(url.pathname) && /[A-Z]/.test(url.pathname)) ||
-      caseCode(url.pathname))
+      caseCode(url.pathname) ||
+      mixedToken(url.pathname))
   )
     signals.push({ code: 'short_code_path', vars: { host, evidence: url.pathname.slice(1) } });
   // A bare token as the whole query (?ufj, ?HGmp5eURh3wC): a mark per recipient or per campaign, as bulk

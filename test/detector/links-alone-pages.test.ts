@@ -1,5 +1,5 @@
 // Shapes of a link's path and query on its own (issue 10, item 4): parameters on a site's front page, as kits
-// use to tell victims apart (front_page_query). How much it weighs is fitted (npm run fit); these tests pin what
+// use to tell victims apart (front_page_query), and a longer share or tracking code as the whole path. How much it weighs is fitted (npm run fit); these tests pin what
 // is found and what is not. Hosts are made up for the tests (none is from ../shared/eval).
 import { describe, expect, it } from 'vitest';
 import { useDetector } from '../support/detector.ts';
@@ -37,5 +37,23 @@ describe('front_page_query', () => {
   it('names the parameter in Japanese', () => {
     const v = analyze('https://gardenplot.com/?id=8a61f0c2');
     expect(v.reasons.map((r) => r.message).join('\n')).toContain('「?id=」');
+  });
+});
+
+describe('a longer code as the whole path (short_code_path)', () => {
+  it('finds digits, small and capital letters switching often', () => {
+    for (const url of ['https://gardenplot.com/27QxaKd8ZPo', 'https://gardenplot.com/mdwqYEykOnkWu'])
+      expect(codes(url), url).toContain('short_code_path');
+  });
+
+  it('is not raised for CamelCase names, words or plain ids', () => {
+    for (const url of [
+      'https://gardenplot.com/RhodesEnvInc',
+      'https://gardenplot.com/QuienesSomos',
+      'https://gardenplot.com/products',
+      'https://gardenplot.com/20240517',
+      'https://gardenplot.com/item/27QxaKd8ZPo',
+    ])
+      expect(codes(url), url).not.toContain('short_code_path');
   });
 });
