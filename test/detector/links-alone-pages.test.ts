@@ -1,6 +1,7 @@
 // Shapes of a link's path and query on its own (issue 10, item 4): parameters on a site's front page, as kits
-// use to tell victims apart (front_page_query), and a longer share or tracking code as the whole path. How much it weighs is fitted (npm run fit); these tests pin what
-// is found and what is not. Hosts are made up for the tests (none is from ../shared/eval).
+// use to tell victims apart (front_page_query), and a longer share or tracking code as the whole path
+// (short_code_path). How much each weighs is fitted (npm run fit); these tests pin what is found and what is not.
+// Hosts are made up for the tests (none is from ../shared/eval).
 import { describe, expect, it } from 'vitest';
 import { useDetector } from '../support/detector.ts';
 import { urlCodes } from '../support/verdict.ts';
