@@ -318,7 +318,7 @@ function disguiseSignals(
 
   // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain
   // as a service page; in the registered name itself (eni-service.fr) they are often a company's name.
-  const subWord = shortener ? null : loginWordIn(c, labels.slice(0, -1));
+  const subWord = shortener ? null : loginWordIn(c, labels.slice(0, -1), true);
   const loginWord = shortener || subWord ? null : loginWordIn(c, labels.slice(-1));
   if (subWord) signals.push({ code: 'login_subdomain', vars: { host, domain, evidence: subWord } });
   else if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
@@ -404,12 +404,26 @@ function fakeDomainPrefix(ownPart: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** Log-in words, or slips of them, in the name of a site that is not the brand's: connecct-login, sekure. */
-function loginWordIn(c: Compiled, labels: string[]): string | null {
+/** English endings that make another word of a log-in word (accounting, supporters, securely). */
+const ENDING = /^(?:s|es|ed|er|ers|ing|ings|ly|ment|ments)$/;
+
+/**
+ * Log-in words, or slips of them, in the name of a site that is not the brand's: connecct-login, sekure. With
+ * `glued` (sub-domains), also a word of six letters or more glued to others (accountupdate., mynumberpoint.).
+ */
+function loginWordIn(c: Compiled, labels: string[], glued = false): string | null {
   for (const label of labels) {
     if (c.sets.commonLabels.has(label)) continue;
     for (const token of label.split('-')) {
       if (c.hostLoginWords.has(token)) return token;
+      if (glued && token.length <= 40)
+        for (const w of c.hostLoginWords)
+          if (
+            w.length >= 6 &&
+            token.length >= w.length + 2 &&
+            ((token.startsWith(w) && !ENDING.test(token.slice(w.length))) || token.endsWith(w))
+          )
+            return token;
       if (token.length >= 5)
         for (const w of c.hostLoginWords) if (w.length >= 6 && typoOf(token, w)) return token;
     }

@@ -93,6 +93,13 @@ describe('in a link', () => {
     expect(codes('https://blog.gardenplot.com/')).not.toContain('echoed_subdomain');
   });
 
+  it('says login_subdomain for a log-in word glued to others in a sub-domain, not for its English forms', () => {
+    for (const url of ['https://accountupdate.gardenplot.com/', 'https://mynumberpoint.gardenplot.com/'])
+      expect(codes(url), url).toContain('login_subdomain');
+    for (const ok of ['https://accounting.gardenplot.com/', 'https://supporters.gardenplot.com/'])
+      expect(codes(ok), ok).not.toContain('login_subdomain');
+  });
+
   it('calls a numbered mail server infrastructure, not mail. itself', () => {
     expect(codes('https://mail7.gardenplot.com/')).toContain('infrastructure_host');
     expect(codes('https://smtps.gardenplot.com/')).toContain('infrastructure_host');
