@@ -318,7 +318,13 @@ function disguiseSignals(
 
   // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain
   // as a service page; in the registered name itself (eni-service.fr) they are often a company's name.
-  const subWord = shortener ? null : loginWordIn(c, labels.slice(0, -1), true);
+  // In front of a made-up registered name, even a log-in word that is a normal sub-domain elsewhere
+  // (account.xkqzv.com) dresses a throw-away domain up as an account page.
+  const madeUp = signals.some((s) => s.code === 'random_host');
+  const subWord = shortener
+    ? null
+    : (loginWordIn(c, labels.slice(0, -1), true) ??
+      (madeUp ? (labels.slice(0, -1).find((l) => c.hostLoginWords.has(l)) ?? null) : null));
   const loginWord = shortener || subWord ? null : loginWordIn(c, labels.slice(-1));
   if (subWord) signals.push({ code: 'login_subdomain', vars: { host, domain, evidence: subWord } });
   else if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });

@@ -100,6 +100,12 @@ describe('in a link', () => {
       expect(codes(ok), ok).not.toContain('login_subdomain');
   });
 
+  it('says login_subdomain for account. or webmail. in front of a made-up name only', () => {
+    for (const url of ['https://account.xkqzvbt.com/', 'https://webmail.xkqzvbt.com/'])
+      expect(codes(url), url).toContain('login_subdomain');
+    expect(codes('https://account.gardenplot.com/')).not.toContain('login_subdomain');
+  });
+
   it('calls a numbered mail server infrastructure, not mail. itself', () => {
     expect(codes('https://mail7.gardenplot.com/')).toContain('infrastructure_host');
     expect(codes('https://smtps.gardenplot.com/')).toContain('infrastructure_host');
