@@ -456,15 +456,7 @@ function pathSignals(
       mixedToken(url.pathname))
   )
     signals.push({ code: 'short_code_path', vars: { host, evidence: url.pathname.slice(1) } });
-  // A bare token as the whole query (?ufj, ?HGmp5eURh3wC): a mark per recipient or per campaign, as bulk
-  // scam SMS carry; real sites' queries are key=value pairs.
-  if (BARE_QUERY.test(url.search) || markerQuery(url.search))
-    signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
-  const chained = chainedKeys(url.search.slice(0, 1024));
-  if (chained) signals.push({ code: 'chained_query_keys', vars: { host, evidence: chained } });
-  const front = frontPageQuery(url.pathname, url.search, c.sets.frontPageQueryKeys);
-  if (front && !signals.some((s) => s.code === 'bare_query_token'))
-    signals.push({ code: 'front_page_query', vars: { host, evidence: front } });
+  querySignals(c, url, host, signals);
   // A machine-made folder right under the site (/9qvkx42b9/…, /48hb535ff0d615b9/): phishing kits make one
   // per victim or per campaign. Plain hex (hashes, ids) and short codes are left out.
   const first = url.pathname.split('/')[1] ?? '';
@@ -520,6 +512,19 @@ function pathSignals(
       }
     }
   }
+}
+
+/** Marks in the query: a per-recipient token, kit-grown parameter names, parameters on the front page. */
+function querySignals(c: Compiled, url: URL, host: string, signals: Signal[]): void {
+  // A bare token as the whole query (?ufj, ?HGmp5eURh3wC): a mark per recipient or per campaign, as bulk
+  // scam SMS carry; real sites' queries are key=value pairs.
+  if (BARE_QUERY.test(url.search) || markerQuery(url.search))
+    signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
+  const chained = chainedKeys(url.search.slice(0, 1024));
+  if (chained) signals.push({ code: 'chained_query_keys', vars: { host, evidence: chained } });
+  const front = frontPageQuery(url.pathname, url.search, c.sets.frontPageQueryKeys);
+  if (front && !signals.some((s) => s.code === 'bare_query_token'))
+    signals.push({ code: 'front_page_query', vars: { host, evidence: front } });
 }
 
 const EMAIL = /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/i;
