@@ -1,4 +1,4 @@
-// Detection quality on real data: npm run eval [-- DIR] [--misses FILE] [--rules DIR] [--inner]
+// Detection quality on real data: npm run eval [-- DIR] [--misses FILE] [--rules DIR] [--inner | --window FROM TO]
 //
 // Reports figures the fit did NOT see first:
 //   - texts: 5-fold cross-validation — the weights and thresholds are refitted (scripts/fit.ts) without each
@@ -11,6 +11,8 @@
 // --inner leaves the held-back items alone: it refits without the fit's own last half year of phishing URLs
 // and one more genuine URL in five (scripts/fit.ts innerValidation) and judges those, so that link signs can
 // be chosen and tuned (and their misses read, with --misses) without looking at the held-back figures.
+// --window FROM TO does the same for an earlier half year (--window 2023/01 2023/07: fitted on the phishing
+// URLs before 2023-01), to see whether a sign helps in more than one period.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadDetector } from '../src/detector/load.ts';
@@ -19,7 +21,10 @@ import {
   collect,
   EVAL_DIR,
   fit,
+  HELD_BACK_FROM,
+  INNER_FROM,
   innerValidation,
+  laterThan,
   riskOf,
   scoreOf,
   type Item,
@@ -105,16 +110,18 @@ export async function evaluate(evalDir = EVAL_DIR, rulesDir?: string): Promise<E
 export async function evaluateInner(
   evalDir = EVAL_DIR,
   rulesDir?: string,
+  window: { from: string; to: string } = { from: INNER_FROM, to: HELD_BACK_FROM },
 ): Promise<{ item: Item; risk: Risk; score: number }[]> {
   const detector = await loadDetector(rulesDir);
   const rules = detector.rules.scoring;
   const items = collect(detector, evalDir);
+  const inWindow = (it: Item) => innerValidation(it, window.from, window.to);
   const model = fit(
-    items.filter((it) => !it.heldBack && !innerValidation(it)),
+    items.filter((it) => !it.heldBack && !inWindow(it) && !laterThan(it, window.from)),
     rules,
   );
   return items
-    .filter(innerValidation)
+    .filter(inWindow)
     .map((it) => ({ item: it, risk: riskOf(it, model, rules), score: scoreOf(it, model, rules) }));
 }
 
@@ -139,11 +146,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rulesDir = rulesAt >= 0 ? resolve(args.splice(rulesAt, 2)[1]!) : undefined;
   const innerAt = args.indexOf('--inner');
   if (innerAt >= 0) args.splice(innerAt, 1);
+  const windowAt = args.indexOf('--window');
+  const [from = INNER_FROM, to = HELD_BACK_FROM] = windowAt >= 0 ? args.splice(windowAt, 3).slice(1) : [];
   const dir = resolve(args[0] ?? EVAL_DIR);
-  if (innerAt >= 0) {
-    const judged = await evaluateInner(dir, rulesDir);
+  if (innerAt >= 0 || windowAt >= 0) {
+    const judged = await evaluateInner(dir, rulesDir, { from, to });
     console.log(
-      'INNER VALIDATION (phishing 2023-07 → 12, 1 in 5 genuine of the fit; refitted without them):',
+      `INNER VALIDATION (phishing ${from} → before ${to}, 1 in 5 genuine of the fit; refitted without them and later months):`,
     );
     console.log(table(rows(judged)));
     if (missesFile) writeMisses(judged, missesFile);

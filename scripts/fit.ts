@@ -40,12 +40,17 @@ export const INNER_FROM = '2023/07';
 
 /**
  * A validation part inside the fit's own data (never the held-back items): phishing URLs of the fit's last
- * half year and one more genuine URL in five. Signs are chosen and tuned on it, so the held-back figures
- * stay unseen.
+ * half year (or of the months from `from` to before `to`) and one more genuine URL in five. Signs are chosen and
+ * tuned on it, so the held-back figures stay unseen.
  */
-export function innerValidation(it: Item): boolean {
+export function innerValidation(it: Item, from = INNER_FROM, to = HELD_BACK_FROM): boolean {
   if (it.heldBack || it.kind !== 'url') return false;
-  return it.phishing ? (it.date ?? '') >= INNER_FROM : bucket(it.id, 5) === 1;
+  return it.phishing ? (it.date ?? '') >= from && (it.date ?? '') < to : bucket(it.id, 5) === 1;
+}
+
+/** Phishing URLs confirmed from `from` on: an earlier inner window's fit must not see later months either. */
+export function laterThan(it: Item, from: string): boolean {
+  return it.kind === 'url' && it.phishing && (it.date ?? '') >= from;
 }
 
 export interface Item {

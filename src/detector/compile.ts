@@ -57,6 +57,8 @@ export interface Compiled {
     /** Names of mail and hosting machinery (mta-sts, autodiscover, cpanel …). */
     infrastructureLabels: Set<string>;
     numberedInfrastructureLabels: Set<string>;
+    /** Parameters a site's own front page takes (q, page, lang, utm_ …). */
+    frontPageQueryKeys: Set<string>;
     /** Mailbox providers open to anyone (gmail.com, yahoo.co.jp, docomo.ne.jp). */
     freeMail: Set<string>;
     /** Zones only public bodies can register in (go.jp, lg.jp). */
@@ -134,6 +136,7 @@ export function compile(rules: RuleSet, tokenizer: Tokenizer): Compiled {
       commonLabels: new Set(d.common_labels),
       infrastructureLabels: new Set(d.infrastructure_labels),
       numberedInfrastructureLabels: new Set(d.numbered_infrastructure_labels),
+      frontPageQueryKeys: new Set(d.front_page_query_keys),
       freeMail: new Set(d.free_mail),
       blogHosting: new Set(d.blog_hosting),
       governmentZones: new Set(d.government_zones),

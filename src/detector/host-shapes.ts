@@ -5,11 +5,40 @@
 const CODED_LABEL = /^[a-z]{2,8}\d{2,6}[a-z]{1,8}$/;
 
 /**
- * A sub-domain label coded as letters-number-letters (hdy679j.example.com). Sites name sub-domains with words
- * or a word and a number (www2, cms1); a number between two runs of letters is a generated name.
+ * A sub-domain label coded as letters-number-letters (hdy679j.example.com), or any short label where letters and
+ * digits switch twice or more (7qcz9, ktwe8qs, k468pz). Sites name sub-domains with words or a word and a number
+ * (www2, cms1, 24hours); a number between letters, or letters between numbers, is a generated name.
  */
 export function codedLabel(label: string): boolean {
-  return CODED_LABEL.test(label);
+  return CODED_LABEL.test(label) || switchesTwice(label);
+}
+
+/** Five to sixteen letters and digits only, with at least two letters and two switches between letters and digits. */
+function switchesTwice(label: string): boolean {
+  if (label.length < 5 || label.length > 16) return false;
+  let switches = 0;
+  let letters = 0;
+  for (let i = 0; i < label.length; i++) {
+    const ch = label[i]!;
+    const digit = ch >= '0' && ch <= '9';
+    if (!digit && !(ch >= 'a' && ch <= 'z')) return false;
+    if (!digit) letters++;
+    const prev = label[i - 1];
+    if (prev !== undefined && digit !== (prev >= '0' && prev <= '9')) switches++;
+  }
+  return switches >= 2 && letters >= 2;
+}
+
+/**
+ * A label that says the same four letters twice (certificate-certificate, growing-growth, fidencefident): name
+ * generators pad a word with a copy or a variant of itself; people name sub-domains once. Letters and hyphens
+ * only, at most 63 characters (a DNS label). Returns the label, or null.
+ */
+export function echoedLabel(label: string): string | null {
+  if (label.length > 63 || !/^[a-z-]+$/.test(label)) return null;
+  const s = label.replaceAll('-', '');
+  for (let i = 0; i + 8 <= s.length; i++) if (s.indexOf(s.slice(i, i + 4), i + 4) >= 0) return label;
+  return null;
 }
 
 /** "www" with words glued on, no dot between (wwwinfoview., www-info-view.), but not www2 or www-dev. */

@@ -7,7 +7,15 @@ import { officialBrandsFor, underAny } from './hosts.ts';
 import { governmentZone } from './government-domains.ts';
 import type { Signal } from './types.ts';
 import { asciiSkeleton, scriptsOf, unconfuse } from './lookalike.ts';
-import { codedLabel, japanTag, numberedInfrastructure, shortBrandFragment, wwwGlued } from './host-shapes.ts';
+import {
+  codedLabel,
+  echoedLabel,
+  japanTag,
+  numberedInfrastructure,
+  shortBrandFragment,
+  wwwGlued,
+} from './host-shapes.ts';
+import { frontPageQuery, mixedToken } from './path-shapes.ts';
 
 export interface LinkAnalysis {
   url: string;
@@ -253,6 +261,8 @@ function machineMadeSignals(c: Compiled, n: HostName, imitatesBrand: boolean, si
       code: random === registered ? 'random_host' : 'random_subdomain',
       vars: { host, evidence: random },
     });
+  const echoed = userLabels.find((l) => l !== registered && echoedLabel(l));
+  if (echoed) signals.push({ code: 'echoed_subdomain', vars: { host, domain: n.domain, evidence: echoed } });
   // A sub-domain named by a number (2567.example.com, 95y.example.com): kits number the hosts they make
   // on one domain; sites name theirs with words.
   const numbered = userLabels.find((l) => l !== registered && /^\d{1,8}[a-z]?$/.test(l));
@@ -300,7 +310,9 @@ function disguiseSignals(
   if (labels.length >= 3 && labels[0] === 'www' && !PUBLIC_ZONE.test(host) && !GOV_SUFFIX.test(suffix))
     signals.push({ code: 'www_inside', vars: { host, domain: h.icannDomain } });
   // Glued on instead (wwwinfoview.example.com), it makes a sub-domain read like the start of an address.
-  const glued = labels.length >= 2 ? wwwGlued(labels[0]!, c.sets.commonLabels) : null;
+  // As the registered name itself, only with a hyphen (www-example.net): www.example.net with the dot replaced.
+  const glued =
+    labels.length >= 2 || labels[0]?.startsWith('www-') ? wwwGlued(labels[0]!, c.sets.commonLabels) : null;
   if (glued) signals.push({ code: 'www_glued', vars: { host, domain: h.icannDomain, evidence: glued } });
   // Only in the registered name: a brand's own blog host may carry the mark in front (developers-jp.example.com).
   const japan = japanTag(labels.slice(-1), suffix);
@@ -308,7 +320,13 @@ function disguiseSignals(
 
   // Log-in words in front of someone else's name (customer-survey-secure.example.com) disguise a sub-domain
   // as a service page; in the registered name itself (eni-service.fr) they are often a company's name.
-  const subWord = shortener ? null : loginWordIn(c, labels.slice(0, -1));
+  // In front of a made-up registered name, even a log-in word that is a normal sub-domain elsewhere
+  // (account.xkqzv.com) dresses a throw-away domain up as an account page.
+  const madeUp = signals.some((s) => s.code === 'random_host');
+  const subWord = shortener
+    ? null
+    : (loginWordIn(c, labels.slice(0, -1), true) ??
+      (madeUp ? (labels.slice(0, -1).find((l) => c.hostLoginWords.has(l)) ?? null) : null));
   const loginWord = shortener || subWord ? null : loginWordIn(c, labels.slice(-1));
   if (subWord) signals.push({ code: 'login_subdomain', vars: { host, domain, evidence: subWord } });
   else if (loginWord) signals.push({ code: 'login_host', vars: { host, evidence: loginWord } });
@@ -394,12 +412,26 @@ function fakeDomainPrefix(ownPart: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** Log-in words, or slips of them, in the name of a site that is not the brand's: connecct-login, sekure. */
-function loginWordIn(c: Compiled, labels: string[]): string | null {
+/** English endings that make another word of a log-in word (accounting, supporters, securely). */
+const ENDING = /^(?:s|es|ed|er|ers|ing|ings|ly|ment|ments)$/;
+
+/**
+ * Log-in words, or slips of them, in the name of a site that is not the brand's: connecct-login, sekure. With
+ * `glued` (sub-domains), also a word of six letters or more glued to others (accountupdate., mynumberpoint.).
+ */
+function loginWordIn(c: Compiled, labels: string[], glued = false): string | null {
   for (const label of labels) {
     if (c.sets.commonLabels.has(label)) continue;
     for (const token of label.split('-')) {
       if (c.hostLoginWords.has(token)) return token;
+      if (glued && token.length <= 40)
+        for (const w of c.hostLoginWords)
+          if (
+            w.length >= 6 &&
+            token.length >= w.length + 2 &&
+            ((token.startsWith(w) && !ENDING.test(token.slice(w.length))) || token.endsWith(w))
+          )
+            return token;
       if (token.length >= 5)
         for (const w of c.hostLoginWords) if (w.length >= 6 && typoOf(token, w)) return token;
     }
@@ -422,15 +454,11 @@ function pathSignals(
   if (
     !shortened &&
     ((SHORT_CODE.test(url.pathname) && /\d/.test(url.pathname) && /[A-Z]/.test(url.pathname)) ||
-      caseCode(url.pathname))
+      caseCode(url.pathname) ||
+      mixedToken(url.pathname))
   )
     signals.push({ code: 'short_code_path', vars: { host, evidence: url.pathname.slice(1) } });
-  // A bare token as the whole query (?ufj, ?HGmp5eURh3wC): a mark per recipient or per campaign, as bulk
-  // scam SMS carry; real sites' queries are key=value pairs.
-  if (BARE_QUERY.test(url.search) || markerQuery(url.search))
-    signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
-  const chained = chainedKeys(url.search.slice(0, 1024));
-  if (chained) signals.push({ code: 'chained_query_keys', vars: { host, evidence: chained } });
+  querySignals(c, url, host, signals);
   // A machine-made folder right under the site (/9qvkx42b9/…, /48hb535ff0d615b9/): phishing kits make one
   // per victim or per campaign. Plain hex (hashes, ids) and short codes are left out.
   const first = url.pathname.split('/')[1] ?? '';
@@ -486,6 +514,19 @@ function pathSignals(
       }
     }
   }
+}
+
+/** Marks in the query: a per-recipient token, kit-grown parameter names, parameters on the front page. */
+function querySignals(c: Compiled, url: URL, host: string, signals: Signal[]): void {
+  // A bare token as the whole query (?ufj, ?HGmp5eURh3wC): a mark per recipient or per campaign, as bulk
+  // scam SMS carry; real sites' queries are key=value pairs.
+  if (BARE_QUERY.test(url.search) || markerQuery(url.search))
+    signals.push({ code: 'bare_query_token', vars: { host, evidence: url.search.slice(1) } });
+  const chained = chainedKeys(url.search.slice(0, 1024));
+  if (chained) signals.push({ code: 'chained_query_keys', vars: { host, evidence: chained } });
+  const front = frontPageQuery(url.pathname, url.search, c.sets.frontPageQueryKeys);
+  if (front && !signals.some((s) => s.code === 'bare_query_token'))
+    signals.push({ code: 'front_page_query', vars: { host, evidence: front } });
 }
 
 const EMAIL = /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z0-9.-]+/i;

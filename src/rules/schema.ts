@@ -100,6 +100,8 @@ export const DomainsFile = z.strictObject({
   common_labels: z.array(z.string()),
   infrastructure_labels: z.array(z.string()),
   numbered_infrastructure_labels: z.array(z.string()),
+  /** Query parameters a site's front page takes (search, page, language, campaign tags). */
+  front_page_query_keys: z.array(z.string().regex(/^[a-z0-9_]+$/)),
   login_path_words: z.array(z.string().min(2)),
   kit_path_words: z.array(z.string().min(2)),
   login_host_words: z.array(z.string().regex(/^[a-z0-9]{4,}$/)),

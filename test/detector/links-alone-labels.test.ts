@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   codedLabel,
+  echoedLabel,
   japanTag,
   numberedInfrastructure,
   shortBrandFragment,
@@ -19,8 +20,27 @@ const codes = (text: string): string[] => urlCodes(check(text));
 
 describe('label shapes', () => {
   it('codes letters-number-letters, not a word with a number', () => {
-    for (const l of ['qrt48kz', 'abmw2271p', 'zz90yy']) expect(codedLabel(l), l).toBe(true);
-    for (const l of ['www2', 'cms1', 'shop24', 'x1y', '24hours', 'go']) expect(codedLabel(l), l).toBe(false);
+    for (const l of ['qrt48kz', 'abmw2271p', 'zz90yy', '7qcz9', 'ktwe8qs', 'k468pz'])
+      expect(codedLabel(l), l).toBe(true);
+    for (const l of [
+      'www2',
+      'cms1',
+      'shop24',
+      'x1y',
+      '24hours',
+      'go',
+      'a1b2',
+      'web-2x',
+      'shop24x7longername',
+    ])
+      expect(codedLabel(l), l).toBe(false);
+  });
+
+  it('finds a label that says the same letters twice, not words said once', () => {
+    for (const l of ['orchard-orchard', 'planting-plantings', 'idenceiden'])
+      expect(echoedLabel(l), l).toBe(l);
+    for (const l of ['shop', 'news-today', 'engineering', 'tech-blog', 'a1b2a1b2', 'mama'])
+      expect(echoedLabel(l), l).toBeNull();
   });
 
   it('finds www glued to words, not www2 or www-ssl', () => {
@@ -58,6 +78,7 @@ describe('in a link', () => {
   it('says www_glued for a sub-domain that starts with www and words', () => {
     expect(codes('https://wwwpointinfo.gardenplot.com/')).toContain('www_glued');
     expect(codes('https://www-point-view.gardenplot.com/')).toContain('www_glued');
+    expect(codes('https://www-gardenplot.net/')).toContain('www_glued');
     for (const ok of [
       'https://www.gardenplot.com/',
       'https://www2.gardenplot.com/',
@@ -66,9 +87,29 @@ describe('in a link', () => {
       expect(codes(ok), ok).not.toContain('www_glued');
   });
 
+  it('says echoed_subdomain for a repeated sub-domain name, not for the registered name', () => {
+    expect(codes('https://orchard-orchard.gardenplot.com/')).toContain('echoed_subdomain');
+    expect(codes('https://orchard-orchard.com/')).not.toContain('echoed_subdomain');
+    expect(codes('https://blog.gardenplot.com/')).not.toContain('echoed_subdomain');
+  });
+
+  it('says login_subdomain for a log-in word glued to others in a sub-domain, not for its English forms', () => {
+    for (const url of ['https://accountupdate.gardenplot.com/', 'https://mynumberpoint.gardenplot.com/'])
+      expect(codes(url), url).toContain('login_subdomain');
+    for (const ok of ['https://accounting.gardenplot.com/', 'https://supporters.gardenplot.com/'])
+      expect(codes(ok), ok).not.toContain('login_subdomain');
+  });
+
+  it('says login_subdomain for account. or webmail. in front of a made-up name only', () => {
+    for (const url of ['https://account.xkqzvbt.com/', 'https://webmail.xkqzvbt.com/'])
+      expect(codes(url), url).toContain('login_subdomain');
+    expect(codes('https://account.gardenplot.com/')).not.toContain('login_subdomain');
+  });
+
   it('calls a numbered mail server infrastructure, not mail. itself', () => {
     expect(codes('https://mail7.gardenplot.com/')).toContain('infrastructure_host');
     expect(codes('https://smtps.gardenplot.com/')).toContain('infrastructure_host');
+    expect(codes('https://owa.gardenplot.com/')).toContain('infrastructure_host');
     expect(codes('https://mail.gardenplot.com/')).not.toContain('infrastructure_host');
   });
 

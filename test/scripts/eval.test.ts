@@ -77,9 +77,9 @@ describeWithEval('evaluation floors (held-out figures)', () => {
     expect(r.counts.high, show(r)).toBe(0);
   });
 
-  it('flags held-back phishing URLs (target 80 %, not reached) and few genuine ones', () => {
+  it('flags held-back phishing URLs (target 80 %: 1,171 of 1,464, one short) and few genuine ones', () => {
     const phish = set(e.heldBack, 'phish_urls.jsonl');
-    expect(rate(phish), show(phish)).toBeGreaterThanOrEqual(0.78);
+    expect(rate(phish), show(phish)).toBeGreaterThanOrEqual(0.79);
     const popular = set(e.heldBack, 'legit_urls.jsonl');
     expect(rate(popular), show(popular)).toBeLessThanOrEqual(0.02);
     const paths = set(e.heldBack, 'legit_urls_paths.jsonl');
