@@ -8,7 +8,7 @@
 // The counters are kept under a hash of the chat's id, not the id: blocking and re-adding the bot
 // deletes everything kept under the id (unfollow), but not the count, so that is no way around the
 // limit; and all that is kept is a number under a name that does not say whose it is.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RateLimit } from '../config.ts';
 import type { Chat } from '../line/events.ts';
 import type { Store } from '../store/store.ts';
@@ -51,5 +51,5 @@ export async function takeCheck(
 
 /** The store key of a chat's counters: a one-way hash of its id (domain-separated from log pseudonyms). */
 export function counterKey(chatId: string): string {
-  return createHash('sha256').update(`sagicheck-rate:${chatId}`).digest('base64url').slice(0, 22);
+  return hash('sha256', `sagicheck-rate:${chatId}`, 'base64url').slice(0, 22);
 }
