@@ -55,9 +55,22 @@ redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f:%.0f', exp, n))
 if redis.call('PTTL', KEYS[1]) < exp - now then redis.call('PEXPIRE', KEYS[1], exp - now) end
 return n`;
 
+// KEYS: the counter's subject, the record's subject; ARGV: as INCREMENT, then the record's field.
+// The count goes up as INCREMENT, and the record is read in the same script: one command, not two.
+const INCREMENT_GET = `${INCREMENT.replace(/\nreturn n$/, '')}
+return { n, redis.call('HGET', KEYS[2], ARGV[4]) or '' }`;
+
 interface Scripts {
   sagicheckSet(key: string, field: string, value: string, ttlMs: number): Promise<number>;
   sagicheckIncrement(key: string, field: string, now: number, ttlMs: number): Promise<number>;
+  sagicheckIncrementGet(
+    key: string,
+    record: string,
+    field: string,
+    now: number,
+    ttlMs: number,
+    readField: string,
+  ): Promise<[number, string]>;
 }
 
 export interface RedisStoreOptions {
@@ -96,6 +109,7 @@ export class RedisStore implements Store {
     this.sweep = failCommandsAfter(client, opts.commandTimeoutMs ?? COMMAND_TIMEOUT_MS);
     client.defineCommand('sagicheckSet', { numberOfKeys: 1, lua: SET_RECORD });
     client.defineCommand('sagicheckIncrement', { numberOfKeys: 1, lua: INCREMENT });
+    client.defineCommand('sagicheckIncrementGet', { numberOfKeys: 2, lua: INCREMENT_GET });
     this.client = client as Redis & Scripts;
     this.backlog = new RedisBacklog(client, this.prefix, this.now, (op, f) => this.run(op, f));
 
@@ -125,7 +139,28 @@ export class RedisStore implements Store {
   }
 
   async get<T = Json>(ns: string, subject: string): Promise<T | null> {
-    const v = await this.run('get', () => this.client.hget(this.key(subject), ns));
+    return this.record<T>(await this.run('get', () => this.client.hget(this.key(subject), ns)));
+  }
+
+  async incrementAndGet<T = Json>(
+    counter: { ns: string; subject: string; ttlMs: number },
+    read: { ns: string; subject: string },
+  ): Promise<[number, T | null]> {
+    const [n, v] = await this.run('increment', () =>
+      this.client.sagicheckIncrementGet(
+        this.key(counter.subject),
+        this.key(read.subject),
+        counter.ns,
+        this.now(),
+        ms(counter.ttlMs),
+        read.ns,
+      ),
+    );
+    return [n, this.record<T>(v === '' ? null : v)];
+  }
+
+  /** A stored value "<expiresAt ms>:<JSON>", or null when absent or past its time. */
+  private record<T>(v: string | null): T | null {
     if (v === null) return null;
     const sep = v.indexOf(':');
     if (Number(v.slice(0, sep)) <= this.now()) return null;
