@@ -10,16 +10,18 @@
 //                                     absent. The key itself expires with its longest-lived field, so
 //                                     nothing outlives its own expiry by more than that; deleteSubject is
 //                                     one DEL of one key (no index to keep in step, no SCAN), and every
-//                                     command names the one key it touches (Lua scripts included).
+//                                     command names the keys it touches (Lua scripts included): one,
+//                                     but for incrementAndGet's two (a chat's rate counter and its
+//                                     record; one database, as Upstash's, not a Redis Cluster).
 //   sagicheck:{backlog}:…             the acknowledged events waiting to be answered (redis-backlog.ts).
 // Writes that read first (increment) or touch the key's expiry (set) are Lua scripts: atomic across
 // machines. Record times use the machine's clock, as the other stores do; NTP keeps machines within
 // milliseconds, which is nothing next to expiries of minutes and hours.
 //
 // When Redis is unreachable the process keeps running: operations fail with a StoreError (the event is
-// logged and the person gets the apology) — at once when Redis refuses the connection, after
-// COMMAND_TIMEOUT_MS when it does not answer at all — /readyz answers 503, and the client reconnects on
-// its own. Connection problems are logged once per outage.
+// logged and the person gets the apology) — at once when Redis refuses the connection, within
+// COMMAND_TIMEOUT_MS when it does not answer at all — /readyz answers 503, and the client reconnects
+// on its own. Connection problems are logged once per outage.
 import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
