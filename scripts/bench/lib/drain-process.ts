@@ -22,7 +22,7 @@ const DETECTOR_ALONE = 1000;
 const config = loadConfig();
 const log = createLogger(config.logLevel);
 const store = openStore(config.storeUrl, log);
-// DRAIN_CACHED_VERDICTS=1: each text analysed once (in the warm-up), its verdict reused after, so the
+// DRAIN_CACHED_VERDICTS=1: each text analysed once (before the warm-up), its verdict reused after, so the
 // figures are what answering costs outside the detector (the same cards, store writes and replies).
 const realDetector = loadDetector();
 const detector = process.env.DRAIN_CACHED_VERDICTS === '1' ? cachedVerdicts(realDetector) : realDetector;
@@ -66,6 +66,8 @@ const { consumer: taking, events: runtime } = await answerHere(
 );
 const consumer = taking!;
 await Promise.all([detector, loadGuide()]);
+// Cached verdicts: every text analysed once now, so none is analysed in the measured drain.
+if (process.env.DRAIN_CACHED_VERDICTS === '1') for (const t of texts) (await detector).analyze(t);
 
 const fill = async (n: number) => {
   for (let i = 0; i < n; i += 100)
