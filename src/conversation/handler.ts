@@ -134,13 +134,7 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
 
   // The count for the rate limit and the chat's last verdict (kept below as the one before this) in
   // one round trip to the store. Chatter in a group is seldom remembered: read only when needed.
-  const [allowed, before] = await takeCheckAndRead<ChatContext>(
-    deps.store,
-    chat,
-    deps.rateLimits,
-    addressed,
-    addressed ? { ns: CONTEXT_NS, subject: chat.id } : null,
-  );
+  const [allowed, before] = await countAndRecall(deps, chat, addressed);
   if (!allowed.ok) {
     const note = { kind: 'text', limited: allowed.scope, group, mentioned };
     if (!allowed.notice) return { messages: QUIET, note };
@@ -213,6 +207,12 @@ async function answerOwnWords(own: OwnWords, chat: Chat, deps: HandlerDeps): Pro
     summary,
   });
   return text(body, copy);
+}
+
+/** The rate limit's count and, when the bot was asked, the chat's last verdict: one store call. */
+function countAndRecall(deps: HandlerDeps, chat: Chat, addressed: boolean) {
+  const read = addressed ? { ns: CONTEXT_NS, subject: chat.id } : null;
+  return takeCheckAndRead<ChatContext>(deps.store, chat, deps.rateLimits, addressed, read);
 }
 
 function guideDeps(deps: HandlerDeps): GuideDeps {
