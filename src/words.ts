@@ -16,9 +16,25 @@ export const RISK_LABEL: Record<Risk, string> = {
 export type Command = keyof Copy['buttons'];
 export const COMMANDS: Command[] = ['help', 'opened_link', 'called', 'entered_info', 'usage'];
 
+// Templates come from the rules, a few hundred at most: each is split at its placeholders once (text,
+// name, text, name, … text), not searched with a regex on every answer. Bounded should a caller ever
+// pass text of its own.
+const compiled = new Map<string, string[]>();
+const COMPILED_MAX = 2000;
+
 /** Fills {name} placeholders; an unknown name is left visible so a test can catch it. */
 export function fill(template: string, vars: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    if (compiled.size < COMPILED_MAX) compiled.set(template, parts);
+  }
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i]!;
+    out += (key in vars ? String(vars[key]) : `{${key}}`) + parts[i + 1]!;
+  }
+  return out;
 }
 
 /** An answer's text, placeholders filled. (Contacts belong to the guide: rules/contacts.yaml.) */

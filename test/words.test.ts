@@ -3,8 +3,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandFor, renderAnswer } from '../src/words.ts';
+import { commandFor, fill, renderAnswer } from '../src/words.ts';
 import { DEFAULT_REPLIES_FILE, loadCopy } from '../src/rules/replies.ts';
 import { RuleFileError } from '../src/rules/load.ts';
 import { checkMessages } from '../src/line/limits.ts';
@@ -64,5 +65,28 @@ describe('replies', () => {
     expect(commandFor(copy, 'HELP')).toBe('usage');
     expect(commandFor(copy, 'アプリの使い方が変わりました。こちらから確認 https://x.example/')).toBeNull();
     expect(commandFor(copy, 'どうすればいい？と聞かれたら、このリンクを開いてください')).toBeNull();
+  });
+});
+
+describe('fill', () => {
+  // fill splits each template at its placeholders once and keeps the pieces: the same text as the
+  // regex replace it replaced, for any template, known and unknown names (and names on Object's
+  // prototype) alike, filled again and again.
+  const reference = (t: string, vars: Record<string, string | number>) =>
+    t.replace(/\{(\w+)\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
+  const piece = fc.oneof(
+    fc.constantFrom('{brand}', '{count}', '{unknown}', '{toString}', '{', '}', '{{brand}}', '{ brand}', '{}'),
+    fc.string({ maxLength: 5 }),
+  );
+  it('gives what a regex replace of {name} gives', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.string({ maxLength: 4 }), (parts, value) => {
+        const t = parts.join('');
+        const vars = { brand: value, count: 3 };
+        expect(fill(t, vars)).toBe(reference(t, vars));
+        expect(fill(t, {})).toBe(reference(t, {}));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -18,14 +18,20 @@ import { verdictCard } from '../line/flex.ts';
 import { LIMITS } from '../line/limits.ts';
 import { commandFromPostback, text, type Message } from '../line/messages.ts';
 import { commandFor, fill, renderAnswer, type Command, type Copy } from '../words.ts';
-import { forgetMessage, lastVerdict, rememberVerdict } from '../store/context.ts';
+import {
+  CONTEXT_NS,
+  forgetMessage,
+  lastVerdict,
+  rememberVerdict,
+  type ChatContext,
+} from '../store/context.ts';
 import { ownWords, type OwnWords } from './turn.ts';
 import { formatWhen } from '../guide/when.ts';
 import { guideCommand, guidePostback, guideText, type GuideDeps } from '../guide/guide.ts';
 import { loadGuide } from '../guide/load.ts';
 import { onFile, onImage } from './media.ts';
 import type { MediaDeps } from '../media/media.ts';
-import { takeCheck, type RateLimits } from './rate-limit.ts';
+import { takeCheckAndRead, type RateLimits } from './rate-limit.ts';
 import { addReportCard, kindOfText, launchPostback } from '../report/hook.ts';
 
 export interface HandlerDeps {
@@ -128,10 +134,7 @@ async function onMessage(event: MessageEvent, deps: HandlerDeps): Promise<Outcom
 
   // The count for the rate limit and the chat's last verdict (kept below as the one before this) in
   // one round trip to the store. Chatter in a group is seldom remembered: read only when needed.
-  const [allowed, before] = await Promise.all([
-    takeCheck(deps.store, chat, deps.rateLimits, addressed),
-    addressed ? lastVerdict(deps.store, chat.id) : undefined,
-  ]);
+  const [allowed, before] = await countAndRecall(deps, chat, addressed);
   if (!allowed.ok) {
     const note = { kind: 'text', limited: allowed.scope, group, mentioned };
     if (!allowed.notice) return { messages: QUIET, note };
@@ -204,6 +207,12 @@ async function answerOwnWords(own: OwnWords, chat: Chat, deps: HandlerDeps): Pro
     summary,
   });
   return text(body, copy);
+}
+
+/** The rate limit's count and, when the bot was asked, the chat's last verdict: one store call. */
+function countAndRecall(deps: HandlerDeps, chat: Chat, addressed: boolean) {
+  const read = addressed ? { ns: CONTEXT_NS, subject: chat.id } : null;
+  return takeCheckAndRead<ChatContext>(deps.store, chat, deps.rateLimits, addressed, read);
 }
 
 function guideDeps(deps: HandlerDeps): GuideDeps {

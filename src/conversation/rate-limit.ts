@@ -8,7 +8,7 @@
 // The counters are kept under a hash of the chat's id, not the id: blocking and re-adding the bot
 // deletes everything kept under the id (unfollow), but not the count, so that is no way around the
 // limit; and all that is kept is a number under a name that does not say whose it is.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RateLimit } from '../config.ts';
 import type { Chat } from '../line/events.ts';
 import type { Store } from '../store/store.ts';
@@ -37,11 +37,41 @@ export async function takeCheck(
   limits: RateLimits | undefined,
   addressed: boolean,
 ): Promise<Allowance> {
+  return (await takeCheckAndRead(store, chat, limits, addressed, null))[0];
+}
+
+/**
+ * takeCheck, and a record read in the same call to the store (store.incrementAndGet: one Redis
+ * command): the chat's last verdict, which every text checked needs. `read` null: nothing read.
+ */
+export async function takeCheckAndRead<T>(
+  store: Store,
+  chat: Chat,
+  limits: RateLimits | undefined,
+  addressed: boolean,
+  read: { ns: string; subject: string } | null,
+): Promise<[Allowance, T | null | undefined]> {
   const scope = chat.type === 'user' ? 'user' : 'group';
   const limit = limits?.[scope];
-  if (!limit) return { ok: true };
+  const get = () => (read ? store.get<T>(read.ns, read.subject) : undefined);
+  if (!limit) return [{ ok: true }, await get()];
   const key = counterKey(chat.id);
-  const count = await store.increment(RATE_NS, key, limit.windowMs);
+  const counter = { ns: RATE_NS, subject: key, ttlMs: limit.windowMs };
+  const [count, value] =
+    read && store.incrementAndGet
+      ? await store.incrementAndGet<T>(counter, read)
+      : await Promise.all([store.increment(RATE_NS, key, limit.windowMs), get()]);
+  return [await allowance(store, key, limit, addressed, count, scope), value];
+}
+
+async function allowance(
+  store: Store,
+  key: string,
+  limit: RateLimit,
+  addressed: boolean,
+  count: number,
+  scope: 'user' | 'group',
+): Promise<Allowance> {
   if (count <= limit.max) return { ok: true };
   const minutes = Math.max(1, Math.ceil(limit.windowMs / 60_000));
   // The notice counter lives one window from the first notice: at most one notice per window length.
@@ -51,5 +81,5 @@ export async function takeCheck(
 
 /** The store key of a chat's counters: a one-way hash of its id (domain-separated from log pseudonyms). */
 export function counterKey(chatId: string): string {
-  return createHash('sha256').update(`sagicheck-rate:${chatId}`).digest('base64url').slice(0, 22);
+  return hash('sha256', `sagicheck-rate:${chatId}`, 'base64url').slice(0, 22);
 }

@@ -20,12 +20,30 @@ export function defangText(text: string): string {
   return out.includes('.') ? out.replace(IPV4, (m) => defangHost(m)) : out;
 }
 
-const SCHEME_CHAR = /[a-z0-9+.-]/i;
-const WORD_CHAR = /\w/;
-const LETTER = /[a-z]/i;
-/** Characters that end a link's rest (after "://"). */
-const URL_STOP = new Set([...' <>"\'「」（）()、。']);
-const SPACE = /\s/;
+// Character classes by code unit: these run on every character around a link or a dot, in every
+// reason and advice line of every card (a regex test on a one-character string each cost more).
+/** [a-z0-9+.-], either case. */
+const isSchemeChar = (c: number) =>
+  isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2e || c === 0x2d;
+/** \w: [A-Za-z0-9_]. */
+const isWordChar = (c: number) => isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+/** [a-z], either case. */
+const isLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+/** Characters that end a link's rest (after "://"): these and \s. */
+const URL_STOP = new Set([...' <>"\'「」（）()、。'].map((c) => c.charCodeAt(0)));
+/** \s as JavaScript defines it (WhiteSpace and LineTerminator). */
+const isSpace = (c: number) =>
+  (c >= 0x09 && c <= 0x0d) ||
+  c === 0x20 ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
 
 /** scheme://rest → hxxps[:]//rest with every dot of the rest defanged. */
 function defangUrls(text: string): string {
@@ -37,11 +55,10 @@ function defangUrls(text: string): string {
     if (sep < 0) break;
     // The scheme: the leftmost letter at a word boundary in the run of scheme characters before "://".
     let runStart = sep;
-    while (runStart > done && SCHEME_CHAR.test(text[runStart - 1]!)) runStart--;
+    while (runStart > done && isSchemeChar(text.charCodeAt(runStart - 1))) runStart--;
     let start = -1;
     for (let p = runStart; p < sep; p++) {
-      const before = p > 0 ? text[p - 1]! : '';
-      if (LETTER.test(text[p]!) && !WORD_CHAR.test(before)) {
+      if (isLetter(text.charCodeAt(p)) && !(p > 0 && isWordChar(text.charCodeAt(p - 1)))) {
         start = p;
         break;
       }
@@ -52,7 +69,8 @@ function defangUrls(text: string): string {
     }
     // Only now the rest: scanning it for every "://" of "://://…" would be quadratic.
     let end = sep + 3;
-    while (end < text.length && !URL_STOP.has(text[end]!) && !SPACE.test(text[end]!)) end++;
+    for (let c = text.charCodeAt(end); end < text.length && !URL_STOP.has(c) && !isSpace(c);)
+      c = text.charCodeAt(++end);
     if (end === sep + 3) {
       from = sep + 1;
       continue;
@@ -90,6 +108,9 @@ function defangHosts(text: string): string {
 
 /** Whether the code point just before (dir -1) or at (dir 1) index i is a letter, digit, _, . or -. */
 function isNameChar(text: string, i: number, dir: -1 | 1): boolean {
+  const c = text.charCodeAt(dir < 0 ? i - 1 : i);
+  // ASCII by code (most hosts are), anything else by the Unicode classes.
+  if (c < 0x80) return isWordChar(c) || c === 0x2e || c === 0x2d;
   return NAME_CHAR.test(dir < 0 ? charBefore(text, i) : charAt(text, i));
 }
 

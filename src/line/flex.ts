@@ -216,21 +216,26 @@ function brandDomains(): Map<string, string[]> {
 /** Every host defanged except the official ones (written back as typed). */
 function defangOthers(text: string, official: string[]): string {
   let out = defangText(text);
-  for (const name of official) if (out.includes(defangHost(name))) out = out.replace(typedBack(name), name);
+  for (const name of official) {
+    const back = typedBack(name);
+    if (out.includes(back.defanged)) out = out.replace(back.re, name);
+  }
   return out;
 }
 
-// One regex per official name, made once: a card cites the same few brand domains again and again.
-const typedBackRes = new Map<string, RegExp>();
-/** Whole names only: amazon[.]co[.]jp[.]verify-xx[.]top stays defanged throughout. */
-function typedBack(name: string): RegExp {
-  let re = typedBackRes.get(name);
-  if (!re) {
-    const escaped = defangHost(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    re = new RegExp(`(?<![\\w-]|\\[\\.\\])${escaped}(?![\\w-]|\\[\\.\\])`, 'g');
-    if (typedBackRes.size < 2000) typedBackRes.set(name, re);
+// Made once per official name: a card cites the same few brand domains again and again, in every
+// reason and advice line.
+const typedBacks = new Map<string, { defanged: string; re: RegExp }>();
+/** The name as defanged, and where to write it back: whole names only (amazon[.]co[.]jp[.]verify-xx[.]top stays defanged throughout). */
+function typedBack(name: string): { defanged: string; re: RegExp } {
+  let back = typedBacks.get(name);
+  if (!back) {
+    const defanged = defangHost(name);
+    const escaped = defanged.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    back = { defanged, re: new RegExp(`(?<![\\w-]|\\[\\.\\])${escaped}(?![\\w-]|\\[\\.\\])`, 'g') };
+    if (typedBacks.size < 2000) typedBacks.set(name, back);
   }
-  return re;
+  return back;
 }
 
 function section(title: string, rows: Component[]): Box {

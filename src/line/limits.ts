@@ -53,42 +53,54 @@ export function checkMessages(messages: Message[]): string[] {
 /**
  * Flex text components must not be empty (LINE rejects "text": ""), and an upper bound of the bubble's
  * size as JSON, worked out on the same walk: a card is serialised once, for the request, not also here.
- * Runs on every card sent: the path of a component is only spelled out for one that fails.
+ * Runs on every card sent, so the walk keeps no path: the paths of empty texts are spelled out by a
+ * second walk, only for a card that has one.
  */
 function checkFlexTexts(node: unknown, path: string): { empty: string[]; maxBytes: number } {
-  const empty: string[] = [];
-  const keys: (string | number)[] = [];
-  let maxBytes = 0;
-  const walk = (n: unknown) => {
-    if (!n || typeof n !== 'object') {
-      maxBytes += jsonBytesAtMost(n);
-      return;
+  const scan: Scan = { maxBytes: 0, empty: false };
+  scanNode(node, scan);
+  return { empty: scan.empty ? emptyTexts(node, path) : [], maxBytes: scan.maxBytes };
+}
+
+interface Scan {
+  maxBytes: number;
+  empty: boolean;
+}
+
+function scanNode(n: unknown, s: Scan): void {
+  if (!n || typeof n !== 'object') {
+    s.maxBytes += jsonBytesAtMost(n);
+    return;
+  }
+  s.maxBytes += 2; // brackets
+  if (Array.isArray(n)) {
+    for (const c of n as unknown[]) {
+      s.maxBytes += 1; // comma
+      scanNode(c, s);
     }
-    maxBytes += 2; // brackets
+    return;
+  }
+  const o = n as Record<string, unknown>;
+  if (o.type === 'text' && (typeof o.text !== 'string' || o.text.length === 0)) s.empty = true;
+  for (const k in o) {
+    s.maxBytes += jsonBytesAtMost(k) + 2; // colon, comma
+    scanNode(o[k], s);
+  }
+}
+
+/** Where the empty text components are, e.g. messages[0].contents.body.contents[2]. */
+function emptyTexts(node: unknown, path: string): string[] {
+  const empty: string[] = [];
+  const walk = (n: unknown, at: string) => {
+    if (!n || typeof n !== 'object') return;
     const o = n as { type?: string; text?: unknown };
     if (o.type === 'text' && (typeof o.text !== 'string' || o.text.length === 0))
-      empty.push(
-        `${path}${keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}: empty text`,
-      );
-    if (Array.isArray(n)) {
-      n.forEach((c, i) => {
-        keys.push(i);
-        maxBytes += 1; // comma
-        walk(c);
-        keys.pop();
-      });
-      return;
-    }
-    for (const k in o) {
-      const v = (o as Record<string, unknown>)[k];
-      maxBytes += jsonBytesAtMost(k) + 2; // colon, comma
-      keys.push(k);
-      walk(v);
-      keys.pop();
-    }
+      empty.push(`${at}: empty text`);
+    if (Array.isArray(n)) n.forEach((c, i) => walk(c, `${at}[${i}]`));
+    else for (const k in o) walk((o as Record<string, unknown>)[k], `${at}.${k}`);
   };
-  walk(node);
-  return { empty, maxBytes };
+  walk(node, path);
+  return empty;
 }
 
 /**

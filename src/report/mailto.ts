@@ -33,12 +33,37 @@ const KIND_WORD: Record<ReportKind | 'any', string> = { mail: 'メール', sms: 
  * an emoji or a 𝚖𝚊𝚝𝚑 letter by whoever forwarded it) becomes U+FFFD: encodeURIComponent throws on it,
  * and the whole answer was the apology instead of the verdict (50 events of the load benchmark).
  */
-function enc(s: string): string {
-  return encodeURIComponent(s.toWellFormed().replace(/\r\n?/g, '\n')).replace(/%0A/g, '%0D%0A');
+export function enc(s: string): string {
+  return encodeURIComponent(s.toWellFormed().replace(/\r\n?/g, '\n')).replaceAll('%0A', '%0D%0A');
 }
 
-function build(to: string, subject: string, body: string): string {
-  return `mailto:${to}?subject=${enc(subject)}&body=${enc(body)}`;
+/**
+ * enc(s).length, counted without encoding: the link is encoded once, when it is known to fit (the
+ * subject's and the body's fixed lines were encoded again for every length tried, ~10 µs an answer).
+ */
+export function encodedLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x0d && s.charCodeAt(i + 1) === 0x0a) continue; // CRLF: one line break
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const low = s.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        n += 12;
+        i++;
+        continue;
+      }
+    }
+    n += unitLength(c);
+  }
+  return n;
+}
+
+/** Encoded length of one UTF-16 unit that is not the start of a surrogate pair. */
+function unitLength(c: number): number {
+  if (c === 0x0a || c === 0x0d) return 6; // %0D%0A
+  if (c < 0x80) return UNRESERVED[c] === 1 ? 1 : 3;
+  return c < 0x800 ? 6 : 9; // a lone surrogate is U+FFFD's 3 bytes
 }
 
 /** Code points, so a cut never splits a surrogate pair. */
@@ -62,11 +87,13 @@ export function reportMailto(rules: ReportRules, input?: ReportInput): string {
     input?.brand ? fill(r.subject, { brand: input.brand, kind }) : fill(r.subject_no_brand, { kind }),
     40,
   );
+  // Everything before the body, encoded once; the body's lengths below are counted, not encoded.
+  const start = `mailto:${r.to}?subject=${enc(subject)}&body=`;
   const notes = [
     fill(r.head, { kind }),
     ...(input ? [input.kind === 'sms' ? r.sms_note : r.mail_note] : [r.sms_note, r.mail_note]),
   ];
-  if (!input) return fitOrCut(r.to, subject, notes.join('\n'));
+  if (!input) return fitOrCut(start, notes.join('\n'));
 
   const head: string[] = [...notes];
   if (input.from) head.push(`${r.label_from}：${defangText(oneLine(input.from, HEADER_CHARS))}`);
@@ -74,7 +101,7 @@ export function reportMailto(rules: ReportRules, input?: ReportInput): string {
   let links = (input.links ?? []).slice(0, MAX_LINKS).map((u) => defangText(oneLine(u, LINK_CHARS)));
   const withLinks = (ls: string[]) => (ls.length ? [...head, `${r.label_links}：`, ...ls] : head);
   // Links matter more than the text around them: drop text first, then links, until it fits.
-  while (links.length && build(r.to, subject, withLinks(links).join('\n')).length > MAX_URI)
+  while (links.length && start.length + encodedLength(withLinks(links).join('\n')) > MAX_URI)
     links = links.slice(0, -1);
   const fixed = [...withLinks(links), `${r.label_text}：`].join('\n');
   const text = defangText(withoutRecipients(input.text.replace(/\r\n?/g, '\n')).trim());
@@ -82,14 +109,14 @@ export function reportMailto(rules: ReportRules, input?: ReportInput): string {
   // code point, so the link's length is the fixed part's plus the sum over the characters kept: one
   // pass over the text's code units, stopping where the room runs out (no array of characters, no
   // test per character: this runs for every text checked).
-  const fixedLength = build(r.to, subject, `${fixed}\n`).length;
+  const fixedLength = start.length + encodedLength(`${fixed}\n`);
   if (fixedLength <= MAX_URI && unitsThatFit(text, MAX_URI - fixedLength) === text.length)
-    return fitOrCut(r.to, subject, `${fixed}\n${text}`);
+    return fitOrCut(start, `${fixed}\n${text}`);
   const tail = `…\n${r.cut_note}`;
-  const room = MAX_URI - build(r.to, subject, `${fixed}\n${tail}`).length;
+  const room = MAX_URI - start.length - encodedLength(`${fixed}\n${tail}`);
   const lo = unitsThatFit(text, room);
   const cut = `${fixed}\n${text.slice(0, lo)}${tail}`;
-  return fitOrCut(r.to, subject, lo > 0 ? cut : withLinks(links).join('\n'));
+  return fitOrCut(start, lo > 0 ? cut : withLinks(links).join('\n'));
 }
 
 /**
@@ -103,17 +130,14 @@ function unitsThatFit(text: string, room: number): number {
   while (i < text.length) {
     const c = text.charCodeAt(i);
     let units = 1;
-    let n: number;
-    if (c === 0x0a || c === 0x0d) n = 6;
-    else if (c < 0x80) n = UNRESERVED[c] === 1 ? 1 : 3;
-    else if (c < 0x800) n = 6;
-    else if (c >= 0xd800 && c <= 0xdbff) {
+    let n = unitLength(c);
+    if (c >= 0xd800 && c <= 0xdbff) {
       const low = text.charCodeAt(i + 1);
       if (low >= 0xdc00 && low <= 0xdfff) {
         n = 12;
         units = 2;
-      } else n = 9;
-    } else n = 9; // the rest of the BMP, a lone low surrogate included (U+FFFD)
+      }
+    }
     if ((used += n) > room) break;
     i += units;
   }
@@ -134,11 +158,11 @@ function withoutRecipients(text: string): string {
 }
 
 /** The last guard: a body that still does not fit (absurd rules) loses lines from the end. */
-function fitOrCut(to: string, subject: string, body: string): string {
-  let out = build(to, subject, body);
+function fitOrCut(start: string, body: string): string {
+  let out = start + enc(body);
   if (out.length <= MAX_URI) return out;
   let lines = body.split('\n');
-  while (lines.length > 1 && (out = build(to, subject, lines.join('\n'))).length > MAX_URI)
+  while (lines.length > 1 && (out = start + enc(lines.join('\n'))).length > MAX_URI)
     lines = lines.slice(0, -1);
-  return out.length <= MAX_URI ? out : build(to, subject, '');
+  return out.length <= MAX_URI ? out : start;
 }

@@ -10,8 +10,8 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createHash,
   createSecretKey,
+  hash,
   hkdfSync,
   randomBytes,
   type KeyObject,
@@ -35,7 +35,7 @@ export function backlogKey(channelSecret: string): SealKey {
  */
 export function orderKey(event: LineEvent): string {
   const key = event.source ? chatOf(event.source).id : event.webhookEventId;
-  return createHash('sha256').update(key).digest('base64url').slice(0, 22);
+  return hash('sha256', key, 'base64url').slice(0, 22);
 }
 
 // Nonces drawn from the system's random source in blocks rather than one call per event; each 96-bit

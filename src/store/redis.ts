@@ -10,16 +10,18 @@
 //                                     absent. The key itself expires with its longest-lived field, so
 //                                     nothing outlives its own expiry by more than that; deleteSubject is
 //                                     one DEL of one key (no index to keep in step, no SCAN), and every
-//                                     command names the one key it touches (Lua scripts included).
+//                                     command names the keys it touches (Lua scripts included): one,
+//                                     but for incrementAndGet's two (a chat's rate counter and its
+//                                     record; one database, as Upstash's, not a Redis Cluster).
 //   sagicheck:{backlog}:…             the acknowledged events waiting to be answered (redis-backlog.ts).
 // Writes that read first (increment) or touch the key's expiry (set) are Lua scripts: atomic across
 // machines. Record times use the machine's clock, as the other stores do; NTP keeps machines within
 // milliseconds, which is nothing next to expiries of minutes and hours.
 //
 // When Redis is unreachable the process keeps running: operations fail with a StoreError (the event is
-// logged and the person gets the apology) — at once when Redis refuses the connection, after
-// COMMAND_TIMEOUT_MS when it does not answer at all — /readyz answers 503, and the client reconnects on
-// its own. Connection problems are logged once per outage.
+// logged and the person gets the apology) — at once when Redis refuses the connection, within
+// COMMAND_TIMEOUT_MS when it does not answer at all — /readyz answers 503, and the client reconnects
+// on its own. Connection problems are logged once per outage.
 import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
@@ -55,9 +57,22 @@ redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f:%.0f', exp, n))
 if redis.call('PTTL', KEYS[1]) < exp - now then redis.call('PEXPIRE', KEYS[1], exp - now) end
 return n`;
 
+// KEYS: the counter's subject, the record's subject; ARGV: as INCREMENT, then the record's field.
+// The count goes up as INCREMENT, and the record is read in the same script: one command, not two.
+const INCREMENT_GET = `${INCREMENT.replace(/\nreturn n$/, '')}
+return { n, redis.call('HGET', KEYS[2], ARGV[4]) or '' }`;
+
 interface Scripts {
   sagicheckSet(key: string, field: string, value: string, ttlMs: number): Promise<number>;
   sagicheckIncrement(key: string, field: string, now: number, ttlMs: number): Promise<number>;
+  sagicheckIncrementGet(
+    key: string,
+    record: string,
+    field: string,
+    now: number,
+    ttlMs: number,
+    readField: string,
+  ): Promise<[number, string]>;
 }
 
 export interface RedisStoreOptions {
@@ -65,6 +80,8 @@ export interface RedisStoreOptions {
   log?: Logger;
   prefix?: string;
   now?: () => number;
+  /** COMMAND_TIMEOUT_MS unless given (tests). */
+  commandTimeoutMs?: number;
 }
 
 export class RedisStore implements Store {
@@ -72,6 +89,7 @@ export class RedisStore implements Store {
   private readonly prefix: string;
   private readonly now: () => number;
   private closed = false;
+  private readonly sweep: NodeJS.Timeout;
   readonly backlog: Backlog;
 
   constructor(url: string, opts: RedisStoreOptions = {}) {
@@ -79,9 +97,7 @@ export class RedisStore implements Store {
     this.now = opts.now ?? Date.now;
     const client = new Redis(url, {
       connectTimeout: 5000,
-      // A command waits at most this long, connected or not: a Redis that stops answering slows events
-      // down by this much at worst, never holds them.
-      commandTimeout: COMMAND_TIMEOUT_MS,
+      // No commandTimeout: failCommandsAfter below does its work with one timer for all commands.
       // While reconnecting, commands wait for the next attempt, then fail.
       maxRetriesPerRequest: 1,
       retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
@@ -90,8 +106,12 @@ export class RedisStore implements Store {
       enableAutoPipelining: false,
     });
     client.on('connect', () => coalesceWrites((client as unknown as { stream: Socket }).stream));
+    // A command waits at most this long, connected or not: a Redis that stops answering slows events
+    // down by this much at worst, never holds them.
+    this.sweep = failCommandsAfter(client, opts.commandTimeoutMs ?? COMMAND_TIMEOUT_MS);
     client.defineCommand('sagicheckSet', { numberOfKeys: 1, lua: SET_RECORD });
     client.defineCommand('sagicheckIncrement', { numberOfKeys: 1, lua: INCREMENT });
+    client.defineCommand('sagicheckIncrementGet', { numberOfKeys: 2, lua: INCREMENT_GET });
     this.client = client as Redis & Scripts;
     this.backlog = new RedisBacklog(client, this.prefix, this.now, (op, f) => this.run(op, f));
 
@@ -121,7 +141,28 @@ export class RedisStore implements Store {
   }
 
   async get<T = Json>(ns: string, subject: string): Promise<T | null> {
-    const v = await this.run('get', () => this.client.hget(this.key(subject), ns));
+    return this.record<T>(await this.run('get', () => this.client.hget(this.key(subject), ns)));
+  }
+
+  async incrementAndGet<T = Json>(
+    counter: { ns: string; subject: string; ttlMs: number },
+    read: { ns: string; subject: string },
+  ): Promise<[number, T | null]> {
+    const [n, v] = await this.run('increment', () =>
+      this.client.sagicheckIncrementGet(
+        this.key(counter.subject),
+        this.key(read.subject),
+        counter.ns,
+        this.now(),
+        ms(counter.ttlMs),
+        read.ns,
+      ),
+    );
+    return [n, this.record<T>(v === '' ? null : v)];
+  }
+
+  /** A stored value "<expiresAt ms>:<JSON>", or null when absent or past its time. */
+  private record<T>(v: string | null): T | null {
     if (v === null) return null;
     const sep = v.indexOf(':');
     if (Number(v.slice(0, sep)) <= this.now()) return null;
@@ -152,6 +193,7 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.sweep);
     // QUIT lets replies in flight arrive; a Redis that is gone gets a second, then the socket closes.
     await Promise.race([this.client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
     this.client.disconnect();
@@ -193,6 +235,38 @@ function coalesceWrites(socket: Socket): void {
     return write.apply(this, args);
   } as Socket['write'];
 }
+
+interface Waiting {
+  length: number;
+  peekAt(i: number): { command: { isSettled?: boolean; reject(err: Error): void } } | undefined;
+}
+
+/**
+ * Fails every command still unanswered timeoutMs after it was sent (or queued while disconnected), as
+ * ioredis's commandTimeout does ("Command timed out"), but with one timer for all: commandTimeout sets
+ * and clears a timer for each command (~2–3 µs of CPU each, four or five commands per event). A sweep
+ * every SWEEP_MS notes when it first saw each command, so a command fails between timeoutMs − SWEEP_MS
+ * and timeoutMs after it was sent. Reads ioredis's two queues of waiting commands (ioredis 6:
+ * commandQueue, offlineQueue; test/store/redis-timeout.test.ts holds the behaviour).
+ */
+function failCommandsAfter(client: Redis, timeoutMs: number): NodeJS.Timeout {
+  const sweepMs = Math.min(SWEEP_MS, timeoutMs);
+  const seen = new WeakMap<object, number>();
+  const queues = client as unknown as { commandQueue?: Waiting; offlineQueue?: Waiting };
+  return setInterval(() => {
+    const now = Date.now();
+    for (const queue of [queues.commandQueue, queues.offlineQueue]) {
+      for (let i = 0; queue && i < queue.length; i++) {
+        const command = queue.peekAt(i)?.command;
+        if (!command || command.isSettled) continue;
+        const since = seen.get(command);
+        if (since === undefined) seen.set(command, now);
+        else if (now - since >= timeoutMs - sweepMs) command.reject(new Error('Command timed out'));
+      }
+    }
+  }, sweepMs).unref();
+}
+const SWEEP_MS = 250;
 
 /** Redis expiries are whole milliseconds, at least one. */
 function ms(ttlMs: number): number {

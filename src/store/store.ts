@@ -32,6 +32,16 @@ export interface Store {
   /** Removes every record of a subject: the user blocked the bot, or the bot left a group. */
   deleteSubject(subject: string): Promise<void>;
 
+  /**
+   * increment() of one record and get() of another in one call: the rate limit's count and the
+   * chat's last verdict, read for every text checked. Optional: a store without it gets the two calls
+   * (src/conversation/rate-limit.ts); Redis makes them one script, one command instead of two.
+   */
+  incrementAndGet?<T = Json>(
+    counter: { ns: string; subject: string; ttlMs: number },
+    read: { ns: string; subject: string },
+  ): Promise<[number, T | null]>;
+
   /** Webhook events acknowledged and not yet answered (src/server/backlog.ts). */
   readonly backlog: Backlog;
 

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadReportRules } from '../../src/rules/report.ts';
-import { MAX_URI, reportMailto } from '../../src/report/mailto.ts';
+import { enc as encode, encodedLength, MAX_URI, reportMailto } from '../../src/report/mailto.ts';
 
 const rules = loadReportRules();
 const mail = rules.report_mail;
@@ -55,6 +55,26 @@ describe('the report mail link, cut', () => {
         expect((head + enc(more)).length).toBeGreaterThan(MAX_URI);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the report mail link, counted', () => {
+  // The link is encoded once: every length tried on the way is counted, and must be the encoding's.
+  it('counts what the encoding writes, for any text (line breaks, surrogate pairs and lone halves)', () => {
+    const any = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc
+        .array(fc.constantFrom('\r\n', '\r', '\n', '\ud83d', '\ude00', '😀', 'é', 'あ', 'a', '%', ' '), {
+          maxLength: 40,
+        })
+        .map((xs) => xs.join('')),
+    );
+    fc.assert(
+      fc.property(any, (s) => {
+        expect(encodedLength(s)).toBe(encode(s).length);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

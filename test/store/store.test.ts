@@ -154,6 +154,26 @@ describe.each(kinds)('%s store', { timeout: 30_000 }, (_name, kind) => {
     await store.close();
   });
 
+  it('counts and reads another record in one call as increment and get do (where the store has it)', async () => {
+    const { clock, store } = clocked();
+    if (!store.incrementAndGet) return void (await store.close()); // memory and SQLite: the two calls
+    const counter = { ns: 'rate', subject: 'H1', ttlMs: 1000 };
+    const read = { ns: 'context', subject: 'U1' };
+    expect(await store.incrementAndGet(counter, read)).toEqual([1, null]);
+    await store.set('context', 'U1', { risk: 'high', note: 'a:b' }, 2500);
+    expect(await store.incrementAndGet(counter, read)).toEqual([2, { risk: 'high', note: 'a:b' }]);
+    clock.t += 1000; // the counter's window is over; the record lives on
+    expect(await store.incrementAndGet(counter, read)).toEqual([1, { risk: 'high', note: 'a:b' }]);
+    clock.t += 500;
+    expect(await store.incrementAndGet(counter, read)).toEqual([2, { risk: 'high', note: 'a:b' }]);
+    clock.t += 1000; // a new window again, and the record is past its time
+    expect(await store.incrementAndGet(counter, read)).toEqual([1, null]);
+    expect(await store.get('rate', 'H1')).toBe(1);
+    await store.set('context', 'H1', 'x', 60_000);
+    await expect(store.incrementAndGet({ ...counter, ns: 'context' }, read)).rejects.toThrow(/counter/);
+    await store.close();
+  });
+
   it('gives each of many concurrent increments its own count', async () => {
     const { store } = clocked();
     const counts = await Promise.all(Array.from({ length: 50 }, () => store.increment('rate', 'U1', 60_000)));

@@ -22,9 +22,25 @@ const DETECTOR_ALONE = 1000;
 const config = loadConfig();
 const log = createLogger(config.logLevel);
 const store = openStore(config.storeUrl, log);
-const detector = loadDetector();
+// DRAIN_CACHED_VERDICTS=1: each text analysed once (before the warm-up), its verdict reused after, so the
+// figures are what answering costs outside the detector (the same cards, store writes and replies).
+const realDetector = loadDetector();
+const detector = process.env.DRAIN_CACHED_VERDICTS === '1' ? cachedVerdicts(realDetector) : realDetector;
 const key = backlogKey(config.line!.channelSecret);
 const texts = smsCorpus(2000, 11).map((s) => s.text);
+
+function cachedVerdicts(loading: ReturnType<typeof loadDetector>): ReturnType<typeof loadDetector> {
+  return loading.then((d) => {
+    const seen = new Map<string, ReturnType<typeof d.analyze>>();
+    const analyze: typeof d.analyze = (text, extra) => {
+      if (extra) return d.analyze(text, extra);
+      let v = seen.get(text);
+      if (!v) seen.set(text, (v = d.analyze(text)));
+      return v;
+    };
+    return Object.assign(Object.create(d) as typeof d, { analyze });
+  });
+}
 
 let seq = 0;
 const event = (): LineEvent => {
@@ -50,6 +66,8 @@ const { consumer: taking, events: runtime } = await answerHere(
 );
 const consumer = taking!;
 await Promise.all([detector, loadGuide()]);
+// Cached verdicts: every text analysed once now, so none is analysed in the measured drain.
+if (process.env.DRAIN_CACHED_VERDICTS === '1') for (const t of texts) (await detector).analyze(t);
 
 const fill = async (n: number) => {
   for (let i = 0; i < n; i += 100)
@@ -120,7 +138,7 @@ const t1 = threads();
 const io1 = syscalls();
 await profile?.();
 
-const d = await detector;
+const d = await realDetector;
 const d0 = process.cpuUsage();
 for (let i = 0; i < DETECTOR_ALONE; i++) d.analyze(texts[i % texts.length]!);
 const detectorMs = cpuMs(process.cpuUsage(d0)) / DETECTOR_ALONE;
