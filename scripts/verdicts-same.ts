@@ -64,10 +64,10 @@ async function save(file: string): Promise<void> {
   const out = createWriteStream(file);
   let n = 0;
   for await (const { line } of results()) {
-    if (!out.write(line + '\n')) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(line + '\n')) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     n++;
   }
-  await new Promise((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
   console.log(`saved ${n} results to ${file}`);
 }
 
