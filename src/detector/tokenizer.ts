@@ -46,14 +46,15 @@ const DICT_DIR = path.join(
 );
 
 interface Dict {
-  base: Int32Array;
-  check: Int32Array;
+  /** The double array with each cell's base and check side by side (base at 2i, check at 2i + 1): a step
+   * reads the check of the cell it lands on and then that cell's base, one cache line instead of two
+   * in arrays of several megabytes. */
+  trie: Int32Array;
   /** The trie node reached from the root by each BMP code point (-1: no word starts with it). Most walks
    * stop after a character or two, so this saves most of the byte-by-byte steps (256 KB). */
   rootStep: Int32Array;
-  /** Entries of trie id v: entryIds[entryStart[v] .. entryStart[v + 1]). */
-  entryStart: Int32Array;
-  entryIds: Int32Array;
+  /** Entries of the words that have none or several: runs of count, entry numbers (see MULTI). */
+  multiEntries: Int32Array;
   /** Per entry (known words first, then unknown-word entries): left id, right id, word cost. */
   costs: Int16Array;
   /** Per entry: index into posTable. */
@@ -150,8 +151,7 @@ function loadDict(): Dict {
   return {
     ...trie,
     rootStep: rootSteps(trie),
-    entryStart: known.entryStart,
-    entryIds: known.entryIds,
+    multiEntries: pointLeaves(trie.trie, known),
     ...entries,
     knownCount,
     conn,
@@ -169,22 +169,67 @@ function loadDict(): Dict {
   };
 }
 
-/** The double array, trimmed like doublearray's shrink() but copied so the 8 MB files can go. */
-function loadTrie(): { base: Int32Array; check: Int32Array } {
+/** The double array, trimmed like doublearray's shrink() and interleaved, so the 8 MB files can go. */
+function loadTrie(): { trie: Int32Array } {
   const checkBuf = readDat('check.dat.gz');
-  const checkAll = int32s(checkBuf);
-  let last = checkAll.length - 1;
-  while (last > 0 && checkAll[last]! < 0) last--;
-  const size = Math.min(last + 2, checkAll.length);
-  const check = checkAll.slice(0, size);
+  const check = int32s(checkBuf);
+  let last = check.length - 1;
+  while (last > 0 && check[last]! < 0) last--;
+  const size = Math.min(last + 2, check.length);
+  const trie = new Int32Array(2 * size);
+  for (let i = 0; i < size; i++) trie[2 * i + 1] = check[i]!;
   release(checkBuf);
   const baseBuf = readDat('base.dat.gz');
-  const base = int32s(baseBuf).slice(0, size);
+  const base = int32s(baseBuf);
+  for (let i = 0; i < size; i++) trie[2 * i] = base[i]!;
   release(baseBuf);
-  return { base, check };
+  return { trie };
 }
 
-function rootSteps(trie: Pick<Dict, 'base' | 'check'>): Int32Array {
+/**
+ * How a word's leaf in the trie names its entries (the leaf's base is -(1 + code)): a word with one entry,
+ * as 279k of IPADIC's 326k words have, by the entry's number itself, so a match reads no id map or entry list
+ * (cache misses in megabytes of tables); a word with none or several, MULTI | where its run of count and
+ * entry numbers starts in multiEntries.
+ */
+const MULTI = 1 << 29;
+
+/** Rewrites each leaf's word id as its leaf code; returns multiEntries. */
+function pointLeaves(trie: Int32Array, map: { entryStart: Int32Array; entryIds: Int32Array }): Int32Array {
+  const { entryStart, entryIds } = map;
+  const ids = entryStart.length - 1;
+  const entriesOf = (id: number) => (id >= 0 && id < ids ? entryStart[id + 1]! - entryStart[id]! : 0);
+  // Sized first, so that ~47k runs are written into one array of the exact size (no JS array growing).
+  let size = 1; // at 0: the empty run, for a word id without entries
+  forEachLeaf(trie, (id) => {
+    if (entriesOf(id) > 1) size += 1 + entriesOf(id);
+  });
+  const multi = new Int32Array(size);
+  let end = 1;
+  forEachLeaf(trie, (id, cell) => {
+    const n = entriesOf(id);
+    let code = MULTI;
+    if (n === 1 && entryIds[entryStart[id]!]! < MULTI) code = entryIds[entryStart[id]!]!;
+    else if (n > 0) {
+      code = MULTI | end;
+      multi[end] = n;
+      multi.set(entryIds.subarray(entryStart[id]!, entryStart[id + 1]!), end + 1);
+      end += 1 + n;
+    }
+    trie[2 * cell] = -(1 + code);
+  });
+  return multi;
+}
+
+/** Calls fn with the word id and the cell of each leaf: a cell a 0 byte leads to (as buildLattice looks). */
+function forEachLeaf(trie: Int32Array, fn: (id: number, cell: number) => void): void {
+  for (let c = 0; 2 * c < trie.length; c++) {
+    const parent = trie[2 * c + 1]!;
+    if (parent >= 0 && trie[2 * parent] === c && trie[2 * c]! <= 0) fn(-trie[2 * c]! - 1, c);
+  }
+}
+
+function rootSteps(trie: Pick<Dict, 'trie'>): Int32Array {
   const steps = new Int32Array(0x10000);
   for (let cp = 0; cp < 0x10000; cp++) steps[cp] = trieStepChar(trie, 0, cp);
   return steps;
@@ -445,7 +490,7 @@ function tokenizeSentence(dict: Dict, text: string, from: number, to: number, ou
 /** Fills the lattice with every known and unknown word of the sentence; returns the end (EOS) node. */
 function buildLattice(dict: Dict, text: string, from: number, to: number): number {
   const length = to - from;
-  const { costs, entryStart, entryIds } = dict;
+  const { costs, multiEntries } = dict;
   resetLattice(length);
   lat.cost[addNode(-1, 0, 0, 0, 0, 0)] = 0; // BOS
 
@@ -468,12 +513,16 @@ function buildLattice(dict: Dict, text: string, from: number, to: number): numbe
       if (node < 0) break;
       i += charUnits(text, from + i, to);
       const leaf = trieStep(dict, node, 0);
-      if (leaf >= 0 && dict.base[leaf]! <= 0) {
+      if (leaf >= 0 && dict.trie[2 * leaf]! <= 0) {
         found = true;
-        const id = -dict.base[leaf]! - 1;
-        for (let j = entryStart[id] ?? 0; j < (entryStart[id + 1] ?? 0); j++) {
-          const e = entryIds[j]!;
-          addNode(e, pos, i, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
+        const code = -dict.trie[2 * leaf]! - 1;
+        if (code < MULTI) addNode(code, pos, i, costs[3 * code]!, costs[3 * code + 1]!, costs[3 * code + 2]!);
+        else {
+          const run = code ^ MULTI;
+          for (let j = run + 1; j <= run + multiEntries[run]!; j++) {
+            const e = multiEntries[j]!;
+            addNode(e, pos, i, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
+          }
         }
       }
     }
@@ -553,13 +602,13 @@ function bestPath(dict: Dict, text: string, from: number, eos: number, out: Toke
 }
 
 /** Double-array step; out-of-range or foreign cells mean "no such child", as in doublearray. */
-function trieStep(dict: Pick<Dict, 'base' | 'check'>, node: number, byte: number): number {
-  const c = dict.base[node]! + byte;
-  return c >= 0 && c < dict.check.length && dict.check[c] === node ? c : -1;
+function trieStep(dict: Pick<Dict, 'trie'>, node: number, byte: number): number {
+  const c = dict.trie[2 * node]! + byte;
+  return c >= 0 && 2 * c + 1 < dict.trie.length && dict.trie[2 * c + 1] === node ? c : -1;
 }
 
 /** Steps through the UTF-8 bytes of one code point (the trie is over UTF-8); -1 when absent. */
-function trieStepChar(dict: Pick<Dict, 'base' | 'check'>, node: number, cp: number): number {
+function trieStepChar(dict: Pick<Dict, 'trie'>, node: number, cp: number): number {
   if (cp < 0x80) return trieStep(dict, node, cp);
   let shift = cp < 0x800 ? 6 : cp < 0x10000 ? 12 : 18;
   const lead = cp < 0x800 ? 0xc0 : cp < 0x10000 ? 0xe0 : 0xf0;
