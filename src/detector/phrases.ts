@@ -26,6 +26,9 @@ export interface PhraseIndex {
   groups: number[][];
   /** Phrases as written (lower case), by their first code unit. */
   raw: FirstUnitIndex<RawPhrase>;
+  /** Where a phrase as written can start, to skip most positions before their bucket is read: bit 1 at
+   * pairSlot(first, second code unit) of every phrase, bit 2 at the first code unit of one-unit phrases. */
+  rawStarts: Uint8Array;
   sameAs: Map<string, string>;
   /** matchKey results by surface, then base form and part of speech: most words recur from message to
    * message. Bounded (see keyOf). */
@@ -128,10 +131,13 @@ export function compilePhrases(
   const sameAs = new Map(Object.entries(sameAsRecord));
   const trie: TrieNode = { next: new Map(), groups: [] };
   const raw = new FirstUnitIndex<RawPhrase>();
+  const rawStarts = new Uint8Array(0x10000);
   phrases.forEach((list, group) => {
     for (const phrase of list) {
       const text = phrase.normalize('NFKC').toLowerCase();
       raw.add(text.charCodeAt(0), { text, group, word: /^[a-z]/.test(text) });
+      if (text.length === 1) rawStarts[text.charCodeAt(0)]! |= 2;
+      else rawStarts[pairSlot(text.charCodeAt(0), text.charCodeAt(1))]! |= 1;
       // Each word of the phrase may be matched by its dictionary form or by its written form.
       let nodes = [trie];
       for (const t of tokenizer.tokenize(text)) {
@@ -150,7 +156,12 @@ export function compilePhrases(
       for (const node of nodes) if (node !== trie && !node.groups.includes(group)) node.groups.push(group);
     }
   });
-  return { ...numberTrie(trie), raw, sameAs, keys: new Map(), keyCount: 0 };
+  return { ...numberTrie(trie), raw, rawStarts, sameAs, keys: new Map(), keyCount: 0 };
+}
+
+/** A slot for two code units in rawStarts (shared by some pairs: a hit only means "look"). */
+function pairSlot(first: number, second: number): number {
+  return ((first << 7) ^ second) & 0xffff;
 }
 
 /** The trie with its keys and nodes numbered, so that a message's words are matched on integers. */
@@ -276,8 +287,12 @@ function findAsWritten(
 ): void {
   const lower = text.toLowerCase();
   const at = new Map<RawPhrase, number[]>();
+  const starts = index.rawStarts;
   for (let i = 0; i < lower.length; i++) {
-    const bucket = index.raw.at(lower.charCodeAt(i));
+    const first = lower.charCodeAt(i);
+    // (At the last position the second unit is NaN, slot (first << 7): only a one-unit phrase fits there.)
+    if ((starts[pairSlot(first, lower.charCodeAt(i + 1))]! & 1) === 0 && (starts[first]! & 2) === 0) continue;
+    const bucket = index.raw.at(first);
     if (!bucket) continue;
     for (let b = 0; b < bucket.length; b++) {
       const entry = bucket[b]!;
