@@ -30,9 +30,11 @@ export interface PhraseIndex {
    * pairSlot(first, second code unit) of every phrase, bit 2 at the first code unit of one-unit phrases. */
   rawStarts: Uint8Array;
   sameAs: Map<string, string>;
-  /** matchKey results by surface, then base form and part of speech: most words recur from message to
-   * message. Bounded (see keyOf). */
+  /** matchKey results of known words by dictionary entry: most words recur from message to message. */
+  knownKeys: Map<number, CachedKey>;
+  /** The same for unknown words, by surface, then base form and part of speech. */
   keys: Map<string, CachedKey[]>;
+  /** Entries in both caches (bounded, see keyOf). */
   keyCount: number;
 }
 
@@ -58,20 +60,35 @@ interface CachedKey {
 }
 const MAX_CACHED_KEYS = 50_000;
 
-/** matchKey through the index's cache (keyed without building a string per token); emptied when full. */
+/** matchKey through the index's caches (keyed without building a string per token); emptied when full. */
 function keyOf(index: PhraseIndex, t: Token): CachedKey {
+  // A known word's entry number stands for its surface, base form and part of speech: one integer lookup.
+  if (t.known) {
+    let cached = index.knownKeys.get(t.entry);
+    if (!cached) {
+      makeRoom(index);
+      index.knownKeys.set(t.entry, (cached = numberedKey(index, t)));
+      index.keyCount++;
+    }
+    return cached;
+  }
   let list = index.keys.get(t.surface);
   if (list) for (const e of list) if (e.base === t.base && e.pos === t.pos) return e;
-  if (index.keyCount >= MAX_CACHED_KEYS) {
-    index.keys.clear();
-    index.keyCount = 0;
-    list = undefined;
-  }
+  if (makeRoom(index)) list = undefined;
   const entry = numberedKey(index, t);
   if (!list) index.keys.set(t.surface, (list = []));
   list.push(entry);
   index.keyCount++;
   return entry;
+}
+
+/** Empties the caches when they are full; says whether it did. */
+function makeRoom(index: PhraseIndex): boolean {
+  if (index.keyCount < MAX_CACHED_KEYS) return false;
+  index.keys.clear();
+  index.knownKeys.clear();
+  index.keyCount = 0;
+  return true;
 }
 
 function numberedKey(index: PhraseIndex, t: Token): CachedKey {
@@ -156,7 +173,7 @@ export function compilePhrases(
       for (const node of nodes) if (node !== trie && !node.groups.includes(group)) node.groups.push(group);
     }
   });
-  return { ...numberTrie(trie), raw, rawStarts, sameAs, keys: new Map(), keyCount: 0 };
+  return { ...numberTrie(trie), raw, rawStarts, sameAs, knownKeys: new Map(), keys: new Map(), keyCount: 0 };
 }
 
 /** A slot for two code units in rawStarts (shared by some pairs: a hit only means "look"). */

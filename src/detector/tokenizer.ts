@@ -34,6 +34,9 @@ export interface Token {
   start: number;
   /** The word is in the dictionary (kuromoji's word_type 'KNOWN'). */
   known: boolean;
+  /** The dictionary entry's number: among known words, the same number is the same surface, basic form and
+   * part of speech (a key for caches of what is worked out per word). */
+  entry: number;
 }
 
 export interface Tokenizer {
@@ -597,6 +600,7 @@ function bestPath(dict: Dict, text: string, from: number, eos: number, out: Toke
       posDetail: detail,
       start,
       known: e < dict.knownCount,
+      entry: e,
     });
   }
 }
