@@ -53,9 +53,12 @@ interface Dict {
    * reads the check of the cell it lands on and then that cell's base, one cache line instead of two
    * in arrays of several megabytes. */
   trie: Int32Array;
-  /** The trie node reached from the root by each BMP code point (-1: no word starts with it). Most walks
-   * stop after a character or two, so this saves most of the byte-by-byte steps (256 KB). */
+  /** Per BMP code point, the trie node reached from the root by it (-1: no word starts with it) and the
+   * base of the leaf below that node (see leafBase). Most walks stop after a character or two, so this
+   * saves most of the byte-by-byte steps (512 KB). */
   rootStep: Int32Array;
+  /** Steps by a whole character from deeper nodes, remembered (see charStep). */
+  steps: Int32Array;
   /** Entries of the words that have none or several: runs of count, entry numbers (see MULTI). */
   multiEntries: Int32Array;
   /** Per entry (known words first, then unknown-word entries): left id, right id, word cost. */
@@ -151,10 +154,12 @@ function loadDict(): Dict {
   if (defaultClass < 0) throw new Error('kuromoji dictionary: no DEFAULT character class');
   const cc = readDat('cc.dat.gz');
   const conn = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1); // used as is
+  const multiEntries = pointLeaves(trie.trie, known); // before rootSteps, which reads the leaves
   return {
     ...trie,
     rootStep: rootSteps(trie),
-    multiEntries: pointLeaves(trie.trie, known),
+    steps: new Int32Array(4 * STEP_SLOTS).fill(-1),
+    multiEntries,
     ...entries,
     knownCount,
     conn,
@@ -224,17 +229,24 @@ function pointLeaves(trie: Int32Array, map: { entryStart: Int32Array; entryIds: 
   return multi;
 }
 
-/** Calls fn with the word id and the cell of each leaf: a cell a 0 byte leads to (as buildLattice looks). */
+/**
+ * Calls fn with the word id and the cell of each leaf: a cell a 0 byte leads to (as buildLattice looks).
+ * The root is no leaf: its base is 0 and its check 0, so its 0 byte would lead back to itself.
+ */
 function forEachLeaf(trie: Int32Array, fn: (id: number, cell: number) => void): void {
-  for (let c = 0; 2 * c < trie.length; c++) {
+  for (let c = 1; 2 * c < trie.length; c++) {
     const parent = trie[2 * c + 1]!;
-    if (parent >= 0 && trie[2 * parent] === c && trie[2 * c]! <= 0) fn(-trie[2 * c]! - 1, c);
+    if (parent >= 0 && parent !== c && trie[2 * parent] === c && trie[2 * c]! <= 0) fn(-trie[2 * c]! - 1, c);
   }
 }
 
 function rootSteps(trie: Pick<Dict, 'trie'>): Int32Array {
-  const steps = new Int32Array(0x10000);
-  for (let cp = 0; cp < 0x10000; cp++) steps[cp] = trieStepChar(trie, 0, cp);
+  const steps = new Int32Array(2 * 0x10000);
+  for (let cp = 0; cp < 0x10000; cp++) {
+    const node = trieStepChar(trie, 0, cp);
+    steps[2 * cp] = node;
+    steps[2 * cp + 1] = leafBase(trie, node);
+  }
   return steps;
 }
 
@@ -493,7 +505,7 @@ function tokenizeSentence(dict: Dict, text: string, from: number, to: number, ou
 /** Fills the lattice with every known and unknown word of the sentence; returns the end (EOS) node. */
 function buildLattice(dict: Dict, text: string, from: number, to: number): number {
   const length = to - from;
-  const { costs, multiEntries } = dict;
+  const { costs } = dict;
   resetLattice(length);
   lat.cost[addNode(-1, 0, 0, 0, 0, 0)] = 0; // BOS
 
@@ -505,30 +517,7 @@ function buildLattice(dict: Dict, text: string, from: number, to: number): numbe
     // changes no token and spares the forward pass every such node (a link blanked out leaves dozens).
     // All words ending here start earlier, so endHead[pos] is complete by now.
     if (pos > 0 && lat.endHead[pos] === -1) continue;
-    // Known words: walk the trie along the UTF-8 bytes of the text from pos.
-    let found = false;
-    for (let i = pos, node = 0; i < length;) {
-      const cp = text.codePointAt(from + i)!;
-      // A 0 byte marks word ends in the trie, so U+0000 would walk into garbage (kuromoji then throws).
-      // No word contains it: stop, and it becomes an unknown word.
-      if (cp === 0) break;
-      node = i === pos && cp < 0x10000 ? dict.rootStep[cp]! : trieStepChar(dict, node, cp);
-      if (node < 0) break;
-      i += charUnits(text, from + i, to);
-      const leaf = trieStep(dict, node, 0);
-      if (leaf >= 0 && dict.trie[2 * leaf]! <= 0) {
-        found = true;
-        const code = -dict.trie[2 * leaf]! - 1;
-        if (code < MULTI) addNode(code, pos, i, costs[3 * code]!, costs[3 * code + 1]!, costs[3 * code + 2]!);
-        else {
-          const run = code ^ MULTI;
-          for (let j = run + 1; j <= run + multiEntries[run]!; j++) {
-            const e = multiEntries[j]!;
-            addNode(e, pos, i, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
-          }
-        }
-      }
-    }
+    const found = addKnownWords(dict, text, from, to, pos);
     // Unknown words: when nothing matched or the character class always asks for them.
     const cls = classAt(dict, text, from + pos);
     const info = dict.classes[cls];
@@ -550,6 +539,75 @@ function buildLattice(dict: Dict, text: string, from: number, to: number): numbe
     }
   }
   return addNode(-1, length, length + 1, 0, 0, 0);
+}
+
+/** Adds the dictionary's words that start at pos, walking the trie along the text; says if there were any. */
+function addKnownWords(dict: Dict, text: string, from: number, to: number, pos: number): boolean {
+  const { costs, multiEntries } = dict;
+  const length = to - from;
+  let found = false;
+  for (let i = pos, node = 0; i < length;) {
+    const cp = text.codePointAt(from + i)!;
+    // A 0 byte marks word ends in the trie, so U+0000 would walk into garbage (kuromoji then throws).
+    // No word contains it: stop, and it becomes an unknown word.
+    if (cp === 0) break;
+    let leaf: number;
+    if (i === pos && cp < 0x10000) {
+      node = dict.rootStep[2 * cp]!;
+      leaf = dict.rootStep[2 * cp + 1]!;
+    } else {
+      node = charStep(dict, node, cp);
+      leaf = stepLeaf;
+    }
+    if (node < 0) break;
+    i += charUnits(text, from + i, to);
+    if (leaf > 0) continue;
+    found = true;
+    const code = -leaf - 1;
+    if (code < MULTI) addNode(code, pos, i, costs[3 * code]!, costs[3 * code + 1]!, costs[3 * code + 2]!);
+    else {
+      const run = code ^ MULTI;
+      for (let j = run + 1; j <= run + multiEntries[run]!; j++) {
+        const e = multiEntries[j]!;
+        addNode(e, pos, i, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
+      }
+    }
+  }
+  return found;
+}
+
+/** Slots of the step cache: 16k steps of 16 bytes (256 KB), a few thousand of which make most text. */
+const STEP_SLOTS = 1 << 14;
+/** The leaf base of the node charStep returned last (a second return value, without an object). */
+let stepLeaf = 1;
+
+/**
+ * The trie step by one character from `node` (UTF-8 bytes, as trieStepChar), and in stepLeaf its leafBase.
+ * Remembered in a direct-mapped table of (node, code point) → (child, leaf base): a word's later
+ * characters cost three byte steps and a leaf look-up, each a likely cache miss in the 11 MB trie, and
+ * the same few thousand steps recur in message after message. A pure function remembered: same tokens.
+ */
+function charStep(dict: Dict, node: number, cp: number): number {
+  const s = dict.steps;
+  const slot = 4 * (Math.imul(node ^ (cp << 12), 0x9e3779b1) >>> (32 - 14));
+  if (s[slot] === node && s[slot + 1] === cp) {
+    stepLeaf = s[slot + 3]!;
+    return s[slot + 2]!;
+  }
+  const child = trieStepChar(dict, node, cp);
+  stepLeaf = leafBase(dict, child);
+  s[slot] = node;
+  s[slot + 1] = cp;
+  s[slot + 2] = child;
+  s[slot + 3] = stepLeaf;
+  return child;
+}
+
+/** The base of the leaf under `node`, ≤ 0 (a leaf code, see MULTI) when a word ends there, else 1. */
+function leafBase(dict: Pick<Dict, 'trie'>, node: number): number {
+  if (node < 0) return 1;
+  const leaf = trieStep(dict, node, 0);
+  return leaf >= 0 ? dict.trie[2 * leaf]! : 1;
 }
 
 /** The cheapest way to reach each node. */
