@@ -206,38 +206,32 @@ const MULTI = 1 << 29;
 function pointLeaves(trie: Int32Array, map: { entryStart: Int32Array; entryIds: Int32Array }): Int32Array {
   const { entryStart, entryIds } = map;
   const ids = entryStart.length - 1;
-  const entriesOf = (id: number) => (id >= 0 && id < ids ? entryStart[id + 1]! - entryStart[id]! : 0);
-  // Sized first, so that ~47k runs are written into one array of the exact size (no JS array growing).
+  // One array of the exact size for the ~47k runs (no JS array growing): a run per word id with several.
   let size = 1; // at 0: the empty run, for a word id without entries
-  forEachLeaf(trie, (id) => {
-    if (entriesOf(id) > 1) size += 1 + entriesOf(id);
-  });
+  for (let id = 0; id < ids; id++)
+    if (entryStart[id + 1]! - entryStart[id]! > 1) size += 1 + entryStart[id + 1]! - entryStart[id]!;
   const multi = new Int32Array(size);
   let end = 1;
-  forEachLeaf(trie, (id, cell) => {
-    const n = entriesOf(id);
+  // A leaf is the cell a 0 byte leads to (the test buildLattice makes). The root is none: its base and
+  // check are 0, so its 0 byte would lead back to itself. The cell's own base and check are read first
+  // (in order), its parent's base (a random read) only for the candidates.
+  for (let c = 1; 2 * c < trie.length; c++) {
+    const base = trie[2 * c]!;
+    const parent = trie[2 * c + 1]!;
+    if (base > 0 || parent < 0 || trie[2 * parent] !== c) continue;
+    const id = -base - 1;
+    const from = id >= 0 && id < ids ? entryStart[id]! : 0;
+    const n = id >= 0 && id < ids ? entryStart[id + 1]! - from : 0;
     let code = MULTI;
-    if (n === 1 && entryIds[entryStart[id]!]! < MULTI) code = entryIds[entryStart[id]!]!;
+    if (n === 1 && entryIds[from]! < MULTI) code = entryIds[from]!;
     else if (n > 0) {
       code = MULTI | end;
-      multi[end] = n;
-      multi.set(entryIds.subarray(entryStart[id]!, entryStart[id + 1]!), end + 1);
-      end += 1 + n;
+      multi[end++] = n;
+      for (let j = from; j < from + n; j++) multi[end++] = entryIds[j]!;
     }
-    trie[2 * cell] = -(1 + code);
-  });
-  return multi;
-}
-
-/**
- * Calls fn with the word id and the cell of each leaf: a cell a 0 byte leads to (as buildLattice looks).
- * The root is no leaf: its base is 0 and its check 0, so its 0 byte would lead back to itself.
- */
-function forEachLeaf(trie: Int32Array, fn: (id: number, cell: number) => void): void {
-  for (let c = 1; 2 * c < trie.length; c++) {
-    const parent = trie[2 * c + 1]!;
-    if (parent >= 0 && parent !== c && trie[2 * parent] === c && trie[2 * c]! <= 0) fn(-trie[2 * c]! - 1, c);
+    trie[2 * c] = -(1 + code);
   }
+  return multi;
 }
 
 function rootSteps(trie: Pick<Dict, 'trie'>): Int32Array {
