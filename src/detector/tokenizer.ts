@@ -4,7 +4,7 @@
 // the dictionary files' zero padding (tid.dat is 10 MB for 3.9 MB of data, unk*.dat 22 MB for 2 KB), a
 // 36 MB buffer of feature strings of which we need three fields, and a 326k-key object of arrays for
 // tid_map; its lattice builder also re-encodes the rest of the sentence to UTF-8 at every character.
-// Here the same files are read into compact typed arrays (~22 MB) and the same lattice and Viterbi
+// Here the same files are read into compact typed arrays (~20 MB) and the same lattice and Viterbi
 // search run over them. test/tokenizer.test.ts checks the output against stock kuromoji.
 //
 // Dictionary formats (see kuromoji/src/dict/*.js and kuromoji/src/loader/DictionaryLoader.js):
