@@ -754,11 +754,14 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
       skeleton: asciiSkeleton(p, c.skeletons),
     })),
   );
-  // Exact names first (they are cheap and decisive), then look-alikes.
-  for (const [label, list] of parts.entries())
+  // Exact names first (they are cheap and decisive), then look-alikes. (Indexed loops: an inner for…of
+  // started once per brand keyword allocated an iterator each time, ~13 KB per link.)
+  for (let label = 0; label < parts.length; label++) {
+    const list = parts[label]!;
     for (const b of c.brands)
       for (const k of b.keywords)
-        for (const { p } of list)
+        for (let i = 0; i < list.length; i++) {
+          const p = list[i]!.p;
           if (
             p === k.text ||
             p === k.compact ||
@@ -766,12 +769,16 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
             (k.compact.length === 5 && (p.startsWith(k.compact) || p.endsWith(k.compact)))
           )
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: true, label };
+        }
+  }
   // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
-  for (const [label, list] of parts.entries())
+  for (let label = 0; label < parts.length; label++) {
+    const list = parts[label]!;
     for (const b of c.brands)
       for (const k of b.keywords) {
         if (k.compact.length < 4) continue;
-        for (const { p, skeleton } of list) {
+        for (let i = 0; i < list.length; i++) {
+          const { p, skeleton } = list[i]!;
           if (paddedName(p, k.compact))
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: false, label };
           if (
@@ -788,6 +795,7 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: false, label };
         }
       }
+  }
   return null;
 }
 
@@ -856,7 +864,7 @@ export function typoOf(s: string, k: string): boolean {
   const [longer, shorter] = s.length > k.length ? [s, k] : [k, s];
   if (longer.length !== shorter.length + 1 || k.length < 5) return false;
   for (let i = 0; i < longer.length; i++) {
-    if (longer.slice(0, i) + longer.slice(i + 1) !== shorter) continue;
+    if (!equalWithout(longer, i, shorter)) continue;
     const ch = longer[i]!;
     const besideSimilar = [longer[i - 1], longer[i + 1]].some(
       (n) => n !== undefined && (n === ch || SIMILAR.has(ch + n)),
@@ -864,6 +872,13 @@ export function typoOf(s: string, k: string): boolean {
     if ((long && i > 0) || besideSimilar) return true;
   }
   return false;
+}
+
+/** Whether `longer` without its letter at i is `shorter` (one letter shorter); compared without a new string. */
+function equalWithout(longer: string, i: number, shorter: string): boolean {
+  for (let j = 0; j < shorter.length; j++)
+    if (shorter.charCodeAt(j) !== longer.charCodeAt(j < i ? j : j + 1)) return false;
+  return true;
 }
 
 /** A slip of a long keyword inside a longer label: "rakuienshop" contains rakuien ≈ rakuten. */

@@ -16,13 +16,25 @@ export interface PhraseMatch {
 
 /** Phrases compiled for matching on dictionary forms and as written (see compilePhrases). */
 export interface PhraseIndex {
-  trie: TrieNode;
+  /** The match keys that occur in phrases, numbered: a message's words walk the trie on these numbers. */
+  vocab: Map<string, number>;
+  /** The root's child for each key number, -1 for none (every word of a message is looked up here). */
+  rootChild: Int32Array;
+  /** Edges below the root: node × vocab.size + key number → child node. */
+  edges: Map<number, number>;
+  /** Groups of the phrases that end at each node (node 0 is the root). */
+  groups: number[][];
   /** Phrases as written (lower case), by their first code unit. */
   raw: FirstUnitIndex<RawPhrase>;
+  /** Where a phrase as written can start, to skip most positions before their bucket is read: bit 1 at
+   * pairSlot(first, second code unit) of every phrase, bit 2 at the first code unit of one-unit phrases. */
+  rawStarts: Uint8Array;
   sameAs: Map<string, string>;
-  /** matchKey results by surface, then base form and part of speech: most words recur from message to
-   * message. Bounded (see keyOf). */
+  /** matchKey results of known words by dictionary entry: most words recur from message to message. */
+  knownKeys: Map<number, CachedKey>;
+  /** The same for unknown words, by surface, then base form and part of speech. */
   keys: Map<string, CachedKey[]>;
+  /** Entries in both caches (bounded, see keyOf). */
   keyCount: number;
 }
 
@@ -33,30 +45,68 @@ interface RawPhrase {
   word: boolean;
 }
 
-type MatchKey = { base: string; surface: string };
-/** A word's match key, and whether any phrase starts with it (the trie's root has a child for it). */
-type CachedKey = { base: string; pos: string; key: MatchKey | null; starts: boolean };
+/** A word's match key as key numbers, cached by its surface, base form and part of speech. */
+interface CachedKey {
+  base: string;
+  pos: string;
+  /** No match key (an honorific prefix, a case particle, blank): phrases step over the word. */
+  skip: boolean;
+  /** Number of the dictionary form, -1 when no phrase has it. */
+  baseId: number;
+  /** Number of the written form where it differs from the dictionary form and a phrase has it, else -1. */
+  surfaceId: number;
+  /** Some phrase starts with this word (the root has a child for it). */
+  starts: boolean;
+}
 const MAX_CACHED_KEYS = 50_000;
 
-/** matchKey through the index's cache (keyed without building a string per token); emptied when full. */
+/** matchKey through the index's caches (keyed without building a string per token); emptied when full. */
 function keyOf(index: PhraseIndex, t: Token): CachedKey {
+  // A known word's entry number stands for its surface, base form and part of speech: one integer lookup.
+  if (t.known) {
+    let cached = index.knownKeys.get(t.entry);
+    if (!cached) {
+      makeRoom(index);
+      index.knownKeys.set(t.entry, (cached = numberedKey(index, t)));
+      index.keyCount++;
+    }
+    return cached;
+  }
   let list = index.keys.get(t.surface);
   if (list) for (const e of list) if (e.base === t.base && e.pos === t.pos) return e;
-  if (index.keyCount >= MAX_CACHED_KEYS) {
-    index.keys.clear();
-    index.keyCount = 0;
-    list = undefined;
-  }
-  const key = matchKey(t, index.sameAs);
-  const root = index.trie.next;
-  const starts = key !== null && (root.has(key.base) || root.has(key.surface));
+  if (makeRoom(index)) list = undefined;
+  const entry = numberedKey(index, t);
   if (!list) index.keys.set(t.surface, (list = []));
-  const entry = { base: t.base, pos: t.pos, key, starts };
   list.push(entry);
   index.keyCount++;
   return entry;
 }
 
+/** Empties the caches when they are full; says whether it did. */
+function makeRoom(index: PhraseIndex): boolean {
+  if (index.keyCount < MAX_CACHED_KEYS) return false;
+  index.keys.clear();
+  index.knownKeys.clear();
+  index.keyCount = 0;
+  return true;
+}
+
+function numberedKey(index: PhraseIndex, t: Token): CachedKey {
+  const key = matchKey(t, index.sameAs);
+  const { vocab, rootChild } = index;
+  const baseId = key ? (vocab.get(key.base) ?? -1) : -1;
+  const writtenId = key ? (vocab.get(key.surface) ?? -1) : -1;
+  return {
+    base: t.base,
+    pos: t.pos,
+    skip: key === null,
+    baseId,
+    surfaceId: key && key.surface !== key.base ? writtenId : -1,
+    starts: (baseId >= 0 && rootChild[baseId]! >= 0) || (writtenId >= 0 && rootChild[writtenId]! >= 0),
+  };
+}
+
+/** The trie as compilePhrases builds it from the phrases, before it is numbered for matching. */
 interface TrieNode {
   next: Map<string, TrieNode>;
   groups: number[];
@@ -98,10 +148,13 @@ export function compilePhrases(
   const sameAs = new Map(Object.entries(sameAsRecord));
   const trie: TrieNode = { next: new Map(), groups: [] };
   const raw = new FirstUnitIndex<RawPhrase>();
+  const rawStarts = new Uint8Array(0x10000);
   phrases.forEach((list, group) => {
     for (const phrase of list) {
       const text = phrase.normalize('NFKC').toLowerCase();
       raw.add(text.charCodeAt(0), { text, group, word: /^[a-z]/.test(text) });
+      if (text.length === 1) rawStarts[text.charCodeAt(0)]! |= 2;
+      else rawStarts[pairSlot(text.charCodeAt(0), text.charCodeAt(1))]! |= 1;
       // Each word of the phrase may be matched by its dictionary form or by its written form.
       let nodes = [trie];
       for (const t of tokenizer.tokenize(text)) {
@@ -120,7 +173,41 @@ export function compilePhrases(
       for (const node of nodes) if (node !== trie && !node.groups.includes(group)) node.groups.push(group);
     }
   });
-  return { trie, raw, sameAs, keys: new Map(), keyCount: 0 };
+  return { ...numberTrie(trie), raw, rawStarts, sameAs, knownKeys: new Map(), keys: new Map(), keyCount: 0 };
+}
+
+/** A slot for two code units in rawStarts (shared by some pairs: a hit only means "look"). */
+function pairSlot(first: number, second: number): number {
+  return ((first << 7) ^ second) & 0xffff;
+}
+
+/** The trie with its keys and nodes numbered, so that a message's words are matched on integers. */
+function numberTrie(trie: TrieNode): Pick<PhraseIndex, 'vocab' | 'rootChild' | 'edges' | 'groups'> {
+  const vocab = new Map<string, number>();
+  const nodes = [trie]; // breadth first: a parent before its children
+  for (let n = 0; n < nodes.length; n++) {
+    for (const [key, child] of nodes[n]!.next) {
+      if (!vocab.has(key)) vocab.set(key, vocab.size);
+      nodes.push(child);
+    }
+  }
+  const number = new Map(nodes.map((node, n) => [node, n]));
+  const rootChild = new Int32Array(vocab.size).fill(-1);
+  const edges = new Map<number, number>();
+  nodes.forEach((node, n) => {
+    for (const [key, child] of node.next) {
+      if (n === 0) rootChild[vocab.get(key)!] = number.get(child)!;
+      else edges.set(n * vocab.size + vocab.get(key)!, number.get(child)!);
+    }
+  });
+  return { vocab, rootChild, edges, groups: nodes.map((node) => node.groups) };
+}
+
+/** The child of a trie node by key number, or -1. */
+function childOf(index: PhraseIndex, node: number, key: number): number {
+  if (key < 0) return -1;
+  if (node === 0) return index.rootChild[key]!;
+  return index.edges.get(node * index.vocab.size + key) ?? -1;
 }
 
 /**
@@ -128,31 +215,51 @@ export function compilePhrases(
  * A phrase found twice with the same words counts once, unless `every` asks for each occurrence.
  */
 export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], every = false): PhraseMatch[] {
-  const { trie, raw } = index;
   const found: PhraseMatch[] = [];
-  const cached = tokens.map((t) => keyOf(index, t));
-  const keys = cached.map((e) => e.key);
   const seen = new Set<string>();
+  findByWords(index, text, tokens, every, found, seen);
+  findAsWritten(index, text, every, found, seen);
+  return found;
+}
+
+// Scratch reused by every call (findPhrases is synchronous): the words' keys, and the trie nodes reached
+// so far and next while a phrase is followed (typed arrays with a count: a JS array emptied by
+// `length = 0` drops its storage and allocates it again on the next push).
+const wordKeys: CachedKey[] = [];
+let frontier = new Int32Array(64);
+let reached = new Int32Array(64);
+
+/** Phrases on the words' dictionary or written forms, by walking the trie from each word that starts one. */
+function findByWords(
+  index: PhraseIndex,
+  text: string,
+  tokens: Token[],
+  every: boolean,
+  found: PhraseMatch[],
+  seen: Set<string>,
+): void {
+  const keys = wordKeys;
+  for (let i = 0; i < tokens.length; i++) keys[i] = keyOf(index, tokens[i]!);
+  // The nodes reached at one step are distinct (each has one parent), so never more than there are nodes.
+  if (frontier.length < index.groups.length) {
+    frontier = new Int32Array(index.groups.length);
+    reached = new Int32Array(index.groups.length);
+  }
   for (let i = 0; i < tokens.length; i++) {
     // Most words start no phrase: skip them before building a frontier.
-    if (!cached[i]!.starts) continue;
-    let frontier: TrieNode[] = [trie];
-    for (let j = i; j < tokens.length && frontier.length > 0; j++) {
-      const key = keys[j];
-      if (!key) continue;
-      const next: TrieNode[] = [];
-      for (const node of frontier) {
-        const byBase = node.next.get(key.base);
-        if (byBase) next.push(byBase);
-        const bySurface = key.base === key.surface ? undefined : node.next.get(key.surface);
-        if (bySurface && bySurface !== byBase && !next.includes(bySurface)) next.push(bySurface);
-      }
-      for (const node of next) {
-        for (const group of node.groups) {
+    if (!keys[i]!.starts) continue;
+    frontier[0] = 0;
+    let size = 1;
+    for (let j = i; j < tokens.length && size > 0; j++) {
+      const key = keys[j]!;
+      if (key.skip) continue;
+      size = step(index, key, size);
+      for (let f = 0; f < size; f++) {
+        for (const group of index.groups[frontier[f]!]!) {
           const last = tokens[j]!;
           // Show the honorific prefix the match skipped: 「お届けできません」, not 「届けできません」.
           const first =
-            i > 0 && keys[i - 1] === null && tokens[i - 1]!.pos === '接頭詞' ? tokens[i - 1]! : tokens[i]!;
+            i > 0 && keys[i - 1]!.skip && tokens[i - 1]!.pos === '接頭詞' ? tokens[i - 1]! : tokens[i]!;
           const end = last.start + last.surface.length;
           const evidence = text.slice(first.start, end);
           const id = every ? `${group}:${first.start}:${end}` : `${group}:${evidence}`;
@@ -162,18 +269,55 @@ export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], e
           }
         }
       }
-      frontier = next;
     }
   }
+}
+
+/** Moves the frontier's `size` nodes on by one word (its dictionary form, then its written form). */
+function step(index: PhraseIndex, key: CachedKey, size: number): number {
+  let n = 0;
+  for (let f = 0; f < size; f++) {
+    const node = frontier[f]!;
+    const byBase = childOf(index, node, key.baseId);
+    if (byBase >= 0) reached[n++] = byBase;
+    const bySurface = childOf(index, node, key.surfaceId);
+    if (bySurface >= 0 && bySurface !== byBase && !includes(reached, n, bySurface)) reached[n++] = bySurface;
+  }
+  const last = frontier;
+  frontier = reached;
+  reached = last;
+  return n;
+}
+
+function includes(nodes: Int32Array, size: number, node: number): boolean {
+  for (let k = 0; k < size; k++) if (nodes[k] === node) return true;
+  return false;
+}
+
+/** Phrases as written (lower case), where the words did not already find them. */
+function findAsWritten(
+  index: PhraseIndex,
+  text: string,
+  every: boolean,
+  found: PhraseMatch[],
+  seen: Set<string>,
+): void {
   const lower = text.toLowerCase();
   const at = new Map<RawPhrase, number[]>();
+  const starts = index.rawStarts;
   for (let i = 0; i < lower.length; i++) {
-    const bucket = raw.at(lower.charCodeAt(i));
+    const first = lower.charCodeAt(i);
+    // (At the last position the second unit is NaN, slot (first << 7): only a one-unit phrase fits there.)
+    if ((starts[pairSlot(first, lower.charCodeAt(i + 1))]! & 1) === 0 && (starts[first]! & 2) === 0) continue;
+    const bucket = index.raw.at(first);
     if (!bucket) continue;
-    for (const entry of bucket) {
+    // Indexed: a for…of over the bucket, started at every position, allocated an iterator each time.
+    for (let b = 0; b < bucket.length; b++) {
+      const entry = bucket[b]!;
       if (!lower.startsWith(entry.text, i)) continue;
       const list = at.get(entry);
-      if (every || !list) at.set(entry, [...(list ?? []), i]);
+      if (!list) at.set(entry, [i]);
+      else if (every) list.push(i);
     }
   }
   for (const [{ text: phrase, group, word }, starts] of at) {
@@ -192,7 +336,6 @@ export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], e
       }
     }
   }
-  return found;
 }
 
 function isAsciiLower(code: number): boolean {

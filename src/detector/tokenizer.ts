@@ -4,7 +4,7 @@
 // the dictionary files' zero padding (tid.dat is 10 MB for 3.9 MB of data, unk*.dat 22 MB for 2 KB), a
 // 36 MB buffer of feature strings of which we need three fields, and a 326k-key object of arrays for
 // tid_map; its lattice builder also re-encodes the rest of the sentence to UTF-8 at every character.
-// Here the same files are read into compact typed arrays (~22 MB) and the same lattice and Viterbi
+// Here the same files are read into compact typed arrays (~20 MB) and the same lattice and Viterbi
 // search run over them. test/tokenizer.test.ts checks the output against stock kuromoji.
 //
 // Dictionary formats (see kuromoji/src/dict/*.js and kuromoji/src/loader/DictionaryLoader.js):
@@ -34,6 +34,9 @@ export interface Token {
   start: number;
   /** The word is in the dictionary (kuromoji's word_type 'KNOWN'). */
   known: boolean;
+  /** The dictionary entry's number: among known words, the same number is the same surface, basic form and
+   * part of speech (a key for caches of what is worked out per word). */
+  entry: number;
 }
 
 export interface Tokenizer {
@@ -46,14 +49,18 @@ const DICT_DIR = path.join(
 );
 
 interface Dict {
-  base: Int32Array;
-  check: Int32Array;
-  /** The trie node reached from the root by each BMP code point (-1: no word starts with it). Most walks
-   * stop after a character or two, so this saves most of the byte-by-byte steps (256 KB). */
+  /** The double array with each cell's base and check side by side (base at 2i, check at 2i + 1): a step
+   * reads the check of the cell it lands on and then that cell's base, one cache line instead of two
+   * in arrays of several megabytes. */
+  trie: Int32Array;
+  /** Per BMP code point, the trie node reached from the root by it (-1: no word starts with it) and the
+   * base of the leaf below that node (see leafBase). Most walks stop after a character or two, so this
+   * saves most of the byte-by-byte steps (512 KB). */
   rootStep: Int32Array;
-  /** Entries of trie id v: entryIds[entryStart[v] .. entryStart[v + 1]). */
-  entryStart: Int32Array;
-  entryIds: Int32Array;
+  /** Steps by a whole character from deeper nodes, remembered (see charStep). */
+  steps: Int32Array;
+  /** Entries of the words that have none or several: runs of count, entry numbers (see MULTI). */
+  multiEntries: Int32Array;
   /** Per entry (known words first, then unknown-word entries): left id, right id, word cost. */
   costs: Int16Array;
   /** Per entry: index into posTable. */
@@ -147,11 +154,12 @@ function loadDict(): Dict {
   if (defaultClass < 0) throw new Error('kuromoji dictionary: no DEFAULT character class');
   const cc = readDat('cc.dat.gz');
   const conn = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1); // used as is
+  const multiEntries = pointLeaves(trie.trie, known); // before rootSteps, which reads the leaves
   return {
     ...trie,
     rootStep: rootSteps(trie),
-    entryStart: known.entryStart,
-    entryIds: known.entryIds,
+    steps: new Int32Array(4 * STEP_SLOTS).fill(-1),
+    multiEntries,
     ...entries,
     knownCount,
     conn,
@@ -169,24 +177,70 @@ function loadDict(): Dict {
   };
 }
 
-/** The double array, trimmed like doublearray's shrink() but copied so the 8 MB files can go. */
-function loadTrie(): { base: Int32Array; check: Int32Array } {
+/** The double array, trimmed like doublearray's shrink() and interleaved, so the 8 MB files can go. */
+function loadTrie(): { trie: Int32Array } {
   const checkBuf = readDat('check.dat.gz');
-  const checkAll = int32s(checkBuf);
-  let last = checkAll.length - 1;
-  while (last > 0 && checkAll[last]! < 0) last--;
-  const size = Math.min(last + 2, checkAll.length);
-  const check = checkAll.slice(0, size);
+  const check = int32s(checkBuf);
+  let last = check.length - 1;
+  while (last > 0 && check[last]! < 0) last--;
+  const size = Math.min(last + 2, check.length);
+  const trie = new Int32Array(2 * size);
+  for (let i = 0; i < size; i++) trie[2 * i + 1] = check[i]!;
   release(checkBuf);
   const baseBuf = readDat('base.dat.gz');
-  const base = int32s(baseBuf).slice(0, size);
+  const base = int32s(baseBuf);
+  for (let i = 0; i < size; i++) trie[2 * i] = base[i]!;
   release(baseBuf);
-  return { base, check };
+  return { trie };
 }
 
-function rootSteps(trie: Pick<Dict, 'base' | 'check'>): Int32Array {
-  const steps = new Int32Array(0x10000);
-  for (let cp = 0; cp < 0x10000; cp++) steps[cp] = trieStepChar(trie, 0, cp);
+/**
+ * How a word's leaf in the trie names its entries (the leaf's base is -(1 + code)): a word with one entry,
+ * as 279k of IPADIC's 326k words have, by the entry's number itself, so a match reads no id map or entry list
+ * (cache misses in megabytes of tables); a word with none or several, MULTI | where its run of count and
+ * entry numbers starts in multiEntries.
+ */
+const MULTI = 1 << 29;
+
+/** Rewrites each leaf's word id as its leaf code; returns multiEntries. */
+function pointLeaves(trie: Int32Array, map: { entryStart: Int32Array; entryIds: Int32Array }): Int32Array {
+  const { entryStart, entryIds } = map;
+  const ids = entryStart.length - 1;
+  // One array of the exact size for the ~47k runs (no JS array growing): a run per word id with several.
+  let size = 1; // at 0: the empty run, for a word id without entries
+  for (let id = 0; id < ids; id++)
+    if (entryStart[id + 1]! - entryStart[id]! > 1) size += 1 + entryStart[id + 1]! - entryStart[id]!;
+  const multi = new Int32Array(size);
+  let end = 1;
+  // A leaf is the cell a 0 byte leads to (the test buildLattice makes). The root is none: its base and
+  // check are 0, so its 0 byte would lead back to itself. The cell's own base and check are read first
+  // (in order), its parent's base (a random read) only for the candidates.
+  for (let c = 1; 2 * c < trie.length; c++) {
+    const base = trie[2 * c]!;
+    const parent = trie[2 * c + 1]!;
+    if (base > 0 || parent < 0 || trie[2 * parent] !== c) continue;
+    const id = -base - 1;
+    const from = id >= 0 && id < ids ? entryStart[id]! : 0;
+    const n = id >= 0 && id < ids ? entryStart[id + 1]! - from : 0;
+    let code = MULTI;
+    if (n === 1 && entryIds[from]! < MULTI) code = entryIds[from]!;
+    else if (n > 0) {
+      code = MULTI | end;
+      multi[end++] = n;
+      for (let j = from; j < from + n; j++) multi[end++] = entryIds[j]!;
+    }
+    trie[2 * c] = -(1 + code);
+  }
+  return multi;
+}
+
+function rootSteps(trie: Pick<Dict, 'trie'>): Int32Array {
+  const steps = new Int32Array(2 * 0x10000);
+  for (let cp = 0; cp < 0x10000; cp++) {
+    const node = trieStepChar(trie, 0, cp);
+    steps[2 * cp] = node;
+    steps[2 * cp + 1] = leafBase(trie, node);
+  }
   return steps;
 }
 
@@ -445,7 +499,7 @@ function tokenizeSentence(dict: Dict, text: string, from: number, to: number, ou
 /** Fills the lattice with every known and unknown word of the sentence; returns the end (EOS) node. */
 function buildLattice(dict: Dict, text: string, from: number, to: number): number {
   const length = to - from;
-  const { costs, entryStart, entryIds } = dict;
+  const { costs } = dict;
   resetLattice(length);
   lat.cost[addNode(-1, 0, 0, 0, 0, 0)] = 0; // BOS
 
@@ -457,26 +511,7 @@ function buildLattice(dict: Dict, text: string, from: number, to: number): numbe
     // changes no token and spares the forward pass every such node (a link blanked out leaves dozens).
     // All words ending here start earlier, so endHead[pos] is complete by now.
     if (pos > 0 && lat.endHead[pos] === -1) continue;
-    // Known words: walk the trie along the UTF-8 bytes of the text from pos.
-    let found = false;
-    for (let i = pos, node = 0; i < length;) {
-      const cp = text.codePointAt(from + i)!;
-      // A 0 byte marks word ends in the trie, so U+0000 would walk into garbage (kuromoji then throws).
-      // No word contains it: stop, and it becomes an unknown word.
-      if (cp === 0) break;
-      node = i === pos && cp < 0x10000 ? dict.rootStep[cp]! : trieStepChar(dict, node, cp);
-      if (node < 0) break;
-      i += charUnits(text, from + i, to);
-      const leaf = trieStep(dict, node, 0);
-      if (leaf >= 0 && dict.base[leaf]! <= 0) {
-        found = true;
-        const id = -dict.base[leaf]! - 1;
-        for (let j = entryStart[id] ?? 0; j < (entryStart[id + 1] ?? 0); j++) {
-          const e = entryIds[j]!;
-          addNode(e, pos, i, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
-        }
-      }
-    }
+    const found = addKnownWords(dict, text, from, to, pos);
     // Unknown words: when nothing matched or the character class always asks for them.
     const cls = classAt(dict, text, from + pos);
     const info = dict.classes[cls];
@@ -498,6 +533,75 @@ function buildLattice(dict: Dict, text: string, from: number, to: number): numbe
     }
   }
   return addNode(-1, length, length + 1, 0, 0, 0);
+}
+
+/** Adds the dictionary's words that start at pos, walking the trie along the text; says if there were any. */
+function addKnownWords(dict: Dict, text: string, from: number, to: number, pos: number): boolean {
+  const { costs, multiEntries } = dict;
+  const length = to - from;
+  let found = false;
+  for (let i = pos, node = 0; i < length;) {
+    const cp = text.codePointAt(from + i)!;
+    // A 0 byte marks word ends in the trie, so U+0000 would walk into garbage (kuromoji then throws).
+    // No word contains it: stop, and it becomes an unknown word.
+    if (cp === 0) break;
+    let leaf: number;
+    if (i === pos && cp < 0x10000) {
+      node = dict.rootStep[2 * cp]!;
+      leaf = dict.rootStep[2 * cp + 1]!;
+    } else {
+      node = charStep(dict, node, cp);
+      leaf = stepLeaf;
+    }
+    if (node < 0) break;
+    i += charUnits(text, from + i, to);
+    if (leaf > 0) continue;
+    found = true;
+    const code = -leaf - 1;
+    if (code < MULTI) addNode(code, pos, i, costs[3 * code]!, costs[3 * code + 1]!, costs[3 * code + 2]!);
+    else {
+      const run = code ^ MULTI;
+      for (let j = run + 1; j <= run + multiEntries[run]!; j++) {
+        const e = multiEntries[j]!;
+        addNode(e, pos, i, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
+      }
+    }
+  }
+  return found;
+}
+
+/** Slots of the step cache: 16k steps of 16 bytes (256 KB), a few thousand of which make most text. */
+const STEP_SLOTS = 1 << 14;
+/** The leaf base of the node charStep returned last (a second return value, without an object). */
+let stepLeaf = 1;
+
+/**
+ * The trie step by one character from `node` (UTF-8 bytes, as trieStepChar), and in stepLeaf its leafBase.
+ * Remembered in a direct-mapped table of (node, code point) → (child, leaf base): a word's later
+ * characters cost three byte steps and a leaf look-up, each a likely cache miss in the 11 MB trie, and
+ * the same few thousand steps recur in message after message. A pure function remembered: same tokens.
+ */
+function charStep(dict: Dict, node: number, cp: number): number {
+  const s = dict.steps;
+  const slot = 4 * (Math.imul(node ^ (cp << 12), 0x9e3779b1) >>> (32 - 14));
+  if (s[slot] === node && s[slot + 1] === cp) {
+    stepLeaf = s[slot + 3]!;
+    return s[slot + 2]!;
+  }
+  const child = trieStepChar(dict, node, cp);
+  stepLeaf = leafBase(dict, child);
+  s[slot] = node;
+  s[slot + 1] = cp;
+  s[slot + 2] = child;
+  s[slot + 3] = stepLeaf;
+  return child;
+}
+
+/** The base of the leaf under `node`, ≤ 0 (a leaf code, see MULTI) when a word ends there, else 1. */
+function leafBase(dict: Pick<Dict, 'trie'>, node: number): number {
+  if (node < 0) return 1;
+  const leaf = trieStep(dict, node, 0);
+  return leaf >= 0 ? dict.trie[2 * leaf]! : 1;
 }
 
 /** The cheapest way to reach each node. */
@@ -548,18 +652,19 @@ function bestPath(dict: Dict, text: string, from: number, eos: number, out: Toke
       posDetail: detail,
       start,
       known: e < dict.knownCount,
+      entry: e,
     });
   }
 }
 
 /** Double-array step; out-of-range or foreign cells mean "no such child", as in doublearray. */
-function trieStep(dict: Pick<Dict, 'base' | 'check'>, node: number, byte: number): number {
-  const c = dict.base[node]! + byte;
-  return c >= 0 && c < dict.check.length && dict.check[c] === node ? c : -1;
+function trieStep(dict: Pick<Dict, 'trie'>, node: number, byte: number): number {
+  const c = dict.trie[2 * node]! + byte;
+  return c >= 0 && 2 * c + 1 < dict.trie.length && dict.trie[2 * c + 1] === node ? c : -1;
 }
 
 /** Steps through the UTF-8 bytes of one code point (the trie is over UTF-8); -1 when absent. */
-function trieStepChar(dict: Pick<Dict, 'base' | 'check'>, node: number, cp: number): number {
+function trieStepChar(dict: Pick<Dict, 'trie'>, node: number, cp: number): number {
   if (cp < 0x80) return trieStep(dict, node, cp);
   let shift = cp < 0x800 ? 6 : cp < 0x10000 ? 12 : 18;
   const lead = cp < 0x800 ? 0xc0 : cp < 0x10000 ? 0xe0 : 0xf0;

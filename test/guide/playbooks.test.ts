@@ -116,14 +116,23 @@ describe('the rule files', () => {
 
   it('has no intent word in two groups', async () => {
     const guide: Guide = await loadGuide();
-    type Node = { next: Map<string, Node>; groups: number[] };
-    const clashes: string[] = [];
-    const walk = (n: Node, path: string[]) => {
-      if (n.groups.length > 1)
-        clashes.push(`${path.join(' ')}: ${n.groups.map((g) => JSON.stringify(guide.matcher.terms[g]))}`);
-      for (const [k, c] of n.next) walk(c, [...path, k]);
-    };
-    walk(guide.matcher.index.trie as unknown as Node, []);
+    const { vocab, rootChild, edges, groups } = guide.matcher.index;
+    // Each node's words, from its parent's (nodes are numbered breadth first: a parent before its children).
+    const names = [...vocab.keys()];
+    const paths = new Map<number, string[]>([[0, []]]);
+    const below = [...edges].map(([edge, child]) => ({
+      parent: Math.floor(edge / names.length),
+      edge,
+      child,
+    }));
+    rootChild.forEach((child, key) => child >= 0 && paths.set(child, [names[key]!]));
+    for (const { parent, edge, child } of below.sort((a, b) => a.child - b.child))
+      paths.set(child, [...paths.get(parent)!, names[edge % names.length]!]);
+    const clashes = groups.flatMap((g, node) =>
+      g.length > 1
+        ? [`${paths.get(node)!.join(' ')}: ${g.map((i) => JSON.stringify(guide.matcher.terms[i]))}`]
+        : [],
+    );
     expect(clashes).toEqual([]);
   });
 });
