@@ -202,7 +202,8 @@ function serviceSignals(
     underAny(c.sets.knownShorteners, host) ??
     (hasPath && shortPath ? underAny(c.sets.shorteners, host) : null);
   if (shortener) signals.push({ code: 'shortener', vars: { host } });
-  const tracker = shortener ? null : underAny(c.sets.clickTracking, host);
+  // A tracked click carries its token in the path or query; the bare front page is the mail service's own site.
+  const tracker = shortener || !hasPath ? null : underAny(c.sets.clickTracking, host);
   if (tracker) signals.push({ code: 'click_tracking', vars: { host, domain: tracker } });
 
   const dyn = underAny(c.sets.dynamicDns, host);
