@@ -778,11 +778,11 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
           if (
             p === k.text ||
             p === k.compact ||
-            (k.compact.length >= 6 && namedInside(c, p, k.text, k.compact, words)) ||
+            (k.compact.length >= 6 && namedInside(c, p, k, words)) ||
             (k.compact.length === 5 &&
               (p.startsWith(k.compact) ||
                 (p.endsWith(k.compact) &&
-                  standsAsName(p, p.length - 5, keywordCore(k.text, words).stem, c.sets.commonLabels))))
+                  standsAsName(p, p.length - 5, coreOf(c, k, words).stem, c.sets.commonLabels))))
           )
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: true, label };
         }
@@ -795,8 +795,7 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
         if (k.compact.length < 4) continue;
         // A slip in the letters that make the name gives another word (etymonline, studysmarter, audi).
         // The whole name glued behind a word was judged above (huaweicloud): no look-alike of it either.
-        const { core, stem } = keywordCore(k.text, words);
-        const coreShape = core ? asciiSkeleton(core, c.skeletons) : '';
+        const { coreShape, stem } = coreOf(c, k, words);
         for (let i = 0; i < list.length; i++) {
           const { p, skeleton } = list[i]!;
           if ((coreShape && !skeleton.includes(coreShape)) || (stem && p.includes(k.compact))) continue;
@@ -830,17 +829,26 @@ function hostWords(c: Compiled): ReadonlySet<string> {
 }
 
 /** The keyword somewhere inside a longer host part, standing as a name (not huaweicloud's "icloud"). */
-function namedInside(
-  c: Compiled,
-  p: string,
-  text: string,
-  compact: string,
-  words: ReadonlySet<string>,
-): boolean {
-  const { stem } = keywordCore(text, words);
-  for (let at = p.indexOf(compact); at >= 0; at = p.indexOf(compact, at + 1))
+function namedInside(c: Compiled, p: string, k: Keyword, words: ReadonlySet<string>): boolean {
+  let at = p.indexOf(k.compact);
+  if (at < 0) return false;
+  const { stem } = coreOf(c, k, words);
+  for (; at >= 0; at = p.indexOf(k.compact, at + 1))
     if (standsAsName(p, at, stem, c.sets.commonLabels)) return true;
   return false;
+}
+
+type Keyword = Compiled['brands'][number]['keywords'][number];
+const keywordCores = new WeakMap<Keyword, { stem: string; coreShape: string }>();
+
+/** keywordCore of a compiled keyword, with its core in skeleton form, worked out once. */
+function coreOf(c: Compiled, k: Keyword, words: ReadonlySet<string>): { stem: string; coreShape: string } {
+  let found = keywordCores.get(k);
+  if (!found) {
+    const { core, stem } = keywordCore(k.text, words);
+    keywordCores.set(k, (found = { stem, coreShape: core ? asciiSkeleton(core, c.skeletons) : '' }));
+  }
+  return found;
 }
 
 /**
