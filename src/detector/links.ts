@@ -16,6 +16,7 @@ import {
   wwwGlued,
 } from './host-shapes.ts';
 import { frontPageQuery, mixedToken } from './path-shapes.ts';
+import { keywordCore, standsAsName } from './keyword-pieces.ts';
 
 export interface LinkAnalysis {
   url: string;
@@ -201,7 +202,8 @@ function serviceSignals(
     underAny(c.sets.knownShorteners, host) ??
     (hasPath && shortPath ? underAny(c.sets.shorteners, host) : null);
   if (shortener) signals.push({ code: 'shortener', vars: { host } });
-  const tracker = shortener ? null : underAny(c.sets.clickTracking, host);
+  // A tracked click carries its token in the path or query; the bare front page is the mail service's own site.
+  const tracker = shortener || !hasPath ? null : underAny(c.sets.clickTracking, host);
   if (tracker) signals.push({ code: 'click_tracking', vars: { host, domain: tracker } });
 
   const dyn = underAny(c.sets.dynamicDns, host);
@@ -600,11 +602,21 @@ function chainedKeys(search: string): string | null {
 /** A brand's exact name as the registered name under a mainstream TLD: google.de, vpass.ne.jp, japanpost.jp. */
 export function isBrandsOwnName(c: Compiled, host: string, labels: string[]): boolean {
   const label = labels[labels.length - 1] ?? '';
-  return (
-    !riskyTldOf(c, host) &&
-    c.brands.some((b) => b.keywords.some((k) => k.text === label || k.compact === label))
-  );
+  const risk = riskyTldOf(c, host);
+  // Brands register their plain name in each country's registry (amazon.cn, icloud.com.cn), where that ending
+  // is cheap too; a hyphenated compound there (smbc-card.net.cn) or a free ending (.ml, .tk) is not that.
+  if (
+    risk &&
+    (risk === 'risky_tld_high' ||
+      label.includes('-') ||
+      !COUNTRY_ENDING.test(parseDomain(host).publicSuffix ?? ''))
+  )
+    return false;
+  return c.brands.some((b) => b.keywords.some((k) => k.text === label || k.compact === label));
 }
+
+/** A country's own ending: cn, or com.cn, co.uk, net.cn (two letters under com, co, net or org at most). */
+const COUNTRY_ENDING = /^(?:(?:com|co|net|org)\.)?[a-z]{2}$/;
 
 interface Imitation {
   /** null: the host is suspicious in itself but imitates no known brand. */
@@ -754,6 +766,7 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
       skeleton: asciiSkeleton(p, c.skeletons),
     })),
   );
+  const words = hostWords(c);
   // Exact names first (they are cheap and decisive), then look-alikes. (Indexed loops: an inner for…of
   // started once per brand keyword allocated an iterator each time, ~13 KB per link.)
   for (let label = 0; label < parts.length; label++) {
@@ -765,8 +778,11 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
           if (
             p === k.text ||
             p === k.compact ||
-            (k.compact.length >= 6 && p.includes(k.compact)) ||
-            (k.compact.length === 5 && (p.startsWith(k.compact) || p.endsWith(k.compact)))
+            (k.compact.length >= 6 && namedInside(c, p, k, words)) ||
+            (k.compact.length === 5 &&
+              (p.startsWith(k.compact) ||
+                (p.endsWith(k.compact) &&
+                  standsAsName(p, p.length - 5, coreOf(c, k, words).stem, c.sets.commonLabels))))
           )
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: true, label };
         }
@@ -777,8 +793,12 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
     for (const b of c.brands)
       for (const k of b.keywords) {
         if (k.compact.length < 4) continue;
+        // A slip in the letters that make the name gives another word (etymonline, studysmarter, audi).
+        // The whole name glued behind a word was judged above (huaweicloud): no look-alike of it either.
+        const { coreShape, stem } = coreOf(c, k, words);
         for (let i = 0; i < list.length; i++) {
           const { p, skeleton } = list[i]!;
+          if ((coreShape && !skeleton.includes(coreShape)) || (stem && p.includes(k.compact))) continue;
           if (paddedName(p, k.compact))
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: false, label };
           if (
@@ -797,6 +817,38 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
       }
   }
   return null;
+}
+
+const hostWordSets = new WeakMap<Compiled, ReadonlySet<string>>();
+
+/** The common words of host names (word_pieces and common_labels of domains.yaml). */
+function hostWords(c: Compiled): ReadonlySet<string> {
+  let words = hostWordSets.get(c);
+  if (!words) hostWordSets.set(c, (words = new Set([...c.wordPieces, ...c.sets.commonLabels])));
+  return words;
+}
+
+/** The keyword somewhere inside a longer host part, standing as a name (not huaweicloud's "icloud"). */
+function namedInside(c: Compiled, p: string, k: Keyword, words: ReadonlySet<string>): boolean {
+  let at = p.indexOf(k.compact);
+  if (at < 0) return false;
+  const { stem } = coreOf(c, k, words);
+  for (; at >= 0; at = p.indexOf(k.compact, at + 1))
+    if (standsAsName(p, at, stem, c.sets.commonLabels)) return true;
+  return false;
+}
+
+type Keyword = Compiled['brands'][number]['keywords'][number];
+const keywordCores = new WeakMap<Keyword, { stem: string; coreShape: string }>();
+
+/** keywordCore of a compiled keyword, with its core in skeleton form, worked out once. */
+function coreOf(c: Compiled, k: Keyword, words: ReadonlySet<string>): { stem: string; coreShape: string } {
+  let found = keywordCores.get(k);
+  if (!found) {
+    const { core, stem } = keywordCore(k.text, words);
+    keywordCores.set(k, (found = { stem, coreShape: core ? asciiSkeleton(core, c.skeletons) : '' }));
+  }
+  return found;
 }
 
 /**

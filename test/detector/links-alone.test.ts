@@ -74,6 +74,13 @@ describe('services anyone can use (rules/hosts, sublime-security lists)', () => 
     expect(urlCodes(check(url))).toContain(code);
   });
 
+  it('takes a click-tracking domain only with a token (its bare front page is the mail service itself)', () => {
+    expect(urlCodes(check('https://u1234567.ct.sendgrid.net/ls/click?upn=abcdef'))).toContain(
+      'click_tracking',
+    );
+    expect(urlCodes(check('https://sendgrid.net/'))).not.toContain('click_tracking');
+  });
+
   it('takes shorteners from the long list only with a path (a front page hides nothing)', () => {
     expect(urlCodes(check('https://short.io/xYz12'))).toContain('shortener');
     expect(urlCodes(check('https://short.io/'))).not.toContain('shortener');

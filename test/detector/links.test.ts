@@ -160,6 +160,47 @@ describe('imitations of brand domains', () => {
   );
 });
 
+describe('brand names inside ordinary words', () => {
+  it.each([
+    ['zenicloud.com', 'icloud: its i ends the word before (…i + cloud)'],
+    ['harmonymobile.com', 'ymobile: its y ends the word before (…y + mobile)'],
+    ['poemsonline.com', 'msonline glued behind a word'],
+    ['magicstore.com', 'mistore: the letters of the name in order, but not its "mi"'],
+    ['smarterhome.com', 'smart-ex: a slip in "ex" makes another word'],
+    ['audi-fans.net', 'au-id: a slip in "id" makes another word'],
+  ])('does not take %s for a brand (%s)', (host) => {
+    const codes = codesOf(`https://${host}/`);
+    expect(codes).not.toContain('lookalike_domain');
+    expect(codes).not.toContain('brand_in_host');
+  });
+
+  it.each([
+    ['myicloud-help.com', 'brand_in_host'],
+    ['icloud-verify.com', 'brand_in_host'],
+    ['smart-exx.com', 'brand_in_host'],
+    ['msonlime.com', 'lookalike_domain'],
+    ['mistoore.com', 'lookalike_domain'],
+    ['srnart-ex.com', 'lookalike_domain'],
+  ])('still reads the brand in %s (%s)', (host, code) => {
+    expect(codesOf(`https://${host}/`)).toContain(code);
+  });
+});
+
+describe("a brand's plain name under a country's ending", () => {
+  it("takes mercari.cn for the brand's own name abroad: the cheap ending stays, no imitation", () => {
+    for (const host of ['mercari.cn', 'www.mercari.cn']) {
+      const codes = codesOf(`https://${host}/`);
+      expect(codes).toContain('risky_tld');
+      expect(codes).not.toContain('brand_in_host');
+    }
+  });
+
+  it('still reads an imitation in a compound or under a free ending', () => {
+    expect(codesOf('https://mercari-jp.cn/')).toContain('brand_in_host');
+    expect(codesOf('https://mercari.ml/')).toContain('brand_in_host');
+  });
+});
+
 describe('infrastructure signals', () => {
   it.each([
     ['top', 'https://evil-login.top/', 'risky_tld_high'],
