@@ -64,6 +64,7 @@ const { consumer: taking, events: runtime } = await answerHere(
     owner: data.owner,
     concurrency: data.concurrency,
     leaseMs: data.leaseMs,
+    startsPerTurn: data.concurrency, // no webhooks here to read in between
     onDone: () => {
       if (doneSince++ === 0) setTimeout(flushDone, DONE_EVERY_MS);
     },

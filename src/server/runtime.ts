@@ -205,7 +205,9 @@ export async function answerHere(
   config: Config,
   deps: Omit<EventDeps, 'consumer'>,
   o: EventOptions &
-    Pick<ConsumerOptions, 'owner' | 'concurrency' | 'leaseMs' | 'pollMs' | 'onDone'> & { consume: boolean },
+    Pick<ConsumerOptions, 'owner' | 'concurrency' | 'leaseMs' | 'pollMs' | 'onDone' | 'startsPerTurn'> & {
+      consume: boolean;
+    },
 ): Promise<Answering> {
   const consumer = o.consume
     ? createConsumer({
@@ -218,6 +220,7 @@ export async function answerHere(
         log: deps.logger,
         onTaken: (seconds) => deps.metrics.queueWait(seconds),
         onDone: o.onDone,
+        startsPerTurn: o.startsPerTurn,
       })
     : null;
   const { createEventRuntime } = await import('./events.ts');

@@ -149,6 +149,45 @@ describe('the backlog consumer', { timeout: 10_000 }, () => {
     await consumer.stop(Date.now() + 1000);
   });
 
+  it('starts one taken event per turn of the event loop, or startsPerTurn of them (event threads)', async () => {
+    // Counts the events started in the turn of the first start: a setImmediate queued by the first
+    // start runs before the consumer's next turn of starts.
+    async function startedInOneTurn(startsPerTurn?: number): Promise<number> {
+      const store = new MemoryStore();
+      const log = createLogger('error', { write: () => {} });
+      const consumer = createConsumer({
+        backlog: store.backlog,
+        key,
+        owner: 'me/',
+        concurrency: 8,
+        log,
+        pollMs: 1000,
+        startsPerTurn,
+      });
+      const started: string[] = [];
+      let inFirstTurn = -1;
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      consumer.start(async (e) => {
+        started.push(e.webhookEventId);
+        if (started.length === 1) setImmediate(() => (inFirstTurn = started.length));
+        await held;
+      });
+      const events = Array.from({ length: 8 }, (_, i) =>
+        seal(key, event(`t${i}`, `U${String(i).padStart(32, '0')}`)),
+      );
+      await store.backlog.enqueue(events, 60_000);
+      consumer.wake();
+      await waitFor(() => inFirstTurn > 0, 2000, 'a start');
+      release();
+      await waitFor(() => consumer.running === 0 && started.length === 8, 2000, 'all answered');
+      await consumer.stop(Date.now() + 1000);
+      return inFirstTurn;
+    }
+    expect(await startedInOneTurn()).toBe(1);
+    expect(await startedInOneTurn(8)).toBe(8);
+  });
+
   it('notes "sending" once, from prepare() or reply(), and never replies before the note is written', async () => {
     const store = new MemoryStore();
     let open!: () => void;
