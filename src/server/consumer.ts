@@ -197,7 +197,7 @@ async function takeAndComplete(s: State, free: number): Promise<BacklogEntry[]> 
 // Without event threads this is the server's thread: one event starts per turn of the event loop, and
 // webhooks are read and acknowledged in between (src/conversation/queue.ts does the same). An event
 // thread reads no webhooks and starts what it took at once (startsPerTurn): one start per turn capped
-// how fast it could start events (webhook bench at full speed: 419–467 events/s, 609 with this).
+// how fast it could start what it took (BENCHMARKS.md, load and LINE webhook).
 function scheduleStart(s: State): void {
   if (s.startScheduled || s.starts.length === 0) return;
   s.startScheduled = true;
