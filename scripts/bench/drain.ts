@@ -19,6 +19,8 @@ interface Round {
   mainMs: number;
   gcHelpersMs: number;
   detectorMs: number;
+  detectorThreadMs: number;
+  detectorInDrainMs: number;
   systemMs: number;
   readsPerEvent: number;
   writesPerEvent: number;
@@ -76,6 +78,18 @@ export async function run(): Promise<Section> {
     [
       'the detector alone, per SMS (same process, after the drain) / everything else per event',
       `${ms(m((r) => r.detectorMs))} / ${ms(m((r) => r.perEventMs - r.detectorMs))}`,
+      '—',
+      null,
+    ],
+    [
+      "the detector's own thread CPU per SMS: inside the drain (among the rest of each event's work) / alone after it",
+      `${ms(m((r) => r.detectorInDrainMs))} / ${ms(m((r) => r.detectorThreadMs))}`,
+      '—',
+      null,
+    ],
+    [
+      'the consumer thread outside the detector, per event',
+      ms(m((r) => r.mainMs - r.detectorInDrainMs)),
       '—',
       null,
     ],
