@@ -133,7 +133,9 @@ function readyRoute(runtime: Runtime, intake: Intake, readyMaxWaitMs: number) {
     // Not ready when events that could be answered wait too long (too much work, or answering stalled)
     // or a thread makes no progress: fly then stops routing webhooks here.
     const now = Date.now();
-    const waitedMs = stats.oldestReadyAt === null ? 0 : now - stats.oldestReadyAt;
+    // Events a consumer took ahead of a free slot wait too (consumer.ts): in its hands, not the store's.
+    const oldest = [stats.oldestReadyAt, runtime.oldestWaitingSince()].filter((t) => t !== null);
+    const waitedMs = oldest.length ? now - Math.min(...oldest) : 0;
     if (waitedMs > readyMaxWaitMs) {
       req.log.warn({ waitedMs, backlog: stats.count }, 'not ready: events wait too long');
       return reply.code(503).send({ status: 'backlog', waitedMs, backlog: stats.count });

@@ -53,6 +53,8 @@ export interface Consumer {
   readonly running: number;
   /** When the longest-running event was taken (ms), or null: a stuck one shows here. */
   oldestRunningSince(): number | null;
+  /** When the oldest event taken ahead and not started yet arrived (ms), or null: it still waits. */
+  oldestWaitingSince(): number | null;
   /**
    * Goes on answering until nothing is left to take or `deadline` (ms), then stops taking and waits for
    * the events running, until the deadline. What is left stays in the backlog for the next start.
@@ -71,7 +73,9 @@ interface Running {
 /**
  * A busy consumer takes new events in batches of this share of its concurrency (at least one), and
  * completes the events it finished in the same round trip: one store call per batch rather than two per
- * event (a take and a delete).
+ * event (a take and a delete). It also holds one batch more than it runs, taken ahead: a slot that
+ * frees starts the next event at once instead of after the next take (waiting for a batch of free slots
+ * and a round trip left a quarter of the slots empty under load while the backlog was full).
  */
 const BATCH_SHARE = 4;
 /** Finished events wait at most this long for the next batch before they are deleted on their own. */
@@ -128,6 +132,7 @@ export function createConsumer(o: ConsumerOptions): Consumer {
       for (const r of s.running.values()) if (oldest === null || r.since < oldest) oldest = r.since;
       return oldest;
     },
+    oldestWaitingSince: () => (s.starts.length ? Math.min(...s.starts.map((e) => e.at)) : null),
     stop: (deadline) => stop(s, deadline),
   };
 }
@@ -144,7 +149,7 @@ async function pump(s: State, force = false): Promise<void> {
   try {
     do {
       s.again = false;
-      const free = s.stopping ? 0 : o.concurrency - s.running.size - s.starts.length;
+      const free = s.stopping ? 0 : o.concurrency + s.batch - s.running.size - s.starts.length;
       const idle = s.running.size + s.starts.length === 0;
       // While busy, wait until a batch is free; finished events go at the latest COMPLETE_WAIT_MS later.
       if (!force && !idle && free < s.batch) {
@@ -199,11 +204,12 @@ async function takeAndComplete(s: State, free: number): Promise<BacklogEntry[]> 
 // thread reads no webhooks and starts what it took at once (startsPerTurn): one start per turn capped
 // how fast it could start what it took (BENCHMARKS.md, load and LINE webhook).
 function scheduleStart(s: State): void {
-  if (s.startScheduled || s.starts.length === 0) return;
+  const room = () => s.starts.length > 0 && s.running.size < s.o.concurrency;
+  if (s.startScheduled || !room()) return;
   s.startScheduled = true;
   setImmediate(() => {
     s.startScheduled = false;
-    for (let n = s.o.startsPerTurn ?? 1; n > 0 && s.starts.length > 0; n--) void run(s, s.starts.shift()!);
+    for (let n = s.o.startsPerTurn ?? 1; n > 0 && room(); n--) void run(s, s.starts.shift()!);
     scheduleStart(s);
   });
 }
@@ -230,6 +236,7 @@ async function run(s: State, entry: BacklogEntry): Promise<void> {
   // another attempt finds "sending" and will not push.
   s.finished.push({ id: entry.id, answered });
   s.running.delete(entry.id);
+  scheduleStart(s); // the next one taken ahead, if any
   void pump(s);
 }
 
@@ -298,7 +305,12 @@ async function stop(s: State, deadline: number): Promise<{ unfinished: number }>
         !s.taking,
     );
   s.stopping = true;
-  s.starts.length = 0; // taken but not started: their leases run out and the next start takes them
+  // Taken ahead but not started: given back, so another consumer (or the next start) takes them now.
+  const notStarted = s.starts.splice(0).map((e) => e.id);
+  await s.o.backlog.giveBack(s.o.owner, notStarted).catch((err: unknown) => {
+    // Their leases run out instead (LEASE_MS) and they are taken then.
+    s.o.log.warn({ err, events: notStarted.length }, 'event backlog: could not give back events not started');
+  });
   // pump() then only deletes what finished.
   await until(() => s.running.size === 0 && s.finished.length === 0 && !s.taking);
   for (const t of s.timers) clearInterval(t);

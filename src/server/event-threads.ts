@@ -27,6 +27,8 @@ export interface EventThreads {
   done(): number;
   /** Why a thread is not making progress, or null when all are. */
   stuck(now?: number): string | null;
+  /** When the oldest event a thread took ahead and has not started arrived (at their last beat), or null. */
+  oldestWaitingSince(): number | null;
   /** Each thread's metrics, for the server's /metrics. */
   metrics(): Promise<MetricsData[]>;
   /** Lets every thread answer what it can until `deadline` (ms), close its store and OCR workers, then stops it. */
@@ -41,6 +43,7 @@ interface Thread {
   beatAt: number;
   running: number;
   oldestRunningSince: number | null;
+  oldestWaitingSince: number | null;
   asks: Map<number, (data: MetricsData) => void>;
   closed: (() => void) | null;
   /** A spare thread told to finish and stop (quiet for long enough): settles once it has. */
@@ -151,6 +154,12 @@ export function startEventThreads(o: EventThreadOptions): EventThreads {
     done: () => s.done,
     running: () => s.threads.reduce((n, t) => n + (t.stopped ? 0 : t.running), 0),
     stuck: (now = Date.now()) => stuck(s, now),
+    oldestWaitingSince: () => {
+      const at = s.threads.flatMap((t) =>
+        t.stopped || t.oldestWaitingSince === null ? [] : [t.oldestWaitingSince],
+      );
+      return at.length ? Math.min(...at) : null;
+    },
     metrics: () => metrics(s),
     close: (deadline) => close(s, deadline),
   };
@@ -193,6 +202,7 @@ function spawn(s: State): Thread {
     beatAt: Date.now(),
     running: 0,
     oldestRunningSince: null,
+    oldestWaitingSince: null,
     asks: new Map(),
     closed: null,
     retiring: null,
@@ -210,6 +220,7 @@ function heard(s: State, t: Thread, m: FromThread): void {
     t.beatAt = Date.now();
     t.running = m.running;
     t.oldestRunningSince = m.oldestRunningSince;
+    t.oldestWaitingSince = m.oldestWaitingSince;
   } else if (m.type === 'done') s.done += m.n;
   else if (m.type === 'ready') {
     t.loaded = true;

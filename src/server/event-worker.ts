@@ -28,7 +28,7 @@ export type ToThread =
   { type: 'wake' } | { type: 'metrics'; id: number } | { type: 'close'; deadline: number };
 export type FromThread =
   | { type: 'ready' }
-  | { type: 'beat'; running: number; oldestRunningSince: number | null }
+  | { type: 'beat'; running: number; oldestRunningSince: number | null; oldestWaitingSince: number | null }
   /** Events finished since the last note: one message per turn of the event loop, not per event. */
   | { type: 'done'; n: number }
   | { type: 'metrics'; id: number; data: unknown }
@@ -78,6 +78,7 @@ const beat = () =>
     type: 'beat',
     running: consumer.running,
     oldestRunningSince: consumer.oldestRunningSince(),
+    oldestWaitingSince: consumer.oldestWaitingSince(),
   } satisfies FromThread);
 const beats = setInterval(beat, 1000);
 

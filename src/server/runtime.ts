@@ -79,6 +79,8 @@ export interface Runtime {
   done(): number;
   /** Why answering makes no progress, or null. */
   stuck(now: number): string | null;
+  /** When the oldest event a consumer took ahead and has not started arrived (ms), or null. */
+  oldestWaitingSince(): number | null;
   /** GET /metrics: this thread's figures and the event threads'. */
   metricsText(): Promise<string>;
   /** Answers events until `deadline` (ms), then stops the consumer, event threads and OCR workers. */
@@ -131,6 +133,8 @@ export async function startRuntime(
     wake: (waiting) => (events ? events.wake(waiting) : consumer?.wake()),
     running: () => (events ? events.running() : (consumer?.running ?? 0)),
     done: () => (events ? events.done() : doneHere),
+    oldestWaitingSince: () =>
+      events ? events.oldestWaitingSince() : (consumer?.oldestWaitingSince() ?? null),
     stuck(now) {
       if (events) return events.stuck(now);
       const since = consumer?.oldestRunningSince() ?? null;

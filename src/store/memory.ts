@@ -170,6 +170,17 @@ class MemoryBacklog implements Backlog {
       }
   }
 
+  async giveBack(owner: string, ids: string[]): Promise<void> {
+    this.open();
+    for (const id of ids) {
+      const row = this.rows.get(id);
+      if (row?.owner !== owner) continue;
+      row.owner = null;
+      row.leaseUntil = 0;
+      row.attempts--;
+    }
+  }
+
   async stats(): Promise<BacklogStats> {
     this.open();
     const t = this.now();

@@ -120,6 +120,20 @@ redis.call('HDEL', KEYS[3], ARGV[1])
 if ARGV[3] == '0' then redis.call('ZREM', KEYS[4], ARGV[1]) end
 return 1`;
 
+// KEYS meta; ARGV owner, then the ids taken and never started.
+const GIVE_BACK = `${META}
+for i = 2, #ARGV do
+  local v = redis.call('HGET', KEYS[1], ARGV[i])
+  if v then
+    local m = meta(v)
+    if m.owner == ARGV[1] then
+      m.owner, m.lease, m.attempts = '', 0, m.attempts - 1
+      redis.call('HSET', KEYS[1], ARGV[i], pack(m))
+    end
+  end
+end
+return 1`;
+
 // KEYS order meta; ARGV now, scan. Returns count and the oldest arrival among takeable events.
 const STATS = `${META}
 local now = tonumber(ARGV[1])
@@ -143,6 +157,7 @@ interface Scripts {
   backlogSending(...args: (string | number)[]): Promise<number>;
   backlogComplete(...args: (string | number)[]): Promise<number>;
   backlogStats(...args: (string | number)[]): Promise<[number, string]>;
+  backlogGiveBack(...args: (string | number)[]): Promise<number>;
 }
 
 type Run = <T>(op: string, f: () => Promise<T>) => Promise<T>;
@@ -162,6 +177,7 @@ export class RedisBacklog implements Backlog {
     client.defineCommand('backlogSending', { numberOfKeys: 1, lua: SENDING });
     client.defineCommand('backlogComplete', { numberOfKeys: 4, lua: COMPLETE });
     client.defineCommand('backlogStats', { numberOfKeys: 2, lua: STATS });
+    client.defineCommand('backlogGiveBack', { numberOfKeys: 1, lua: GIVE_BACK });
     this.client = client as Redis & Scripts;
     const key = (name: string) => `${prefix}{backlog}:${name}`;
     this.k = {
@@ -227,6 +243,11 @@ export class RedisBacklog implements Backlog {
     await this.run('backlog release', () =>
       this.client.backlogLeases(this.k.meta, owner ?? '', 0, 'release'),
     );
+  }
+
+  async giveBack(owner: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.run('backlog giveBack', () => this.client.backlogGiveBack(this.k.meta, owner, ...ids));
   }
 
   async stats(): Promise<BacklogStats> {

@@ -153,6 +153,7 @@ class SqliteBacklog implements Backlog {
     | 'forget'
     | 'release'
     | 'releaseAll'
+    | 'giveBack'
     | 'count'
     | 'oldest',
     StatementSync
@@ -183,6 +184,9 @@ class SqliteBacklog implements Backlog {
         'UPDATE backlog SET owner = NULL, lease_until = 0 WHERE substr(owner, 1, length(?1)) = ?1',
       ),
       releaseAll: db.prepare('UPDATE backlog SET owner = NULL, lease_until = 0 WHERE owner IS NOT NULL'),
+      giveBack: db.prepare(
+        'UPDATE backlog SET owner = NULL, lease_until = 0, attempts = attempts - 1 WHERE id = ? AND owner = ?',
+      ),
       count: db.prepare('SELECT count(*) AS n FROM backlog'),
       oldest: db.prepare(`SELECT min(at) AS at FROM backlog b WHERE lease_until <= ? AND ${HEAD}`),
     };
@@ -264,6 +268,10 @@ class SqliteBacklog implements Backlog {
   async release(prefix?: string): Promise<void> {
     if (prefix === undefined) this.q.releaseAll.run();
     else this.q.release.run(prefix);
+  }
+
+  async giveBack(owner: string, ids: string[]): Promise<void> {
+    if (ids.length) this.transaction(() => ids.forEach((id) => this.q.giveBack.run(id, owner)));
   }
 
   async stats(): Promise<BacklogStats> {

@@ -81,6 +81,11 @@ export interface Backlog {
    * after a crash takes its events again at once instead of after the lease.
    */
   release(prefix?: string): Promise<void>;
+  /**
+   * Gives back the leases of events this owner took and never started (taken ahead, then stopped): they
+   * can be taken at once, and that take did not count as an attempt.
+   */
+  giveBack(owner: string, ids: string[]): Promise<void>;
   /** Events waiting, and when the oldest one that could be taken now (next in its chat, not leased) came. */
   stats(): Promise<BacklogStats>;
 }

@@ -153,6 +153,22 @@ describe.each(kinds)('%s backlog', { timeout: 30_000 }, (_name, make) => {
       await store.close();
     }
   });
+
+  it('gives back by id the events its owner took and never started, and that take is no attempt', async () => {
+    const { store } = clocked();
+    try {
+      await store.backlog.enqueue([item('a', 'A'), item('b', 'B'), item('c', 'C')], DAY);
+      expect(ids(await store.backlog.take('w1', 3, 60_000))).toEqual(['a', 'b', 'c']);
+      // Another owner cannot give them back; an unknown id is ignored.
+      await store.backlog.giveBack('w2', ['b']);
+      await store.backlog.giveBack('w1', ['c', 'gone']);
+      const again = await store.backlog.take('w2', 10, 60_000);
+      expect(ids(again)).toEqual(['c']);
+      expect(again[0]!.attempts).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('SQLite enqueue while another thread writes', () => {

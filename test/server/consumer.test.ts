@@ -149,6 +149,46 @@ describe('the backlog consumer', { timeout: 10_000 }, () => {
     await consumer.stop(Date.now() + 1000);
   });
 
+  it('holds a batch taken ahead: a slot that frees starts the next event before the next take returns', async () => {
+    const store = new MemoryStore();
+    let takes = 0;
+    let openTakes!: () => void;
+    const takesOpen = new Promise<void>((r) => (openTakes = r));
+    const backlog: Backlog = Object.assign(Object.create(store.backlog) as Backlog, {
+      take: async (...a: Parameters<Backlog['take']>) => {
+        // The first take answers at once; every later one waits until the test opens them.
+        if (takes++ > 0) await takesOpen;
+        return store.backlog.take(...a);
+      },
+    });
+    const log = createLogger('error', { write: () => {} });
+    const consumer = createConsumer({ backlog, key, owner: 'me/', concurrency: 4, log, pollMs: 1000 });
+    const started: string[] = [];
+    const finish = new Map<string, () => void>();
+    const events = Array.from({ length: 10 }, (_, i) =>
+      seal(key, event(`p${i}`, `U${String(i).padStart(32, '0')}`)),
+    );
+    await store.backlog.enqueue(events, 60_000);
+    consumer.start(async (e) => {
+      started.push(e.webhookEventId);
+      await new Promise<void>((r) => finish.set(e.webhookEventId, r));
+    });
+    await waitFor(() => started.length === 4, 2000, 'four running');
+    // Four run (the concurrency), one more was taken ahead (a batch: a quarter of four).
+    finish.get('p0')!();
+    await waitFor(() => started.length === 5, 2000, 'the event taken ahead starts');
+    expect(takes).toBeGreaterThan(1); // the next take is on its way, still waiting
+    openTakes();
+    for (let i = 0; i < 10; i++) {
+      await waitFor(() => started.length > i, 2000, `p${i} started`);
+      finish.get(`p${i}`)?.();
+    }
+    await waitFor(() => consumer.running === 0 && started.length === 10, 2000, 'all answered');
+    for (const id of started.slice(5)) finish.get(id)!();
+    expect(new Set(started).size).toBe(10);
+    await consumer.stop(Date.now() + 1000);
+  });
+
   it('starts one taken event per turn of the event loop, or startsPerTurn of them (event threads)', async () => {
     // Counts the events started in the turn of the first start: a setImmediate queued by the first
     // start runs before the consumer's next turn of starts.

@@ -9,7 +9,13 @@ const port = parentPort!;
 const { owner } = workerData as ThreadData;
 const first = owner.endsWith('/1/');
 const beats = setInterval(
-  () => port.postMessage({ type: 'beat', running: 1, oldestRunningSince: Date.now() } satisfies FromThread),
+  () =>
+    port.postMessage({
+      type: 'beat',
+      running: 1,
+      oldestRunningSince: Date.now(),
+      oldestWaitingSince: null,
+    } satisfies FromThread),
   50,
 );
 port.on('message', (m: ToThread) => {

@@ -8,7 +8,12 @@ import type { FromThread, ToThread } from '../../src/server/event-worker.ts';
 const port = parentPort!;
 let wakes = 0;
 const beat = () =>
-  port.postMessage({ type: 'beat', running: wakes, oldestRunningSince: null } satisfies FromThread);
+  port.postMessage({
+    type: 'beat',
+    running: wakes,
+    oldestRunningSince: null,
+    oldestWaitingSince: null,
+  } satisfies FromThread);
 const beats = setInterval(beat, 50);
 port.on('message', (m: ToThread) => {
   if (m.type === 'wake') wakes++;

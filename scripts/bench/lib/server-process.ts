@@ -72,7 +72,9 @@ export function cpuByThread(
  */
 export function serverFlags(): string[] {
   const dir = process.env.BENCH_SERVER_PROFILE;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  // BENCH_SERVER_FLAGS="--trace-gc" (say) adds Node flags, for a look; its output goes with BENCH_SERVER_LOG.
+  const extra = process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra];
 }
 
 /**
