@@ -1,7 +1,7 @@
 // Heavy load against one instance with Redis: 60 s of signed webhooks at 1,000 events/s on loopback.
 // The real server (`npm start` with STORE_URL=redis://, default rate limits, info logs), a real
 // redis-server, a lean LINE stand-in that counts replies per reply token, and the load generator
-// (autocannon), each in its own process. Every request carries one new text event from one of 20,000
+// (an open-loop generator in the bench process, ./lib/open-loop.ts), the others each in its own process. Every request carries one new text event from one of 20,000
 // users (three texts per user per minute: under the rate limit, as a news-driven spike of many people
 // would be). Figures: how many were acknowledged (200) or refused (503: queue full, LINE may redeliver),
 // whether every acknowledged event was answered exactly once, ack latency, the rate the server really
@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import autocannon from 'autocannon';
 import { freePort, startRedis } from '../stand-ins/redis-server.ts';
-import { int, ms, type Row, type Section } from './lib/report.ts';
+import { openLoop } from './lib/open-loop.ts';
+import { int, ms, percentile, type Row, type Section } from './lib/report.ts';
 import {
   cpuByThread,
   cpuSeconds,
@@ -136,12 +136,7 @@ export async function run(): Promise<Section> {
     // Drain: the server answers what it accepted; wait while answers keep coming.
     await settle(counter, acked.size);
     const drained = performance.now();
-    const others = othersPerEvent(
-      budget0,
-      budgetNow(pid, redis.pid, counter.pid),
-      result.requests.sent,
-      acked.size,
-    );
+    const others = othersPerEvent(budget0, budgetNow(pid, redis.pid, counter.pid), result.sent, acked.size);
     clearInterval(timer);
     await sampling;
     await sample();
@@ -171,9 +166,9 @@ export async function run(): Promise<Section> {
     }
     const toRefused = [...tally.refused].filter((t) => counts.has(t)).length;
     const unseen = [...counts.keys()].filter((t) => !acked.has(t) && !tally.refused.has(t)).length;
-    const sent = result.requests.sent;
+    const sent = result.sent;
     const answered = tally.ok + tally.busy + tally.other;
-    const other = tally.other + result.errors + result.timeouts;
+    const other = tally.other + result.errors;
     const answerRate = repliesAtEnd / SECONDS;
     const drainS = (drained - loadEnded) / 1000;
     const peakRss = Math.max(...samples.map((s) => s.rss));
@@ -182,7 +177,7 @@ export async function run(): Promise<Section> {
 
     const rows: Row[] = [
       [
-        `offered: ${int(RATE)} events/s for ${SECONDS} s (${CONNECTIONS} connections): requests sent / responses received`,
+        `offered: ${int(RATE)} events/s for ${SECONDS} s (open loop, Poisson arrivals, at most ${CONNECTIONS} connections): requests sent / responses received`,
         `${int(sent)} (${int(sent / SECONDS)}/s) / ${int(answered)}`,
         `${int(RATE * SECONDS)}`,
         null,
@@ -231,7 +226,7 @@ export async function run(): Promise<Section> {
         answerRate >= RATE * 0.95,
       ],
       [
-        `cores in use during the load: server / redis-server / LINE stand-in / load generator (autocannon) / other work on the machine / idle (of ${CORES})`,
+        `cores in use during the load: server / redis-server / LINE stand-in / load generator (open loop, in the bench process) / other work on the machine / idle (of ${CORES})`,
         [cores.server, cores.redis, cores.standIn, cores.generator, cores.rest, cores.idle]
           .map((c) => c.toFixed(2))
           .join(' / '),
@@ -284,9 +279,10 @@ export async function run(): Promise<Section> {
       ]),
     ];
     const notes = [
-      `Processes on 127.0.0.1: the server (\`node src/server/main.ts\`, NODE_ENV=production, STORE_URL=redis://, default rate limits ${'20/10m per user, 100/10m per group'}, LOG_LEVEL=info, logs to a pipe), redis-server (Debian package, no persistence), a lean LINE stand-in (scripts/bench/lib/reply-counter-process.ts, counts replies per reply token) and autocannon. All share the machine's cores.`,
+      `Processes on 127.0.0.1: the server (\`node src/server/main.ts\`, NODE_ENV=production, STORE_URL=redis://, default rate limits ${'20/10m per user, 100/10m per group'}, LOG_LEVEL=info, logs to a pipe), redis-server (Debian package, no persistence), a lean LINE stand-in (scripts/bench/lib/reply-counter-process.ts, counts replies per reply token) and the open-loop load generator (scripts/ben./lib/open-loop.ts, in the bench process). All share the machine's cores.`,
       `Each request: one signed webhook with one new text event (${texts.length} generated SMS texts of ~200 characters, scripts/bench/lib/texts.ts) from one of ${int(USERS)} users; every event is written, sealed, to the Redis backlog before the 200 (one script per body, deduplicated by event id), taken from it by the event thread under a lease, counted for the rate limit, analysed, remembered, answered with a Flex card and deleted from the backlog. ${WARMUP_SECONDS} s warm-up at ${WARMUP_RATE}/s first.`,
       'Answered exactly once: every reply token acknowledged with 200 received exactly one reply at the stand-in, counted after answers stopped coming for 10 s. A 503 refuses the whole request: those events are never answered by this server (LINE redelivers them when webhook redelivery is on).',
+      "Offered load: requests leave at the times of a Poisson process of 1,000/s whether or not earlier ones were answered (scripts/bench/lib/open-loop.ts), as webhooks of many independent people arrive; ack latency runs from the time each request was due to its response. Until this change autocannon made the load: its overallRate is a budget per connection per second, so its 100 connections each sent their 10 back to back at the start of every second (measured against a server that answers at once: 227 and 773 requests in the first two 100 ms of a second, then none) — 1,000 requests in a burst, 100 waiting at a time, then 800 ms of nothing. Its ack latency was mostly that queue of 100 (p50 9 ms at best), and the backlog filled and emptied once a second.",
       'Timeline: every 5 s, the server RSS and CPU from /proc, queue and event-loop lag from its /metrics, answers from the stand-in.',
       "One event thread against two, alternating 20 s runs on a machine shared with one other engineer (`LOAD_SECONDS=20`, EVENT_THREADS=1 against unset), CPU per acknowledged event divided by the other three processes' (load generator + redis-server + LINE stand-in, the machine's speed at that moment): one thread 4.19–4.62, two 5.10–5.21 with both warm (`LOAD_WARMUP_RATE=1000`: the spare starts in the warm-up; 4 runs), 5.28–5.39 when the spare starts in the measured run. A spare's start costs ~1.2 s of CPU (CPU profile: YAML rules and their zod checks ~38 %, the dictionary's gunzip and tables ~27 %, module compiling ~15 %) plus its first major collections; the row 'CPU of each event thread' shows a spare that started in the run. With both warm, two threads still cost ~15 % more: not store traffic (redis-server's CPU per event the same), not system calls (4.6–5.4 % of the threads' time either way, process.threadCpuUsage in each thread), not the threads' young generation (48 MB instead of 16: same scavenge count and CPU), not parallel scavenging (--no-parallel-scavenge: 5.10). Scavenges per event are the same, but each takes twice the wall time (1.2 → 2.3 ms) and the V8 helper CPU is ~25 % higher: both JS threads at once on two vCPUs, sharing caches with the other processes. The acknowledging thread's --max-semi-space-size=16 instead of 4: 4.78 / 4.96 against 5.14 / 5.21 (its scavenges 54–63 instead of 172–184), for a peak RSS 426–433 MB instead of 348–350 MB.",
       "Memory: the server starts with package.json's start settings (as in the Docker image): MALLOC_ARENA_MAX=2 and node --max-semi-space-size=4; each event thread's V8 heap is capped at 256 MB (src/server/event-threads.ts). Without them (`node src/server/main.ts` alone) the same run peaked at 656 MB: glibc gave the threads 6 malloc arenas of 64 MB, where memory one thread freed was not reused by another (1 with the setting); the acknowledging thread's young generation grew to 56–67 MB, mostly empty (8 MB); and on this machine's 24 GB V8 let each event thread's old generation grow to 4× what survived, from 29 MB at rest to 94–114 MB in 20 s (34–36 MB capped; V8 chooses about the same cap by itself on a 1 GB Machine). Per thread from v8.getHeapStatistics() in each thread (a preloaded probe, not part of the bench), arenas from /proc/PID/maps.",
@@ -325,42 +321,38 @@ function webhookBody(): { raw: string; token: string } {
   return { raw: JSON.stringify({ destination: `U${'b'.repeat(32)}`, events: [event] }), token };
 }
 
-function load(
+/**
+ * Offers `rate` webhooks a second for `seconds`, open loop ./lib/open-loop.ts: Poisson arrivals, each
+ * request timed from when it was due), and tallies the answers.
+ */
+async function load(
   base: string,
   acked: Set<string>,
   o: { rate: number; seconds: number; tally?: Tally },
-): Promise<autocannon.Result> {
-  return autocannon({
-    url: `${base}/webhooks/line`,
-    method: 'POST',
-    connections: CONNECTIONS,
-    overallRate: o.rate,
-    duration: o.seconds,
-    requests: [
-      {
-        setupRequest: (req, context) => {
-          const { raw, token } = webhookBody();
-          (context as { token?: string }).token = token;
-          const sig = createHmac('sha256', SECRET).update(raw).digest('base64');
-          return {
-            ...req,
-            body: raw,
-            headers: { ...req.headers, 'content-type': 'application/json', 'x-line-signature': sig },
-          };
-        },
-        onResponse: (status, _body, context) => {
-          const token = (context as { token?: string }).token;
-          if (status === 200 && token) {
-            acked.add(token);
-            if (o.tally) o.tally.ok++;
-          } else if (status === 503 && o.tally) {
-            o.tally.busy++;
-            if (token) o.tally.refused.add(token);
-          } else if (o.tally) o.tally.other++;
-        },
+): Promise<{ sent: number; errors: number; latency: { p50: number; p99: number; max: number } }> {
+  const r = await openLoop(base, { rate: o.rate, seconds: o.seconds, connections: CONNECTIONS }, () => {
+    const { raw, token } = webhookBody();
+    return {
+      path: '/webhooks/line',
+      body: raw,
+      headers: { 'x-line-signature': createHmac('sha256', SECRET).update(raw).digest('base64') },
+      done(status) {
+        if (status === 200) {
+          acked.add(token);
+          if (o.tally) o.tally.ok++;
+        } else if (status === 503 && o.tally) {
+          o.tally.busy++;
+          o.tally.refused.add(token);
+        } else if (status !== 0 && o.tally) o.tally.other++;
       },
-    ],
+    };
   });
+  const sorted = Array.from(r.latencies.sort());
+  return {
+    sent: r.sent,
+    errors: r.errors,
+    latency: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN },
+  };
 }
 
 /** CPU seconds so far of each process on the machine's cores, and of the machine (/proc/stat). */
