@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { startRedis } from '../stand-ins/redis-server.ts';
 import { median, ms, int, type Row, type Section } from './lib/report.ts';
-import { startStandIn } from './lib/server-process.ts';
+import { extraFlags, startStandIn } from './lib/server-process.ts';
 import { TOKEN } from '../stand-ins/webhook.ts';
 
 const CHILD = new URL('./lib/drain-process.ts', import.meta.url).pathname;
@@ -31,7 +31,7 @@ async function round(): Promise<Round> {
   const redis = await startRedis();
   const counter = await startStandIn(COUNTER);
   try {
-    const child = spawn(process.execPath, [CHILD], {
+    const child = spawn(process.execPath, [...extraFlags(), CHILD], {
       env: {
         ...process.env,
         NODE_ENV: 'production',

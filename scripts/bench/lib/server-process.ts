@@ -72,9 +72,12 @@ export function cpuByThread(
  */
 export function serverFlags(): string[] {
   const dir = process.env.BENCH_SERVER_PROFILE;
-  // BENCH_SERVER_FLAGS="--trace-gc" (say) adds Node flags, for a look; its output goes with BENCH_SERVER_LOG.
-  const extra = process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
-  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra];
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extraFlags()];
+}
+
+/** BENCH_SERVER_FLAGS="--trace-gc" (say) adds Node or V8 flags to the benched server, for a look. */
+export function extraFlags(): string[] {
+  return process.env.BENCH_SERVER_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
 }
 
 /**
