@@ -19,7 +19,8 @@ export interface LineApiOptions {
 
 /** The calls the bot makes; tests and the simulator can stand in their own. */
 export interface LineApi {
-  reply(replyToken: string, messages: Message[]): Promise<void>;
+  /** json: JSON.stringify(messages), when the caller has it already (the request is then built around it). */
+  reply(replyToken: string, messages: Message[], json?: string): Promise<void>;
   /** retryKey: a UUID sent as X-Line-Retry-Key on every attempt, so LINE delivers the push once. */
   push(to: string, messages: Message[], retryKey: string): Promise<void>;
   showLoading(chatId: string, seconds: number): Promise<void>;
@@ -55,15 +56,19 @@ export function createLineApi(o: LineApiOptions): LineApi {
     timeoutMs: o.timeoutMs ?? 10_000,
   };
   return {
-    async reply(replyToken, messages) {
-      await withRetry(policy, () =>
-        post('/v2/bot/message/reply', { replyToken, messages }, policy.timeoutMs),
-      );
+    async reply(replyToken, messages, json) {
+      // The same bytes as JSON.stringify({ replyToken, messages }), the messages not serialised again.
+      const body =
+        json === undefined
+          ? JSON.stringify({ replyToken, messages })
+          : `{"replyToken":${JSON.stringify(replyToken)},"messages":${json}}`;
+      await withRetry(policy, () => post('/v2/bot/message/reply', body, policy.timeoutMs));
     },
     async push(to, messages, retryKey) {
       try {
+        const body = JSON.stringify({ to, messages });
         await withRetry(policy, () =>
-          post('/v2/bot/message/push', { to, messages }, policy.timeoutMs, { 'x-line-retry-key': retryKey }),
+          post('/v2/bot/message/push', body, policy.timeoutMs, { 'x-line-retry-key': retryKey }),
         );
       } catch (err) {
         // 409: LINE already accepted a request with this retry key, i.e. an earlier attempt got through.
@@ -72,8 +77,9 @@ export function createLineApi(o: LineApiOptions): LineApi {
       }
     },
     async showLoading(chatId, seconds) {
+      const body = JSON.stringify({ chatId, loadingSeconds: seconds });
       await withRetry({ ...policy, attempts: 1 }, () =>
-        post('/v2/bot/chat/loading/start', { chatId, loadingSeconds: seconds }, policy.timeoutMs),
+        post('/v2/bot/chat/loading/start', body, policy.timeoutMs),
       );
     },
   };
@@ -81,7 +87,8 @@ export function createLineApi(o: LineApiOptions): LineApi {
 
 type Post = (
   path: string,
-  body: unknown,
+  /** The request's JSON, serialised once for every attempt. */
+  json: string,
   timeoutMs: number,
   headers?: Record<string, string>,
 ) => Promise<void>;
@@ -98,8 +105,8 @@ function jsonPoster(baseUrl: string, token: string): Post {
     ['authorization', `Bearer ${token}`],
     ['user-agent', 'sagicheck'],
   ]);
-  return async (path, body, timeoutMs, headers) => {
-    const res = await poster.post(path, JSON.stringify(body), timeoutMs, headers);
+  return async (path, json, timeoutMs, headers) => {
+    const res = await poster.post(path, json, timeoutMs, headers);
     if (res.status >= 200 && res.status < 300) return;
     const h = new Headers();
     for (const [k, v] of Object.entries(res.headers)) {

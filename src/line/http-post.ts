@@ -18,8 +18,8 @@ export interface JsonPoster {
 }
 
 interface Call {
-  head: string;
-  json: string;
+  /** The request as written: header block and JSON. */
+  data: Buffer;
   resolve: (a: Answer) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | null;
@@ -77,10 +77,12 @@ class Pool {
   post(path: string, json: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       // The same bytes as node:http wrote from our raw header list (it adds Connection last).
-      let head = `POST ${path} HTTP/1.1\r\n${this.common}content-length: ${Buffer.byteLength(json)}\r\n`;
-      for (const k in headers) head += headerLine(k, headers[k]!);
-      head += 'Connection: keep-alive\r\n\r\n';
-      const call: Call = { head, json, resolve, reject, timer: null, conn: null, done: false };
+      const start = `POST ${path} HTTP/1.1\r\n${this.common}content-length: `;
+      let end = '\r\n';
+      for (const k in headers) end += headerLine(k, headers[k]!);
+      end += 'Connection: keep-alive\r\n\r\n';
+      const data = request(start, json, end);
+      const call: Call = { data, resolve, reject, timer: null, conn: null, done: false };
       // The whole call, waiting for a connection included: the retry's own timeout gives up on it,
       // this frees the connection.
       call.timer = setTimeout(() => this.timeOut(call, timeoutMs), timeoutMs);
@@ -105,7 +107,7 @@ class Pool {
     conn.call = call;
     conn.reader = createResponseReader();
     call.conn = conn;
-    conn.socket.write(call.head + call.json);
+    conn.socket.write(call.data);
   }
 
   private connect(): Conn {
@@ -201,6 +203,22 @@ class Pool {
     if (i >= 0) this.idle.splice(i, 1);
     if (!conn.socket.destroyed) conn.socket.destroy();
   }
+}
+
+/**
+ * `start` + the JSON's length in bytes + `end`, then the JSON, in one buffer: the JSON is encoded once,
+ * behind room left for the header block (its byte length is known only once it is encoded), rather than
+ * measured in one pass and encoded in another, and no header-and-body string is built to be written.
+ */
+function request(start: string, json: string, end: string): Buffer {
+  const room = Buffer.byteLength(start) + Buffer.byteLength(end) + 16; // 16: digits of any length
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair 4 for two).
+  const buf = Buffer.allocUnsafe(room + json.length * 3);
+  const bytes = buf.write(json, room, 'utf8');
+  const head = `${start}${bytes}${end}`;
+  const at = room - Buffer.byteLength(head);
+  buf.write(head, at, 'utf8');
+  return buf.subarray(at, room + bytes);
 }
 
 function settle(call: Call, err: Error | null, answer?: Answer): void {

@@ -90,6 +90,16 @@ describe('JSON poster', () => {
     expect(second!.conn).toBe(first!.conn);
   });
 
+  it('counts the body in UTF-8 bytes whatever its characters: emoji, a lone surrogate, escapes', async () => {
+    await start([ok()]);
+    const json = `{"t":"😀危\\u0001a","u":"\ud800"}`;
+    await poster.post('/v2/bot/message/reply', json, 1000);
+    const [req] = raw.requests;
+    const bytes = Buffer.from(json, 'utf8');
+    expect(req!.text).toContain(`content-length: ${bytes.length}\r\n`);
+    expect(req!.text.endsWith(`\r\n\r\n${bytes.toString('utf8')}`)).toBe(true);
+  });
+
   it('reads an error answer in chunks: status, headers and body', async () => {
     const body = '{"message":"Invalid reply token"}';
     await start([
