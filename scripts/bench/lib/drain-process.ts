@@ -21,7 +21,8 @@ const WARM = 500;
 const DETECTOR_ALONE = 1000;
 const config = loadConfig();
 const log = createLogger(config.logLevel);
-const store = openStore(config.storeUrl, log);
+// As an event thread's store writes (redis.ts: a command sent while others wait for replies waits for them).
+const store = openStore(config.storeUrl, log, { waitForReplies: true });
 // DRAIN_CACHED_VERDICTS=1: each text analysed once (before the warm-up), its verdict reused after, so the
 // figures are what answering costs outside the detector (the same cards, store writes and replies).
 const realDetector = loadDetector();
