@@ -42,6 +42,9 @@ interface Conn {
  */
 const IDLE_MS = 15_000;
 
+/** Request buffers are at least this big, so one fits most replies and can serve the next. */
+const SCRATCH_MIN = 32 * 1024;
+
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -63,6 +66,8 @@ class Pool {
   private readonly waiting: Call[] = [];
   private open = 0;
   private session: Buffer | undefined; // TLS session resumption, as https.Agent does
+  /** A request's buffer free again (its bytes went to the kernel), used for the next one that fits. */
+  private scratch: Buffer | null = null;
   private readonly maxSockets: number;
 
   constructor(base: URL, fixed: [string, string][], maxSockets: number) {
@@ -81,7 +86,7 @@ class Pool {
       let end = '\r\n';
       for (const k in headers) end += headerLine(k, headers[k]!);
       end += 'Connection: keep-alive\r\n\r\n';
-      const data = request(start, json, end);
+      const data = this.request(start, json, end);
       const call: Call = { data, resolve, reject, timer: null, conn: null, done: false };
       // The whole call, waiting for a connection included: the retry's own timeout gives up on it,
       // this frees the connection.
@@ -93,6 +98,26 @@ class Pool {
 
   close(): void {
     for (const conn of this.idle.splice(0)) conn.socket.destroy();
+  }
+
+  /**
+   * `start` + the JSON's length in bytes + `end`, then the JSON, in one buffer: the JSON is encoded
+   * once, behind room left for the header block (its byte length is known only once it is encoded),
+   * rather than measured in one pass and encoded in another. The buffer is the last request's when
+   * that one was written at once and it fits (a reply is ~6 KB; one buffer serves them all).
+   */
+  private request(start: string, json: string, end: string): Buffer {
+    const room = Buffer.byteLength(start) + Buffer.byteLength(end) + 16; // 16: digits of any length
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair 4 for two).
+    const size = room + json.length * 3;
+    let buf = this.scratch;
+    this.scratch = null;
+    if (!buf || buf.length < size) buf = Buffer.allocUnsafeSlow(Math.max(size, SCRATCH_MIN));
+    const bytes = buf.write(json, room, 'utf8');
+    const head = `${start}${bytes}${end}`;
+    const at = room - Buffer.byteLength(head);
+    buf.write(head, at, 'utf8');
+    return buf.subarray(at, room + bytes);
   }
 
   private start(call: Call): void {
@@ -108,6 +133,9 @@ class Pool {
     conn.reader = createResponseReader();
     call.conn = conn;
     conn.socket.write(call.data);
+    // Written to the kernel at once (nothing left in the stream): the buffer is free for the next request.
+    if (conn.socket.writableLength === 0 && call.data.buffer.byteLength >= SCRATCH_MIN)
+      this.scratch = Buffer.from(call.data.buffer);
   }
 
   private connect(): Conn {
@@ -203,22 +231,6 @@ class Pool {
     if (i >= 0) this.idle.splice(i, 1);
     if (!conn.socket.destroyed) conn.socket.destroy();
   }
-}
-
-/**
- * `start` + the JSON's length in bytes + `end`, then the JSON, in one buffer: the JSON is encoded once,
- * behind room left for the header block (its byte length is known only once it is encoded), rather than
- * measured in one pass and encoded in another, and no header-and-body string is built to be written.
- */
-function request(start: string, json: string, end: string): Buffer {
-  const room = Buffer.byteLength(start) + Buffer.byteLength(end) + 16; // 16: digits of any length
-  // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair 4 for two).
-  const buf = Buffer.allocUnsafe(room + json.length * 3);
-  const bytes = buf.write(json, room, 'utf8');
-  const head = `${start}${bytes}${end}`;
-  const at = room - Buffer.byteLength(head);
-  buf.write(head, at, 'utf8');
-  return buf.subarray(at, room + bytes);
 }
 
 function settle(call: Call, err: Error | null, answer?: Answer): void {
