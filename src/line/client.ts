@@ -2,7 +2,7 @@
 // errors and timeouts) are retried with exponential backoff; other 4xx are final, since sending the
 // same request again cannot change the answer.
 import { HTTPFetchError } from '@line/bot-sdk';
-import { createJsonPoster } from './http-post.ts';
+import { createJsonPoster, type Json } from './http-post.ts';
 import type { Message } from './messages.ts';
 
 export interface LineApiOptions {
@@ -57,11 +57,12 @@ export function createLineApi(o: LineApiOptions): LineApi {
   };
   return {
     async reply(replyToken, messages, json) {
-      // The same bytes as JSON.stringify({ replyToken, messages }), the messages not serialised again.
+      // The same bytes as JSON.stringify({ replyToken, messages }), the messages neither serialised nor
+      // copied again (the pieces are encoded one after the other into the request).
       const body =
         json === undefined
           ? JSON.stringify({ replyToken, messages })
-          : `{"replyToken":${JSON.stringify(replyToken)},"messages":${json}}`;
+          : [`{"replyToken":${JSON.stringify(replyToken)},"messages":`, json, '}'];
       await withRetry(policy, () => post('/v2/bot/message/reply', body, policy.timeoutMs));
     },
     async push(to, messages, retryKey) {
@@ -87,8 +88,8 @@ export function createLineApi(o: LineApiOptions): LineApi {
 
 type Post = (
   path: string,
-  /** The request's JSON, serialised once for every attempt. */
-  json: string,
+  /** The request's JSON (or its pieces), serialised once for every attempt. */
+  json: Json,
   timeoutMs: number,
   headers?: Record<string, string>,
 ) => Promise<void>;

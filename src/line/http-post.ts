@@ -11,11 +11,17 @@ import { createResponseReader, type Answer, type ResponseReader } from './http-r
 export type { Answer } from './http-response.ts';
 
 export interface JsonPoster {
-  /** Rejects on a network error or timeout; any status, 2xx or not, resolves. */
-  post(path: string, json: string, timeoutMs: number, headers?: Record<string, string>): Promise<Answer>;
+  /**
+   * Rejects on a network error or timeout; any status, 2xx or not, resolves. `json`: the body, or its
+   * pieces in order (a reply's messages, serialised already, are not copied into one string first).
+   */
+  post(path: string, json: Json, timeoutMs: number, headers?: Record<string, string>): Promise<Answer>;
   /** Closes the idle connections (those in use close when their answer is read). */
   close(): void;
 }
+
+/** A request body: JSON text, or the pieces that make it up in order (none splitting a character). */
+export type Json = string | readonly string[];
 
 interface Call {
   /** The request as written: header block and JSON. */
@@ -79,7 +85,7 @@ class Pool {
     this.common = headerLine('host', base.host) + fixed.map(([k, v]) => headerLine(k, v)).join('');
   }
 
-  post(path: string, json: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<Answer> {
+  post(path: string, json: Json, timeoutMs: number, headers: Record<string, string> = {}): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       // The same bytes as node:http wrote from our raw header list (it adds Connection last).
       const start = `POST ${path} HTTP/1.1\r\n${this.common}content-length: `;
@@ -106,14 +112,17 @@ class Pool {
    * rather than measured in one pass and encoded in another. The buffer is the last request's when
    * that one was written at once and it fits (a reply is ~6 KB; one buffer serves them all).
    */
-  private request(start: string, json: string, end: string): Buffer {
+  private request(start: string, json: Json, end: string): Buffer {
     const room = Buffer.byteLength(start) + Buffer.byteLength(end) + 16; // 16: digits of any length
+    const pieces = typeof json === 'string' ? [json] : json;
     // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair 4 for two).
-    const size = room + json.length * 3;
+    let size = room;
+    for (const p of pieces) size += p.length * 3;
     let buf = this.scratch;
     this.scratch = null;
     if (!buf || buf.length < size) buf = Buffer.allocUnsafeSlow(Math.max(size, SCRATCH_MIN));
-    const bytes = buf.write(json, room, 'utf8');
+    let bytes = 0;
+    for (const p of pieces) bytes += buf.write(p, room + bytes, 'utf8');
     const head = `${start}${bytes}${end}`;
     const at = room - Buffer.byteLength(head);
     buf.write(head, at, 'utf8');

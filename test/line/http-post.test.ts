@@ -100,6 +100,16 @@ describe('JSON poster', () => {
     expect(req!.text.endsWith(`\r\n\r\n${bytes.toString('utf8')}`)).toBe(true);
   });
 
+  it('writes a body given in pieces as the same bytes as the whole', async () => {
+    await start([ok(), ok()]);
+    const json = JSON.stringify({ replyToken: 'rt', messages: [{ type: 'text', text: '詐欺😀' }] });
+    await poster.post('/p', json, 1000);
+    const at = json.indexOf('[');
+    await poster.post('/p', [json.slice(0, at), json.slice(at, -1), '}'], 1000);
+    const [whole, pieces] = raw.requests;
+    expect(pieces!.text).toBe(whole!.text);
+  });
+
   it('reads an error answer in chunks: status, headers and body', async () => {
     const body = '{"message":"Invalid reply token"}';
     await start([
