@@ -2,7 +2,7 @@
 // errors and timeouts) are retried with exponential backoff; other 4xx are final, since sending the
 // same request again cannot change the answer.
 import { HTTPFetchError } from '@line/bot-sdk';
-import { createJsonPoster } from './http-post.ts';
+import { createJsonPoster, type Json } from './http-post.ts';
 import type { Message } from './messages.ts';
 
 export interface LineApiOptions {
@@ -19,7 +19,8 @@ export interface LineApiOptions {
 
 /** The calls the bot makes; tests and the simulator can stand in their own. */
 export interface LineApi {
-  reply(replyToken: string, messages: Message[]): Promise<void>;
+  /** json: JSON.stringify(messages), when the caller has it already (the request is then built around it). */
+  reply(replyToken: string, messages: Message[], json?: string): Promise<void>;
   /** retryKey: a UUID sent as X-Line-Retry-Key on every attempt, so LINE delivers the push once. */
   push(to: string, messages: Message[], retryKey: string): Promise<void>;
   showLoading(chatId: string, seconds: number): Promise<void>;
@@ -55,15 +56,20 @@ export function createLineApi(o: LineApiOptions): LineApi {
     timeoutMs: o.timeoutMs ?? 10_000,
   };
   return {
-    async reply(replyToken, messages) {
-      await withRetry(policy, () =>
-        post('/v2/bot/message/reply', { replyToken, messages }, policy.timeoutMs),
-      );
+    async reply(replyToken, messages, json) {
+      // The same bytes as JSON.stringify({ replyToken, messages }), the messages neither serialised nor
+      // copied again (the pieces are encoded one after the other into the request).
+      const body =
+        json === undefined
+          ? JSON.stringify({ replyToken, messages })
+          : [`{"replyToken":${JSON.stringify(replyToken)},"messages":`, json, '}'];
+      await withRetry(policy, () => post('/v2/bot/message/reply', body, policy.timeoutMs));
     },
     async push(to, messages, retryKey) {
       try {
+        const body = JSON.stringify({ to, messages });
         await withRetry(policy, () =>
-          post('/v2/bot/message/push', { to, messages }, policy.timeoutMs, { 'x-line-retry-key': retryKey }),
+          post('/v2/bot/message/push', body, policy.timeoutMs, { 'x-line-retry-key': retryKey }),
         );
       } catch (err) {
         // 409: LINE already accepted a request with this retry key, i.e. an earlier attempt got through.
@@ -72,8 +78,9 @@ export function createLineApi(o: LineApiOptions): LineApi {
       }
     },
     async showLoading(chatId, seconds) {
+      const body = JSON.stringify({ chatId, loadingSeconds: seconds });
       await withRetry({ ...policy, attempts: 1 }, () =>
-        post('/v2/bot/chat/loading/start', { chatId, loadingSeconds: seconds }, policy.timeoutMs),
+        post('/v2/bot/chat/loading/start', body, policy.timeoutMs),
       );
     },
   };
@@ -81,7 +88,8 @@ export function createLineApi(o: LineApiOptions): LineApi {
 
 type Post = (
   path: string,
-  body: unknown,
+  /** The request's JSON (or its pieces), serialised once for every attempt. */
+  json: Json,
   timeoutMs: number,
   headers?: Record<string, string>,
 ) => Promise<void>;
@@ -98,8 +106,8 @@ function jsonPoster(baseUrl: string, token: string): Post {
     ['authorization', `Bearer ${token}`],
     ['user-agent', 'sagicheck'],
   ]);
-  return async (path, body, timeoutMs, headers) => {
-    const res = await poster.post(path, JSON.stringify(body), timeoutMs, headers);
+  return async (path, json, timeoutMs, headers) => {
+    const res = await poster.post(path, json, timeoutMs, headers);
     if (res.status >= 200 && res.status < 300) return;
     const h = new Headers();
     for (const [k, v] of Object.entries(res.headers)) {

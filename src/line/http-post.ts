@@ -11,15 +11,21 @@ import { createResponseReader, type Answer, type ResponseReader } from './http-r
 export type { Answer } from './http-response.ts';
 
 export interface JsonPoster {
-  /** Rejects on a network error or timeout; any status, 2xx or not, resolves. */
-  post(path: string, json: string, timeoutMs: number, headers?: Record<string, string>): Promise<Answer>;
+  /**
+   * Rejects on a network error or timeout; any status, 2xx or not, resolves. `json`: the body, or its
+   * pieces in order (a reply's messages, serialised already, are not copied into one string first).
+   */
+  post(path: string, json: Json, timeoutMs: number, headers?: Record<string, string>): Promise<Answer>;
   /** Closes the idle connections (those in use close when their answer is read). */
   close(): void;
 }
 
+/** A request body: JSON text, or the pieces that make it up in order (none splitting a character). */
+export type Json = string | readonly string[];
+
 interface Call {
-  head: string;
-  json: string;
+  /** The request as written: header block and JSON. */
+  data: Buffer;
   resolve: (a: Answer) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | null;
@@ -42,6 +48,9 @@ interface Conn {
  */
 const IDLE_MS = 15_000;
 
+/** Request buffers are at least this big, so one fits most replies and can serve the next. */
+const SCRATCH_MIN = 32 * 1024;
+
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -63,6 +72,8 @@ class Pool {
   private readonly waiting: Call[] = [];
   private open = 0;
   private session: Buffer | undefined; // TLS session resumption, as https.Agent does
+  /** A request's buffer free again (its bytes went to the kernel), used for the next one that fits. */
+  private scratch: Buffer | null = null;
   private readonly maxSockets: number;
 
   constructor(base: URL, fixed: [string, string][], maxSockets: number) {
@@ -74,13 +85,15 @@ class Pool {
     this.common = headerLine('host', base.host) + fixed.map(([k, v]) => headerLine(k, v)).join('');
   }
 
-  post(path: string, json: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<Answer> {
+  post(path: string, json: Json, timeoutMs: number, headers: Record<string, string> = {}): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       // The same bytes as node:http wrote from our raw header list (it adds Connection last).
-      let head = `POST ${path} HTTP/1.1\r\n${this.common}content-length: ${Buffer.byteLength(json)}\r\n`;
-      for (const k in headers) head += headerLine(k, headers[k]!);
-      head += 'Connection: keep-alive\r\n\r\n';
-      const call: Call = { head, json, resolve, reject, timer: null, conn: null, done: false };
+      const start = `POST ${path} HTTP/1.1\r\n${this.common}content-length: `;
+      let end = '\r\n';
+      for (const k in headers) end += headerLine(k, headers[k]!);
+      end += 'Connection: keep-alive\r\n\r\n';
+      const data = this.request(start, json, end);
+      const call: Call = { data, resolve, reject, timer: null, conn: null, done: false };
       // The whole call, waiting for a connection included: the retry's own timeout gives up on it,
       // this frees the connection.
       call.timer = setTimeout(() => this.timeOut(call, timeoutMs), timeoutMs);
@@ -91,6 +104,29 @@ class Pool {
 
   close(): void {
     for (const conn of this.idle.splice(0)) conn.socket.destroy();
+  }
+
+  /**
+   * `start` + the JSON's length in bytes + `end`, then the JSON, in one buffer: the JSON is encoded
+   * once, behind room left for the header block (its byte length is known only once it is encoded),
+   * rather than measured in one pass and encoded in another. The buffer is the last request's when
+   * that one was written at once and it fits (a reply is ~6 KB; one buffer serves them all).
+   */
+  private request(start: string, json: Json, end: string): Buffer {
+    const room = Buffer.byteLength(start) + Buffer.byteLength(end) + 16; // 16: digits of any length
+    const pieces = typeof json === 'string' ? [json] : json;
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair 4 for two).
+    let size = room;
+    for (const p of pieces) size += p.length * 3;
+    let buf = this.scratch;
+    this.scratch = null;
+    if (!buf || buf.length < size) buf = Buffer.allocUnsafeSlow(Math.max(size, SCRATCH_MIN));
+    let bytes = 0;
+    for (const p of pieces) bytes += buf.write(p, room + bytes, 'utf8');
+    const head = `${start}${bytes}${end}`;
+    const at = room - Buffer.byteLength(head);
+    buf.write(head, at, 'utf8');
+    return buf.subarray(at, room + bytes);
   }
 
   private start(call: Call): void {
@@ -105,7 +141,10 @@ class Pool {
     conn.call = call;
     conn.reader = createResponseReader();
     call.conn = conn;
-    conn.socket.write(call.head + call.json);
+    conn.socket.write(call.data);
+    // Written to the kernel at once (nothing left in the stream): the buffer is free for the next request.
+    if (conn.socket.writableLength === 0 && call.data.buffer.byteLength >= SCRATCH_MIN)
+      this.scratch = Buffer.from(call.data.buffer);
   }
 
   private connect(): Conn {

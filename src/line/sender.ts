@@ -17,9 +17,11 @@ export function createLineSender(api: LineApi, log: Logger): Sender {
       // Made only when something is logged: the answer that goes through logs nothing here.
       let child: Logger | null = null;
       const l = () => (child ??= log.child({ eventId: target.eventId }));
-      const safe = withinLimits(messages, l);
+      // Serialised once: for the limits check and as the request's body.
+      const json = JSON.stringify(messages);
+      const safe = withinLimits(messages, json, l);
       try {
-        await api.reply(target.replyToken, safe);
+        await api.reply(target.replyToken, safe, safe === messages ? json : undefined);
         return 'replied';
       } catch (first) {
         let err = first;
@@ -77,8 +79,8 @@ async function push(api: LineApi, target: ReplyTarget, messages: Message[], l: L
 }
 
 /** Builders keep to the limits; should one ever not, the gist still reaches the person as one text. */
-function withinLimits(messages: Message[], l: () => Logger): Message[] {
-  const problems = checkMessages(messages);
+function withinLimits(messages: Message[], json: string, l: () => Logger): Message[] {
+  const problems = checkMessages(messages, json);
   if (!problems.length) return messages;
   l().error({ problems }, 'answer exceeds LINE limits; sending its first line only');
   return gistText(messages) ? [gistOf(messages)] : messages;

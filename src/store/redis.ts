@@ -23,6 +23,7 @@
 // COMMAND_TIMEOUT_MS when it does not answer at all — /readyz answers 503, and the client reconnects
 // on its own. Connection problems are logged once per outage.
 import type { Socket } from 'node:net';
+import { isMainThread } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
 import { RedisBacklog } from './redis-backlog.ts';
@@ -82,6 +83,12 @@ export interface RedisStoreOptions {
   now?: () => number;
   /** COMMAND_TIMEOUT_MS unless given (tests). */
   commandTimeoutMs?: number;
+  /**
+   * A command sent while others wait for replies waits for those (≤ 1 ms) to share their write
+   * (coalesceWrites). By default in event threads (many events at once, CPU per event counts), not in
+   * the server's thread (the webhook's acknowledgement waits for its backlog write).
+   */
+  waitForReplies?: boolean;
 }
 
 export class RedisStore implements Store {
@@ -105,7 +112,10 @@ export class RedisStore implements Store {
       // commands); coalesceWrites below already sends every command of a turn in one write.
       enableAutoPipelining: false,
     });
-    client.on('connect', () => coalesceWrites((client as unknown as { stream: Socket }).stream));
+    const queues = client as unknown as { stream: Socket; commandQueue: { length: number } };
+    client.on('connect', () =>
+      coalesceWrites(queues.stream, () => queues.commandQueue.length, opts.waitForReplies ?? !isMainThread),
+    );
     // A command waits at most this long, connected or not: a Redis that stops answering slows events
     // down by this much at worst, never holds them.
     this.sweep = failCommandsAfter(client, opts.commandTimeoutMs ?? COMMAND_TIMEOUT_MS);
@@ -219,22 +229,45 @@ export class RedisStore implements Store {
  * issue theirs in a tick of their own (as each one's previous reply arrives), and every write to the
  * socket is a system call that costs more CPU than the command itself. Corked at the first write of a
  * turn, uncorked (one writev) once the turn's I/O callbacks have run.
+ *
+ * `waitForReplies`: while earlier commands still wait for their replies, the write waits for those
+ * replies to arrive (and for what their callbacks send in turn), at most WAIT_MS: under load a reply
+ * arrives for some event all the time, and each event's next command then shares a write with the
+ * others' instead of taking one of its own (a drain of 3,000 events: ~1.8 → ~1.4 writes per event).
+ * Nothing waiting for a reply, it leaves at the end of the turn as before: a lone command is never held.
  */
-function coalesceWrites(socket: Socket): void {
+function coalesceWrites(socket: Socket, waiting: () => number, waitForReplies: boolean): void {
   let corked = false;
+  let armed = false;
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    if (!corked) return;
+    corked = armed = false;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    socket.uncork();
+  };
+  // Replies in: what their callbacks send is written once this turn's I/O callbacks have run.
+  socket.prependListener('data', () => {
+    if (armed) {
+      armed = false;
+      setImmediate(flush);
+    }
+  });
   const write = socket.write;
   socket.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
     if (!corked) {
       corked = true;
       socket.cork();
-      setImmediate(() => {
-        corked = false;
-        socket.uncork();
-      });
+      if (waitForReplies && waiting() > 0) {
+        armed = true;
+        timer = setTimeout(flush, WAIT_MS);
+      } else setImmediate(flush);
     }
     return write.apply(this, args);
   } as Socket['write'];
 }
+const WAIT_MS = 1;
 
 interface Waiting {
   length: number;

@@ -285,6 +285,25 @@ describe('the limits check itself', () => {
       'messages[0].contents.body.contents[0]: empty text',
       'messages[0].contents.body.contents[1].contents[1]: empty text',
     ]);
+    // The same with the request's JSON at hand (the sender's way), and with the keys in other orders.
+    expect(checkMessages([card], JSON.stringify([card]))).toEqual(checkMessages([card]));
+    const reordered = (t: Record<string, unknown>) =>
+      ({
+        ...card,
+        contents: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [t] } },
+      }) as typeof card;
+    for (const t of [
+      { text: '', type: 'text' },
+      { wrap: true, type: 'text', text: '' },
+      { type: 'text', wrap: true },
+    ]) {
+      const c = reordered(t);
+      expect(checkMessages([c], JSON.stringify([c])), JSON.stringify(t)).toEqual([
+        'messages[0].contents.body.contents[0]: empty text',
+      ]);
+    }
+    const fine = reordered({ type: 'text', text: 'ok', wrap: true });
+    expect(checkMessages([fine], JSON.stringify([fine]))).toEqual([]);
   });
 
   it('finds a bubble over 30 KB, whatever its characters: escapes, Japanese, emoji, numbers', () => {
@@ -311,6 +330,11 @@ describe('the limits check itself', () => {
         `messages[0].contents: ${size(n)} bytes`,
       ]);
       expect(checkMessages([bubble(text.repeat(50), n - 1)]), text).toEqual([]);
+      // With the request's JSON: the same answers.
+      for (const k of [n, n - 1]) {
+        const m = [bubble(text.repeat(50), k)];
+        expect(checkMessages(m, JSON.stringify(m)), text).toEqual(checkMessages(m));
+      }
     }
   });
 });

@@ -39,6 +39,14 @@ describe('LINE client', () => {
     expect(call!.headers.connection).toBe('keep-alive');
   });
 
+  it('builds the same request around the messages already serialised (the sender hands them over)', async () => {
+    await api.reply('rt-1"\u2028', hello);
+    await api.reply('rt-1"\u2028', hello, JSON.stringify(hello));
+    const [plain, given] = fake.callsTo('reply');
+    expect(given!.body).toEqual(plain!.body);
+    expect(given!.headers['content-length']).toBe(plain!.headers['content-length']);
+  });
+
   it('retries 429 and 5xx, then succeeds', async () => {
     fake.script('reply', { status: 429 }, { status: 500 }, { status: 502 });
     await api.reply('rt-2', hello);

@@ -90,6 +90,26 @@ describe('JSON poster', () => {
     expect(second!.conn).toBe(first!.conn);
   });
 
+  it('counts the body in UTF-8 bytes whatever its characters: emoji, a lone surrogate, escapes', async () => {
+    await start([ok()]);
+    const json = `{"t":"😀危\\u0001a","u":"\ud800"}`;
+    await poster.post('/v2/bot/message/reply', json, 1000);
+    const [req] = raw.requests;
+    const bytes = Buffer.from(json, 'utf8');
+    expect(req!.text).toContain(`content-length: ${bytes.length}\r\n`);
+    expect(req!.text.endsWith(`\r\n\r\n${bytes.toString('utf8')}`)).toBe(true);
+  });
+
+  it('writes a body given in pieces as the same bytes as the whole', async () => {
+    await start([ok(), ok()]);
+    const json = JSON.stringify({ replyToken: 'rt', messages: [{ type: 'text', text: '詐欺😀' }] });
+    await poster.post('/p', json, 1000);
+    const at = json.indexOf('[');
+    await poster.post('/p', [json.slice(0, at), json.slice(at, -1), '}'], 1000);
+    const [whole, pieces] = raw.requests;
+    expect(pieces!.text).toBe(whole!.text);
+  });
+
   it('reads an error answer in chunks: status, headers and body', async () => {
     const body = '{"message":"Invalid reply token"}';
     await start([

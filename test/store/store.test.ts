@@ -42,6 +42,14 @@ const kinds: [string, Kind][] = [
   ],
   // A prefix per store: every test starts from an empty keyspace on the one server.
   ['redis', { make: (now) => new RedisStore(redis.url, { now, prefix: `t${++n}:` }), realTimeEvents: true }],
+  // As in an event thread: a command sent while others wait for replies waits for them to share a write.
+  [
+    'redis (writes wait for replies)',
+    {
+      make: (now) => new RedisStore(redis.url, { now, prefix: `t${++n}:`, waitForReplies: true }),
+      realTimeEvents: true,
+    },
+  ],
 ];
 
 describe.each(kinds)('%s store', { timeout: 30_000 }, (_name, kind) => {

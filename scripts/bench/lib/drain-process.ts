@@ -21,7 +21,8 @@ const WARM = 500;
 const DETECTOR_ALONE = 1000;
 const config = loadConfig();
 const log = createLogger(config.logLevel);
-const store = openStore(config.storeUrl, log);
+// As an event thread's store writes (redis.ts: a command sent while others wait for replies waits for them).
+const store = openStore(config.storeUrl, log, { waitForReplies: true });
 // DRAIN_CACHED_VERDICTS=1: each text analysed once (before the warm-up), its verdict reused after, so the
 // figures are what answering costs outside the detector (the same cards, store writes and replies).
 const realDetector = loadDetector();
@@ -125,14 +126,31 @@ const threads = () => {
  */
 async function startProfile(): Promise<(() => Promise<void>) | undefined> {
   const dir = process.env.BENCH_SERVER_PROFILE;
-  if (!dir) return undefined;
+  const heapDir = process.env.BENCH_HEAP_PROFILE;
+  if (!dir && !heapDir) return undefined;
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (dir) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  // `BENCH_HEAP_PROFILE=DIR`: where the measured drain's bytes are allocated, collected since or not (sampled every 16 KB on
+  // average), to DIR/drain-PID.heapprofile, for Chrome DevTools' memory tab.
+  if (heapDir)
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
   return async () => {
-    const { profile } = await session.post('Profiler.stop');
-    writeFileSync(`${dir}/drain-${process.pid}.cpuprofile`, JSON.stringify(profile));
+    if (dir) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(`${dir}/drain-${process.pid}.cpuprofile`, JSON.stringify(profile));
+    }
+    if (heapDir) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(`${heapDir}/drain-${process.pid}.heapprofile`, JSON.stringify(profile));
+    }
     session.disconnect();
   };
 }

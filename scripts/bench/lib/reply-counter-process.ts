@@ -2,7 +2,10 @@
 // how many replies each reply token got (the test stand-in, scripts/stand-ins/fake-line.ts, keeps every
 // request whole, which at tens of thousands of Flex cards costs memory and CPU that the machine under
 // test needs). Prints its URL; over IPC, "count" answers the number of reply calls so far, "tokens"
-// the [reply token, replies] pairs, "reset" forgets them.
+// the [reply token, replies] pairs, "reset" forgets them. REPLY_BODIES_DIR=DIR also writes every reply
+// call's body, as received, to DIR/replies-PID.jsonl (one line each: compare two runs with
+// scripts/replies-same.ts).
+import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,6 +14,8 @@ const replies = new Map<string, number>();
 let replyCalls = 0;
 let pushCalls = 0;
 let otherCalls = 0;
+const bodiesDir = process.env.REPLY_BODIES_DIR;
+const bodiesFile = bodiesDir ? `${bodiesDir}/replies-${process.pid}.jsonl` : null;
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -24,9 +29,11 @@ const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/v2/bot/message/reply') {
       replyCalls++;
+      const body = Buffer.concat(chunks).toString('utf8');
+      // A JSON body holds no raw line break, so one line per call.
+      if (bodiesFile) appendFileSync(bodiesFile, `${body}\n`);
       try {
-        const token = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { replyToken?: string })
-          .replyToken;
+        const token = (JSON.parse(body) as { replyToken?: string }).replyToken;
         if (typeof token === 'string') replies.set(token, (replies.get(token) ?? 0) + 1);
       } catch {
         /* counted as a call without a token */
