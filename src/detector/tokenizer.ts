@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { CONTEXT_SAMPLE } from './context-sample.ts';
 
 export interface Token {
   /** As in the text. */
@@ -70,6 +71,9 @@ interface Dict {
   bases: string[];
   posTable: { pos: string; detail: string }[];
   knownCount: number;
+  /** Connection costs as conn[left id × connStride + right id], the ids renumbered by use (see hotOrder):
+   * the search reads one node's left id against each predecessor's right id, so along one row, and the
+   * ids words mostly use are the low ones, so most reads fall in a ~128 KB corner of the 3.4 MB matrix. */
   conn: Int16Array;
   connStride: number;
   /** Character class of each UTF-16 code unit. */
@@ -153,9 +157,9 @@ function loadDict(): Dict {
   const defaultClass = classes.findIndex((c) => c.name === 'DEFAULT');
   if (defaultClass < 0) throw new Error('kuromoji dictionary: no DEFAULT character class');
   const cc = readDat('cc.dat.gz');
-  const conn = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1); // used as is
+  const conn = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1); // cc.dat's layout until renumbered
   const multiEntries = pointLeaves(trie.trie, known); // before rootSteps, which reads the leaves
-  return {
+  const dict: Dict = {
     ...trie,
     rootStep: rootSteps(trie),
     steps: new Int32Array(4 * STEP_SLOTS).fill(-1),
@@ -175,6 +179,54 @@ function loadDict(): Dict {
       return ids;
     }),
   };
+  renumberContexts(dict, hotOrder(dict));
+  release(cc);
+  return dict;
+}
+
+/**
+ * Context ids by how often the words of a sample of ordinary text use them (CONTEXT_SAMPLE; the rest in
+ * id order), id 0 (BOS/EOS) first. Read with cc.dat's layout, before renumberContexts.
+ */
+function hotOrder(dict: Dict): Int32Array {
+  const size = dict.connStride;
+  const uses = new Float64Array(size);
+  uses[0] = Infinity;
+  for (let from = 0; from < CONTEXT_SAMPLE.length;) {
+    let to = from;
+    while (to < CONTEXT_SAMPLE.length && !isSentenceEnd(CONTEXT_SAMPLE.charCodeAt(to))) to++;
+    to = Math.min(to + 1, CONTEXT_SAMPLE.length);
+    buildLattice(dict, CONTEXT_SAMPLE, from, to);
+    for (let n = 0; n < lat.size; n++) {
+      uses[lat.left[n]!]!++;
+      uses[lat.right[n]!]!++;
+    }
+    from = to;
+  }
+  const ids = Array.from({ length: size }, (_, id) => id);
+  ids.sort((a, b) => uses[b]! - uses[a]! || a - b);
+  return Int32Array.from(ids);
+}
+
+/** Gives context id order[k] the number k: in the entries' costs and in a new, transposed matrix. */
+function renumberContexts(dict: Dict, order: Int32Array): void {
+  const size = dict.connStride;
+  if (dict.conn[0] !== size) throw new Error('kuromoji dictionary: connection matrix is not square');
+  const rank = new Int32Array(size);
+  order.forEach((id, k) => (rank[id] = k));
+  const { costs, conn } = dict;
+  for (let i = 0; i < costs.length; i += 3) {
+    costs[i] = rank[costs[i]!]!;
+    costs[i + 1] = rank[costs[i + 1]!]!;
+  }
+  const out = new Int16Array(size * size);
+  // cc.dat: two header values, then costs[right][left].
+  for (let right = 0; right < size; right++) {
+    const row = 2 + right * size;
+    const r = rank[right]!;
+    for (let left = 0; left < size; left++) out[rank[left]! * size + r] = conn[row + left]!;
+  }
+  dict.conn = out;
 }
 
 /** The double array, trimmed like doublearray's shrink() and interleaved, so the 8 MB files can go. */
@@ -615,10 +667,10 @@ function forwardPass(dict: Dict, length: number): void {
       let p = lat.endHead[lat.start[n]!]!;
       if (p === -1) continue;
       let cost = Number.MAX_VALUE;
-      const left = lat.left[n]!;
+      const row = lat.left[n]! * connStride;
       const wordCost = lat.wordCost[n]!;
       for (; p !== -1; p = lat.nextSameEnd[p]!) {
-        const c = lat.cost[p]! + conn[lat.right[p]! * connStride + left + 2]! + wordCost;
+        const c = lat.cost[p]! + conn[row + lat.right[p]!]! + wordCost;
         if (c < cost) {
           cost = c;
           bestPrev = p;
