@@ -60,14 +60,14 @@ interface Dict {
   rootStep: Int32Array;
   /** Steps by a whole character from deeper nodes, remembered (see charStep). */
   steps: Int32Array;
-  /** Entries of the words that have none or several: runs of count, entry numbers (see MULTI). */
+  /** Entries of the words that have none or several: runs of count, then per entry its number and its two
+   * values of `info` (see MULTI), so a run is read in one sweep rather than one table read per entry. */
   multiEntries: Int32Array;
-  /** Per entry (known words first, then unknown-word entries): left id, right id, word cost. */
-  costs: Int16Array;
-  /** Per entry: index into posTable. */
-  entryPos: Uint8Array;
-  /** Per entry: 0 when the basic form is the surface (or '*'), else 1 + index into bases. */
-  entryBase: Uint16Array;
+  /** Per entry (known words first, then unknown-word entries) all the search and the tokens read, in one
+   * 8-byte record (one cache line, where three tables cost up to three): left id | right id << 11 |
+   * index into posTable << 22, then word cost (Int16) | basic form << 16 (0 when it is the surface or '*',
+   * else 1 + index into bases). See packEntries. */
+  info: Int32Array;
   bases: string[];
   posTable: { pos: string; detail: string }[];
   knownCount: number;
@@ -158,13 +158,16 @@ function loadDict(): Dict {
   if (defaultClass < 0) throw new Error('kuromoji dictionary: no DEFAULT character class');
   const cc = readDat('cc.dat.gz');
   const conn = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1); // cc.dat's layout until renumbered
-  const multiEntries = pointLeaves(trie.trie, known); // before rootSteps, which reads the leaves
+  const info = packEntries(entries);
+  const multiEntries = pointLeaves(trie.trie, known, info); // before rootSteps, which reads the leaves
   const dict: Dict = {
     ...trie,
     rootStep: rootSteps(trie),
     steps: new Int32Array(4 * STEP_SLOTS).fill(-1),
     multiEntries,
-    ...entries,
+    info,
+    bases: entries.bases,
+    posTable: entries.posTable,
     knownCount,
     conn,
     connStride: conn[1]!,
@@ -183,6 +186,24 @@ function loadDict(): Dict {
   release(cc);
   return dict;
 }
+
+/** The entry tables as loaded, in one record per entry (see Dict.info). */
+function packEntries(t: EntryTables): Int32Array {
+  const n = t.entryPos.length;
+  const info = new Int32Array(2 * n);
+  for (let e = 0; e < n; e++) {
+    const left = t.costs[3 * e]!;
+    const right = t.costs[3 * e + 1]!;
+    if (left < 0 || left > MAX_CONTEXT || right < 0 || right > MAX_CONTEXT)
+      throw new Error('kuromoji dictionary: context id out of range');
+    info[2 * e] = left | (right << 11) | (t.entryPos[e]! << 22);
+    info[2 * e + 1] = (t.costs[3 * e + 2]! & 0xffff) | (t.entryBase[e]! << 16);
+  }
+  return info;
+}
+
+/** Context ids take 11 bits of an entry's record. */
+const MAX_CONTEXT = 0x7ff;
 
 /**
  * Context ids by how often the words of a sample of ordinary text use them (CONTEXT_SAMPLE; the rest in
@@ -208,16 +229,24 @@ function hotOrder(dict: Dict): Int32Array {
   return Int32Array.from(ids);
 }
 
-/** Gives context id order[k] the number k: in the entries' costs and in a new, transposed matrix. */
+/** Gives context id order[k] the number k: in the entries' records (and the runs' copies of them) and in a new, transposed matrix. */
 function renumberContexts(dict: Dict, order: Int32Array): void {
   const size = dict.connStride;
   if (dict.conn[0] !== size) throw new Error('kuromoji dictionary: connection matrix is not square');
   const rank = new Int32Array(size);
   order.forEach((id, k) => (rank[id] = k));
-  const { costs, conn } = dict;
-  for (let i = 0; i < costs.length; i += 3) {
-    costs[i] = rank[costs[i]!]!;
-    costs[i + 1] = rank[costs[i + 1]!]!;
+  const { info, multiEntries, conn } = dict;
+  for (let i = 0; i < info.length; i += 2) {
+    const x = info[i]!;
+    info[i] = rank[x & MAX_CONTEXT]! | (rank[(x >>> 11) & MAX_CONTEXT]! << 11) | (x & ~0x3fffff);
+  }
+  // The runs' copies of the records (count, then entry number and record per entry).
+  for (let run = 1; run < multiEntries.length; run += 1 + 3 * multiEntries[run]!) {
+    for (let j = run + 1; j < run + 1 + 3 * multiEntries[run]!; j += 3) {
+      const e = multiEntries[j]!;
+      multiEntries[j + 1] = info[2 * e]!;
+      multiEntries[j + 2] = info[2 * e + 1]!;
+    }
   }
   const out = new Int16Array(size * size);
   // cc.dat: two header values, then costs[right][left].
@@ -255,13 +284,17 @@ function loadTrie(): { trie: Int32Array } {
 const MULTI = 1 << 29;
 
 /** Rewrites each leaf's word id as its leaf code; returns multiEntries. */
-function pointLeaves(trie: Int32Array, map: { entryStart: Int32Array; entryIds: Int32Array }): Int32Array {
+function pointLeaves(
+  trie: Int32Array,
+  map: { entryStart: Int32Array; entryIds: Int32Array },
+  info: Int32Array,
+): Int32Array {
   const { entryStart, entryIds } = map;
   const ids = entryStart.length - 1;
   // One array of the exact size for the ~47k runs (no JS array growing): a run per word id with several.
   let size = 1; // at 0: the empty run, for a word id without entries
   for (let id = 0; id < ids; id++)
-    if (entryStart[id + 1]! - entryStart[id]! > 1) size += 1 + entryStart[id + 1]! - entryStart[id]!;
+    if (entryStart[id + 1]! - entryStart[id]! > 1) size += 1 + 3 * (entryStart[id + 1]! - entryStart[id]!);
   const multi = new Int32Array(size);
   let end = 1;
   // A leaf is the cell a 0 byte leads to (the test buildLattice makes). The root is none: its base and
@@ -279,7 +312,12 @@ function pointLeaves(trie: Int32Array, map: { entryStart: Int32Array; entryIds: 
     else if (n > 0) {
       code = MULTI | end;
       multi[end++] = n;
-      for (let j = from; j < from + n; j++) multi[end++] = entryIds[j]!;
+      for (let j = from; j < from + n; j++) {
+        const e = entryIds[j]!;
+        multi[end++] = e;
+        multi[end++] = info[2 * e]!;
+        multi[end++] = info[2 * e + 1]!;
+      }
     }
     trie[2 * c] = -(1 + code);
   }
@@ -329,7 +367,17 @@ function readIdMap(name: string): { entryStart: Int32Array; entryIds: Int32Array
   return { entryStart, entryIds, entryCount: maxEntry + 1 };
 }
 
-type EntryTables = Pick<Dict, 'costs' | 'entryPos' | 'entryBase' | 'bases' | 'posTable'>;
+/** The entries as read from the files (packed into Dict.info once all are read). */
+interface EntryTables {
+  /** Per entry: left id, right id, word cost. */
+  costs: Int16Array;
+  /** Per entry: index into posTable. */
+  entryPos: Uint8Array;
+  /** Per entry: 0 when the basic form is the surface (or '*'), else 1 + index into bases. */
+  entryBase: Uint16Array;
+  bases: string[];
+  posTable: { pos: string; detail: string }[];
+}
 /** Lookups used while loading only: distinct pos/pos_detail_1 and basic forms to their index. */
 type Interning = { pos: Map<string, number>; base: Map<string, number> };
 
@@ -496,22 +544,16 @@ function resetLattice(length: number): void {
   lat.endHead.fill(-1, 0, length + 2);
 }
 
-function addNode(
-  entry: number,
-  start: number,
-  end: number,
-  left: number,
-  right: number,
-  cost: number,
-): number {
+/** Adds a node for `entry` from its record (Dict.info: contexts, then cost; 0, 0 for BOS and EOS). */
+function addNode(entry: number, start: number, end: number, contexts: number, cost: number): number {
   const n = lat.size++;
   if (n === lat.entry.length) growNodes();
   lat.entry[n] = entry;
   lat.start[n] = start;
   lat.end[n] = end;
-  lat.left[n] = left;
-  lat.right[n] = right;
-  lat.wordCost[n] = cost;
+  lat.left[n] = contexts & MAX_CONTEXT;
+  lat.right[n] = (contexts >>> 11) & MAX_CONTEXT;
+  lat.wordCost[n] = (cost << 16) >> 16;
   lat.nextSameEnd[n] = -1;
   lat.prev[n] = -1;
   lat.cost[n] = Number.MAX_VALUE;
@@ -551,9 +593,9 @@ function tokenizeSentence(dict: Dict, text: string, from: number, to: number, ou
 /** Fills the lattice with every known and unknown word of the sentence; returns the end (EOS) node. */
 function buildLattice(dict: Dict, text: string, from: number, to: number): number {
   const length = to - from;
-  const { costs } = dict;
+  const records = dict.info;
   resetLattice(length);
-  lat.cost[addNode(-1, 0, 0, 0, 0, 0)] = 0; // BOS
+  lat.cost[addNode(-1, 0, 0, 0, 0)] = 0; // BOS
 
   let runClass = -1;
   let runEnd = 0;
@@ -579,17 +621,16 @@ function buildLattice(dict: Dict, text: string, from: number, to: number): numbe
         }
         end = runEnd;
       }
-      for (const e of dict.unknownEntries[cls] ?? []) {
-        addNode(e, pos, end, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
-      }
+      for (const e of dict.unknownEntries[cls] ?? [])
+        addNode(e, pos, end, records[2 * e]!, records[2 * e + 1]!);
     }
   }
-  return addNode(-1, length, length + 1, 0, 0, 0);
+  return addNode(-1, length, length + 1, 0, 0);
 }
 
 /** Adds the dictionary's words that start at pos, walking the trie along the text; says if there were any. */
 function addKnownWords(dict: Dict, text: string, from: number, to: number, pos: number): boolean {
-  const { costs, multiEntries } = dict;
+  const { info, multiEntries } = dict;
   const length = to - from;
   let found = false;
   for (let i = pos, node = 0; i < length;) {
@@ -610,13 +651,12 @@ function addKnownWords(dict: Dict, text: string, from: number, to: number, pos: 
     if (leaf > 0) continue;
     found = true;
     const code = -leaf - 1;
-    if (code < MULTI) addNode(code, pos, i, costs[3 * code]!, costs[3 * code + 1]!, costs[3 * code + 2]!);
+    if (code < MULTI) addNode(code, pos, i, info[2 * code]!, info[2 * code + 1]!);
     else {
       const run = code ^ MULTI;
-      for (let j = run + 1; j <= run + multiEntries[run]!; j++) {
-        const e = multiEntries[j]!;
-        addNode(e, pos, i, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
-      }
+      const last = run + 3 * multiEntries[run]!;
+      for (let j = run + 1; j <= last; j += 3)
+        addNode(multiEntries[j]!, pos, i, multiEntries[j + 1]!, multiEntries[j + 2]!);
     }
   }
   return found;
@@ -695,8 +735,8 @@ function bestPath(dict: Dict, text: string, from: number, eos: number, out: Toke
     const e = lat.entry[n]!;
     const start = from + lat.start[n]!;
     const surface = text.slice(start, from + lat.end[n]!);
-    const { pos, detail } = dict.posTable[dict.entryPos[e]!]!;
-    const baseId = dict.entryBase[e]!;
+    const { pos, detail } = dict.posTable[dict.info[2 * e]! >>> 22]!;
+    const baseId = dict.info[2 * e + 1]! >>> 16;
     out.push({
       surface,
       base: baseId === 0 ? surface : dict.bases[baseId - 1]!,
