@@ -30,8 +30,10 @@ export interface PhraseIndex {
    * pairSlot(first, second code unit) of every phrase, bit 2 at the first code unit of one-unit phrases. */
   rawStarts: Uint8Array;
   sameAs: Map<string, string>;
-  /** matchKey results of known words by dictionary entry: most words recur from message to message. */
-  knownKeys: Map<number, CachedKey>;
+  /** matchKey results of known words by dictionary entry: most words recur from message to message. Entry
+   * number → 1 + index into knownKeyList (0: not yet worked out); a table read where a Map hashed. */
+  knownSlot: Int32Array;
+  knownKeyList: CachedKey[];
   /** The same for unknown words, by surface, then base form and part of speech. */
   keys: Map<string, CachedKey[]>;
   /** Entries in both caches (bounded, see keyOf). */
@@ -64,12 +66,13 @@ const MAX_CACHED_KEYS = 50_000;
 function keyOf(index: PhraseIndex, t: Token): CachedKey {
   // A known word's entry number stands for its surface, base form and part of speech: one integer lookup.
   if (t.known) {
-    let cached = index.knownKeys.get(t.entry);
-    if (!cached) {
-      makeRoom(index);
-      index.knownKeys.set(t.entry, (cached = numberedKey(index, t)));
-      index.keyCount++;
-    }
+    if (t.entry >= index.knownSlot.length) growSlots(index, t.entry);
+    const slot = index.knownSlot[t.entry]!;
+    if (slot > 0) return index.knownKeyList[slot - 1]!;
+    makeRoom(index);
+    const cached = numberedKey(index, t);
+    index.knownSlot[t.entry] = index.knownKeyList.push(cached);
+    index.keyCount++;
     return cached;
   }
   let list = index.keys.get(t.surface);
@@ -86,9 +89,19 @@ function keyOf(index: PhraseIndex, t: Token): CachedKey {
 function makeRoom(index: PhraseIndex): boolean {
   if (index.keyCount < MAX_CACHED_KEYS) return false;
   index.keys.clear();
-  index.knownKeys.clear();
+  index.knownSlot.fill(0);
+  index.knownKeyList.length = 0;
   index.keyCount = 0;
   return true;
+}
+
+/** Makes knownSlot hold `entry` (doubling; IPADIC's ~392k entries make at most 2 MB). */
+function growSlots(index: PhraseIndex, entry: number): void {
+  let size = Math.max(1024, index.knownSlot.length);
+  while (size <= entry) size *= 2;
+  const grown = new Int32Array(size);
+  grown.set(index.knownSlot);
+  index.knownSlot = grown;
 }
 
 function numberedKey(index: PhraseIndex, t: Token): CachedKey {
@@ -173,7 +186,16 @@ export function compilePhrases(
       for (const node of nodes) if (node !== trie && !node.groups.includes(group)) node.groups.push(group);
     }
   });
-  return { ...numberTrie(trie), raw, rawStarts, sameAs, knownKeys: new Map(), keys: new Map(), keyCount: 0 };
+  return {
+    ...numberTrie(trie),
+    raw,
+    rawStarts,
+    sameAs,
+    knownSlot: new Int32Array(0),
+    knownKeyList: [],
+    keys: new Map(),
+    keyCount: 0,
+  };
 }
 
 /** A slot for two code units in rawStarts (shared by some pairs: a hit only means "look"). */

@@ -504,6 +504,8 @@ const lat = {
   prev: new Int32Array(1024),
   /** Path costs as JavaScript numbers (doubles), as kuromoji adds them. */
   cost: new Float64Array(1024),
+  /** The best path's nodes, EOS first (see bestPath). */
+  path: new Int32Array(256),
   /** First and last node ending at each position. */
   endHead: new Int32Array(256),
   endTail: new Int32Array(256),
@@ -532,6 +534,12 @@ function growNodes(): void {
   const cost = new Float64Array(size);
   cost.set(lat.cost);
   lat.cost = cost;
+}
+
+function grown(a: Int32Array): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(2 * a.length);
+  out.set(a);
+  return out;
 }
 
 /** Empties the lattice for a sentence of `length` code units (positions 0 … length + 1). */
@@ -724,14 +732,16 @@ function forwardPass(dict: Dict, length: number): void {
 
 /** Follows the cheapest path back from EOS and appends its words. */
 function bestPath(dict: Dict, text: string, from: number, eos: number, out: Token[]): void {
-  // Backward pass; like kuromoji, a broken path yields no tokens for the sentence.
-  const best: number[] = [];
+  // Backward pass; like kuromoji, a broken path yields no tokens for the sentence. The path is written
+  // into lat.path (reused, like the lattice) from its end.
+  let count = 0;
   for (let n = lat.prev[eos]!; n !== 0; n = lat.prev[n]!) {
     if (n === -1) return;
-    best.push(n);
+    if (count === lat.path.length) lat.path = grown(lat.path);
+    lat.path[count++] = n;
   }
-  for (let k = best.length - 1; k >= 0; k--) {
-    const n = best[k]!;
+  for (let k = count - 1; k >= 0; k--) {
+    const n = lat.path[k]!;
     const e = lat.entry[n]!;
     const start = from + lat.start[n]!;
     const surface = text.slice(start, from + lat.end[n]!);
