@@ -3,6 +3,7 @@
 // and remediation's intents (rules/intents.yaml) both use it, so every list matches words the same way.
 import type { Token, Tokenizer } from './tokenizer.ts';
 import { FirstUnitIndex } from './first-unit-index.ts';
+import { UnitBits } from './unit-bits.ts';
 
 const CASE_PARTICLES = new Set(['を', 'が', 'の', 'に', 'へ']);
 
@@ -26,9 +27,10 @@ export interface PhraseIndex {
   groups: number[][];
   /** Phrases as written (lower case), by their first code unit. */
   raw: FirstUnitIndex<RawPhrase>;
-  /** Where a phrase as written can start, to skip most positions before their bucket is read: bit 1 at
-   * pairSlot(first, second code unit) of every phrase, bit 2 at the first code unit of one-unit phrases. */
-  rawStarts: Uint8Array;
+  /** Where a phrase as written can start, to skip most positions before their bucket is read: the
+   * pairSlot(first, second code unit) of every phrase, and the first code unit of one-unit phrases. */
+  rawPairs: UnitBits;
+  rawSingles: UnitBits;
   sameAs: Map<string, string>;
   /** matchKey results of known words by dictionary entry: most words recur from message to message. Entry
    * number → 1 + index into knownKeyList (0: not yet worked out); a table read where a Map hashed. */
@@ -161,13 +163,14 @@ export function compilePhrases(
   const sameAs = new Map(Object.entries(sameAsRecord));
   const trie: TrieNode = { next: new Map(), groups: [] };
   const raw = new FirstUnitIndex<RawPhrase>();
-  const rawStarts = new Uint8Array(0x10000);
+  const rawPairs = new UnitBits();
+  const rawSingles = new UnitBits();
   phrases.forEach((list, group) => {
     for (const phrase of list) {
       const text = phrase.normalize('NFKC').toLowerCase();
       raw.add(text.charCodeAt(0), { text, group, word: /^[a-z]/.test(text) });
-      if (text.length === 1) rawStarts[text.charCodeAt(0)]! |= 2;
-      else rawStarts[pairSlot(text.charCodeAt(0), text.charCodeAt(1))]! |= 1;
+      if (text.length === 1) rawSingles.add(text.charCodeAt(0));
+      else rawPairs.add(pairSlot(text.charCodeAt(0), text.charCodeAt(1)));
       // Each word of the phrase may be matched by its dictionary form or by its written form.
       let nodes = [trie];
       for (const t of tokenizer.tokenize(text)) {
@@ -189,7 +192,8 @@ export function compilePhrases(
   return {
     ...numberTrie(trie),
     raw,
-    rawStarts,
+    rawPairs,
+    rawSingles,
     sameAs,
     knownSlot: new Int32Array(0),
     knownKeyList: [],
@@ -198,7 +202,7 @@ export function compilePhrases(
   };
 }
 
-/** A slot for two code units in rawStarts (shared by some pairs: a hit only means "look"). */
+/** A slot for two code units in rawPairs (shared by some pairs: a hit only means "look"). */
 function pairSlot(first: number, second: number): number {
   return ((first << 7) ^ second) & 0xffff;
 }
@@ -326,11 +330,11 @@ function findAsWritten(
 ): void {
   const lower = text.toLowerCase();
   const at = new Map<RawPhrase, number[]>();
-  const starts = index.rawStarts;
+  const { rawPairs, rawSingles } = index;
   for (let i = 0; i < lower.length; i++) {
     const first = lower.charCodeAt(i);
     // (At the last position the second unit is NaN, slot (first << 7): only a one-unit phrase fits there.)
-    if ((starts[pairSlot(first, lower.charCodeAt(i + 1))]! & 1) === 0 && (starts[first]! & 2) === 0) continue;
+    if (!rawPairs.has(pairSlot(first, lower.charCodeAt(i + 1))) && !rawSingles.has(first)) continue;
     const bucket = index.raw.at(first);
     if (!bucket) continue;
     // Indexed: a for…of over the bucket, started at every position, allocated an iterator each time.
