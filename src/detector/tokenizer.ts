@@ -229,7 +229,10 @@ function hotOrder(dict: Dict): Int32Array {
   return Int32Array.from(ids);
 }
 
-/** Gives context id order[k] the number k: in the entries' records (and the runs' copies of them) and in a new, transposed matrix. */
+/**
+ * Gives context id order[k] the number k: in the entries' records (and the runs' copies of them) and in a
+ * new, transposed matrix.
+ */
 function renumberContexts(dict: Dict, order: Int32Array): void {
   const size = dict.connStride;
   if (dict.conn[0] !== size) throw new Error('kuromoji dictionary: connection matrix is not square');
