@@ -4,6 +4,7 @@ import type { RuleSet, BrandRule } from '../rules/schema.ts';
 import type { Tokenizer } from './tokenizer.ts';
 import { compilePhrases, type PhraseIndex } from './phrases.ts';
 import { FirstUnitIndex } from './first-unit-index.ts';
+import { UnitBits } from './unit-bits.ts';
 import { makeSkeletons, asciiSkeleton, type Skeletons } from './lookalike.ts';
 import { HostLetterModel } from './host-model.ts';
 import { checkSignalCodes, type SignalCode } from './signals.ts';
@@ -95,7 +96,7 @@ export interface Compiled {
   language: {
     simplified: Set<string>;
     /** The same characters as a table by code unit, for those in the BMP (1 = simplified-only). */
-    simplifiedBmp: Uint8Array;
+    simplifiedBmp: UnitBits;
     brokenPhrases: { re: RegExp; note: string }[];
     katakanaHyphen: RegExp;
     chineseFonts: string[];
@@ -236,9 +237,9 @@ function compileBrands(
   return { brands, webIndex, mailIndex, embeddable };
 }
 
-function bmpTable(chars: string): Uint8Array {
-  const table = new Uint8Array(0x10000);
-  for (const ch of chars) if (ch.length === 1) table[ch.charCodeAt(0)] = 1;
+function bmpTable(chars: string): UnitBits {
+  const table = new UnitBits();
+  for (const ch of chars) if (ch.length === 1) table.add(ch.charCodeAt(0));
   return table;
 }
 

@@ -174,7 +174,7 @@ function simplifiedIn(text: string, lang: Compiled['language']): Set<string> {
       const pair = text.slice(i, i + 2);
       if (lang.simplified.has(pair)) found.add(pair);
       i++;
-    } else if (lang.simplifiedBmp[code] === 1) found.add(text[i]!);
+    } else if (lang.simplifiedBmp.has(code)) found.add(text[i]!);
   }
   return found;
 }

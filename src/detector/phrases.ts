@@ -3,6 +3,7 @@
 // and remediation's intents (rules/intents.yaml) both use it, so every list matches words the same way.
 import type { Token, Tokenizer } from './tokenizer.ts';
 import { FirstUnitIndex } from './first-unit-index.ts';
+import { UnitBits } from './unit-bits.ts';
 
 const CASE_PARTICLES = new Set(['を', 'が', 'の', 'に', 'へ']);
 
@@ -26,12 +27,15 @@ export interface PhraseIndex {
   groups: number[][];
   /** Phrases as written (lower case), by their first code unit. */
   raw: FirstUnitIndex<RawPhrase>;
-  /** Where a phrase as written can start, to skip most positions before their bucket is read: bit 1 at
-   * pairSlot(first, second code unit) of every phrase, bit 2 at the first code unit of one-unit phrases. */
-  rawStarts: Uint8Array;
+  /** Where a phrase as written can start, to skip most positions before their bucket is read: the
+   * pairSlot(first, second code unit) of every phrase, and the first code unit of one-unit phrases. */
+  rawPairs: UnitBits;
+  rawSingles: UnitBits;
   sameAs: Map<string, string>;
-  /** matchKey results of known words by dictionary entry: most words recur from message to message. */
-  knownKeys: Map<number, CachedKey>;
+  /** matchKey results of known words by dictionary entry: most words recur from message to message. Entry
+   * number → 1 + index into knownKeyList (0: not yet worked out); a table read where a Map hashed. */
+  knownSlot: Int32Array;
+  knownKeyList: CachedKey[];
   /** The same for unknown words, by surface, then base form and part of speech. */
   keys: Map<string, CachedKey[]>;
   /** Entries in both caches (bounded, see keyOf). */
@@ -64,12 +68,13 @@ const MAX_CACHED_KEYS = 50_000;
 function keyOf(index: PhraseIndex, t: Token): CachedKey {
   // A known word's entry number stands for its surface, base form and part of speech: one integer lookup.
   if (t.known) {
-    let cached = index.knownKeys.get(t.entry);
-    if (!cached) {
-      makeRoom(index);
-      index.knownKeys.set(t.entry, (cached = numberedKey(index, t)));
-      index.keyCount++;
-    }
+    if (t.entry >= index.knownSlot.length) growSlots(index, t.entry);
+    const slot = index.knownSlot[t.entry]!;
+    if (slot > 0) return index.knownKeyList[slot - 1]!;
+    makeRoom(index);
+    const cached = numberedKey(index, t);
+    index.knownSlot[t.entry] = index.knownKeyList.push(cached);
+    index.keyCount++;
     return cached;
   }
   let list = index.keys.get(t.surface);
@@ -86,9 +91,19 @@ function keyOf(index: PhraseIndex, t: Token): CachedKey {
 function makeRoom(index: PhraseIndex): boolean {
   if (index.keyCount < MAX_CACHED_KEYS) return false;
   index.keys.clear();
-  index.knownKeys.clear();
+  index.knownSlot.fill(0);
+  index.knownKeyList.length = 0;
   index.keyCount = 0;
   return true;
+}
+
+/** Makes knownSlot hold `entry` (doubling; IPADIC's ~392k entries make at most 2 MB). */
+function growSlots(index: PhraseIndex, entry: number): void {
+  let size = Math.max(1024, index.knownSlot.length);
+  while (size <= entry) size *= 2;
+  const grown = new Int32Array(size);
+  grown.set(index.knownSlot);
+  index.knownSlot = grown;
 }
 
 function numberedKey(index: PhraseIndex, t: Token): CachedKey {
@@ -148,13 +163,14 @@ export function compilePhrases(
   const sameAs = new Map(Object.entries(sameAsRecord));
   const trie: TrieNode = { next: new Map(), groups: [] };
   const raw = new FirstUnitIndex<RawPhrase>();
-  const rawStarts = new Uint8Array(0x10000);
+  const rawPairs = new UnitBits();
+  const rawSingles = new UnitBits();
   phrases.forEach((list, group) => {
     for (const phrase of list) {
       const text = phrase.normalize('NFKC').toLowerCase();
       raw.add(text.charCodeAt(0), { text, group, word: /^[a-z]/.test(text) });
-      if (text.length === 1) rawStarts[text.charCodeAt(0)]! |= 2;
-      else rawStarts[pairSlot(text.charCodeAt(0), text.charCodeAt(1))]! |= 1;
+      if (text.length === 1) rawSingles.add(text.charCodeAt(0));
+      else rawPairs.add(pairSlot(text.charCodeAt(0), text.charCodeAt(1)));
       // Each word of the phrase may be matched by its dictionary form or by its written form.
       let nodes = [trie];
       for (const t of tokenizer.tokenize(text)) {
@@ -173,10 +189,20 @@ export function compilePhrases(
       for (const node of nodes) if (node !== trie && !node.groups.includes(group)) node.groups.push(group);
     }
   });
-  return { ...numberTrie(trie), raw, rawStarts, sameAs, knownKeys: new Map(), keys: new Map(), keyCount: 0 };
+  return {
+    ...numberTrie(trie),
+    raw,
+    rawPairs,
+    rawSingles,
+    sameAs,
+    knownSlot: new Int32Array(0),
+    knownKeyList: [],
+    keys: new Map(),
+    keyCount: 0,
+  };
 }
 
-/** A slot for two code units in rawStarts (shared by some pairs: a hit only means "look"). */
+/** A slot for two code units in rawPairs (shared by some pairs: a hit only means "look"). */
 function pairSlot(first: number, second: number): number {
   return ((first << 7) ^ second) & 0xffff;
 }
@@ -304,11 +330,11 @@ function findAsWritten(
 ): void {
   const lower = text.toLowerCase();
   const at = new Map<RawPhrase, number[]>();
-  const starts = index.rawStarts;
+  const { rawPairs, rawSingles } = index;
   for (let i = 0; i < lower.length; i++) {
     const first = lower.charCodeAt(i);
     // (At the last position the second unit is NaN, slot (first << 7): only a one-unit phrase fits there.)
-    if ((starts[pairSlot(first, lower.charCodeAt(i + 1))]! & 1) === 0 && (starts[first]! & 2) === 0) continue;
+    if (!rawPairs.has(pairSlot(first, lower.charCodeAt(i + 1))) && !rawSingles.has(first)) continue;
     const bucket = index.raw.at(first);
     if (!bucket) continue;
     // Indexed: a for…of over the bucket, started at every position, allocated an iterator each time.

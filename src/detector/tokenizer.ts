@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { CONTEXT_SAMPLE } from './context-sample.ts';
 
 export interface Token {
   /** As in the text. */
@@ -59,17 +60,20 @@ interface Dict {
   rootStep: Int32Array;
   /** Steps by a whole character from deeper nodes, remembered (see charStep). */
   steps: Int32Array;
-  /** Entries of the words that have none or several: runs of count, entry numbers (see MULTI). */
+  /** Entries of the words that have none or several: runs of count, then per entry its number and its two
+   * values of `info` (see MULTI), so a run is read in one sweep rather than one table read per entry. */
   multiEntries: Int32Array;
-  /** Per entry (known words first, then unknown-word entries): left id, right id, word cost. */
-  costs: Int16Array;
-  /** Per entry: index into posTable. */
-  entryPos: Uint8Array;
-  /** Per entry: 0 when the basic form is the surface (or '*'), else 1 + index into bases. */
-  entryBase: Uint16Array;
+  /** Per entry (known words first, then unknown-word entries) all the search and the tokens read, in one
+   * 8-byte record (one cache line, where three tables cost up to three): left id | right id << 11 |
+   * index into posTable << 22, then word cost (Int16) | basic form << 16 (0 when it is the surface or '*',
+   * else 1 + index into bases). See packEntries. */
+  info: Int32Array;
   bases: string[];
   posTable: { pos: string; detail: string }[];
   knownCount: number;
+  /** Connection costs as conn[left id × connStride + right id], the ids renumbered by use (see hotOrder):
+   * the search reads one node's left id against each predecessor's right id, so along one row, and the
+   * ids words mostly use are the low ones, so most reads fall in a ~128 KB corner of the 3.4 MB matrix. */
   conn: Int16Array;
   connStride: number;
   /** Character class of each UTF-16 code unit. */
@@ -153,14 +157,17 @@ function loadDict(): Dict {
   const defaultClass = classes.findIndex((c) => c.name === 'DEFAULT');
   if (defaultClass < 0) throw new Error('kuromoji dictionary: no DEFAULT character class');
   const cc = readDat('cc.dat.gz');
-  const conn = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1); // used as is
-  const multiEntries = pointLeaves(trie.trie, known); // before rootSteps, which reads the leaves
-  return {
+  const conn = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1); // cc.dat's layout until renumbered
+  const info = packEntries(entries);
+  const multiEntries = pointLeaves(trie.trie, known, info); // before rootSteps, which reads the leaves
+  const dict: Dict = {
     ...trie,
     rootStep: rootSteps(trie),
     steps: new Int32Array(4 * STEP_SLOTS).fill(-1),
     multiEntries,
-    ...entries,
+    info,
+    bases: entries.bases,
+    posTable: entries.posTable,
     knownCount,
     conn,
     connStride: conn[1]!,
@@ -175,6 +182,83 @@ function loadDict(): Dict {
       return ids;
     }),
   };
+  renumberContexts(dict, hotOrder(dict));
+  release(cc);
+  return dict;
+}
+
+/** The entry tables as loaded, in one record per entry (see Dict.info). */
+function packEntries(t: EntryTables): Int32Array {
+  const n = t.entryPos.length;
+  const info = new Int32Array(2 * n);
+  for (let e = 0; e < n; e++) {
+    const left = t.costs[3 * e]!;
+    const right = t.costs[3 * e + 1]!;
+    if (left < 0 || left > MAX_CONTEXT || right < 0 || right > MAX_CONTEXT)
+      throw new Error('kuromoji dictionary: context id out of range');
+    info[2 * e] = left | (right << 11) | (t.entryPos[e]! << 22);
+    info[2 * e + 1] = (t.costs[3 * e + 2]! & 0xffff) | (t.entryBase[e]! << 16);
+  }
+  return info;
+}
+
+/** Context ids take 11 bits of an entry's record. */
+const MAX_CONTEXT = 0x7ff;
+
+/**
+ * Context ids by how often the words of a sample of ordinary text use them (CONTEXT_SAMPLE; the rest in
+ * id order), id 0 (BOS/EOS) first. Read with cc.dat's layout, before renumberContexts.
+ */
+function hotOrder(dict: Dict): Int32Array {
+  const size = dict.connStride;
+  const uses = new Float64Array(size);
+  uses[0] = Infinity;
+  for (let from = 0; from < CONTEXT_SAMPLE.length;) {
+    let to = from;
+    while (to < CONTEXT_SAMPLE.length && !isSentenceEnd(CONTEXT_SAMPLE.charCodeAt(to))) to++;
+    to = Math.min(to + 1, CONTEXT_SAMPLE.length);
+    buildLattice(dict, CONTEXT_SAMPLE, from, to);
+    for (let n = 0; n < lat.size; n++) {
+      uses[lat.left[n]!]!++;
+      uses[lat.right[n]!]!++;
+    }
+    from = to;
+  }
+  const ids = Array.from({ length: size }, (_, id) => id);
+  ids.sort((a, b) => uses[b]! - uses[a]! || a - b);
+  return Int32Array.from(ids);
+}
+
+/**
+ * Gives context id order[k] the number k: in the entries' records (and the runs' copies of them) and in a
+ * new, transposed matrix.
+ */
+function renumberContexts(dict: Dict, order: Int32Array): void {
+  const size = dict.connStride;
+  if (dict.conn[0] !== size) throw new Error('kuromoji dictionary: connection matrix is not square');
+  const rank = new Int32Array(size);
+  order.forEach((id, k) => (rank[id] = k));
+  const { info, multiEntries, conn } = dict;
+  for (let i = 0; i < info.length; i += 2) {
+    const x = info[i]!;
+    info[i] = rank[x & MAX_CONTEXT]! | (rank[(x >>> 11) & MAX_CONTEXT]! << 11) | (x & ~0x3fffff);
+  }
+  // The runs' copies of the records (count, then entry number and record per entry).
+  for (let run = 1; run < multiEntries.length; run += 1 + 3 * multiEntries[run]!) {
+    for (let j = run + 1; j < run + 1 + 3 * multiEntries[run]!; j += 3) {
+      const e = multiEntries[j]!;
+      multiEntries[j + 1] = info[2 * e]!;
+      multiEntries[j + 2] = info[2 * e + 1]!;
+    }
+  }
+  const out = new Int16Array(size * size);
+  // cc.dat: two header values, then costs[right][left].
+  for (let right = 0; right < size; right++) {
+    const row = 2 + right * size;
+    const r = rank[right]!;
+    for (let left = 0; left < size; left++) out[rank[left]! * size + r] = conn[row + left]!;
+  }
+  dict.conn = out;
 }
 
 /** The double array, trimmed like doublearray's shrink() and interleaved, so the 8 MB files can go. */
@@ -203,13 +287,17 @@ function loadTrie(): { trie: Int32Array } {
 const MULTI = 1 << 29;
 
 /** Rewrites each leaf's word id as its leaf code; returns multiEntries. */
-function pointLeaves(trie: Int32Array, map: { entryStart: Int32Array; entryIds: Int32Array }): Int32Array {
+function pointLeaves(
+  trie: Int32Array,
+  map: { entryStart: Int32Array; entryIds: Int32Array },
+  info: Int32Array,
+): Int32Array {
   const { entryStart, entryIds } = map;
   const ids = entryStart.length - 1;
   // One array of the exact size for the ~47k runs (no JS array growing): a run per word id with several.
   let size = 1; // at 0: the empty run, for a word id without entries
   for (let id = 0; id < ids; id++)
-    if (entryStart[id + 1]! - entryStart[id]! > 1) size += 1 + entryStart[id + 1]! - entryStart[id]!;
+    if (entryStart[id + 1]! - entryStart[id]! > 1) size += 1 + 3 * (entryStart[id + 1]! - entryStart[id]!);
   const multi = new Int32Array(size);
   let end = 1;
   // A leaf is the cell a 0 byte leads to (the test buildLattice makes). The root is none: its base and
@@ -227,7 +315,12 @@ function pointLeaves(trie: Int32Array, map: { entryStart: Int32Array; entryIds: 
     else if (n > 0) {
       code = MULTI | end;
       multi[end++] = n;
-      for (let j = from; j < from + n; j++) multi[end++] = entryIds[j]!;
+      for (let j = from; j < from + n; j++) {
+        const e = entryIds[j]!;
+        multi[end++] = e;
+        multi[end++] = info[2 * e]!;
+        multi[end++] = info[2 * e + 1]!;
+      }
     }
     trie[2 * c] = -(1 + code);
   }
@@ -277,7 +370,17 @@ function readIdMap(name: string): { entryStart: Int32Array; entryIds: Int32Array
   return { entryStart, entryIds, entryCount: maxEntry + 1 };
 }
 
-type EntryTables = Pick<Dict, 'costs' | 'entryPos' | 'entryBase' | 'bases' | 'posTable'>;
+/** The entries as read from the files (packed into Dict.info once all are read). */
+interface EntryTables {
+  /** Per entry: left id, right id, word cost. */
+  costs: Int16Array;
+  /** Per entry: index into posTable. */
+  entryPos: Uint8Array;
+  /** Per entry: 0 when the basic form is the surface (or '*'), else 1 + index into bases. */
+  entryBase: Uint16Array;
+  bases: string[];
+  posTable: { pos: string; detail: string }[];
+}
 /** Lookups used while loading only: distinct pos/pos_detail_1 and basic forms to their index. */
 type Interning = { pos: Map<string, number>; base: Map<string, number> };
 
@@ -404,6 +507,8 @@ const lat = {
   prev: new Int32Array(1024),
   /** Path costs as JavaScript numbers (doubles), as kuromoji adds them. */
   cost: new Float64Array(1024),
+  /** The best path's nodes, EOS first (see bestPath). */
+  path: new Int32Array(256),
   /** First and last node ending at each position. */
   endHead: new Int32Array(256),
   endTail: new Int32Array(256),
@@ -434,6 +539,12 @@ function growNodes(): void {
   lat.cost = cost;
 }
 
+function grown(a: Int32Array): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(2 * a.length);
+  out.set(a);
+  return out;
+}
+
 /** Empties the lattice for a sentence of `length` code units (positions 0 … length + 1). */
 function resetLattice(length: number): void {
   lat.size = 0;
@@ -444,22 +555,16 @@ function resetLattice(length: number): void {
   lat.endHead.fill(-1, 0, length + 2);
 }
 
-function addNode(
-  entry: number,
-  start: number,
-  end: number,
-  left: number,
-  right: number,
-  cost: number,
-): number {
+/** Adds a node for `entry` from its record (Dict.info: contexts, then cost; 0, 0 for BOS and EOS). */
+function addNode(entry: number, start: number, end: number, contexts: number, cost: number): number {
   const n = lat.size++;
   if (n === lat.entry.length) growNodes();
   lat.entry[n] = entry;
   lat.start[n] = start;
   lat.end[n] = end;
-  lat.left[n] = left;
-  lat.right[n] = right;
-  lat.wordCost[n] = cost;
+  lat.left[n] = contexts & MAX_CONTEXT;
+  lat.right[n] = (contexts >>> 11) & MAX_CONTEXT;
+  lat.wordCost[n] = (cost << 16) >> 16;
   lat.nextSameEnd[n] = -1;
   lat.prev[n] = -1;
   lat.cost[n] = Number.MAX_VALUE;
@@ -499,9 +604,9 @@ function tokenizeSentence(dict: Dict, text: string, from: number, to: number, ou
 /** Fills the lattice with every known and unknown word of the sentence; returns the end (EOS) node. */
 function buildLattice(dict: Dict, text: string, from: number, to: number): number {
   const length = to - from;
-  const { costs } = dict;
+  const records = dict.info;
   resetLattice(length);
-  lat.cost[addNode(-1, 0, 0, 0, 0, 0)] = 0; // BOS
+  lat.cost[addNode(-1, 0, 0, 0, 0)] = 0; // BOS
 
   let runClass = -1;
   let runEnd = 0;
@@ -527,17 +632,16 @@ function buildLattice(dict: Dict, text: string, from: number, to: number): numbe
         }
         end = runEnd;
       }
-      for (const e of dict.unknownEntries[cls] ?? []) {
-        addNode(e, pos, end, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
-      }
+      for (const e of dict.unknownEntries[cls] ?? [])
+        addNode(e, pos, end, records[2 * e]!, records[2 * e + 1]!);
     }
   }
-  return addNode(-1, length, length + 1, 0, 0, 0);
+  return addNode(-1, length, length + 1, 0, 0);
 }
 
 /** Adds the dictionary's words that start at pos, walking the trie along the text; says if there were any. */
 function addKnownWords(dict: Dict, text: string, from: number, to: number, pos: number): boolean {
-  const { costs, multiEntries } = dict;
+  const { info, multiEntries } = dict;
   const length = to - from;
   let found = false;
   for (let i = pos, node = 0; i < length;) {
@@ -558,13 +662,12 @@ function addKnownWords(dict: Dict, text: string, from: number, to: number, pos: 
     if (leaf > 0) continue;
     found = true;
     const code = -leaf - 1;
-    if (code < MULTI) addNode(code, pos, i, costs[3 * code]!, costs[3 * code + 1]!, costs[3 * code + 2]!);
+    if (code < MULTI) addNode(code, pos, i, info[2 * code]!, info[2 * code + 1]!);
     else {
       const run = code ^ MULTI;
-      for (let j = run + 1; j <= run + multiEntries[run]!; j++) {
-        const e = multiEntries[j]!;
-        addNode(e, pos, i, costs[3 * e]!, costs[3 * e + 1]!, costs[3 * e + 2]!);
-      }
+      const last = run + 3 * multiEntries[run]!;
+      for (let j = run + 1; j <= last; j += 3)
+        addNode(multiEntries[j]!, pos, i, multiEntries[j + 1]!, multiEntries[j + 2]!);
     }
   }
   return found;
@@ -615,10 +718,10 @@ function forwardPass(dict: Dict, length: number): void {
       let p = lat.endHead[lat.start[n]!]!;
       if (p === -1) continue;
       let cost = Number.MAX_VALUE;
-      const left = lat.left[n]!;
+      const row = lat.left[n]! * connStride;
       const wordCost = lat.wordCost[n]!;
       for (; p !== -1; p = lat.nextSameEnd[p]!) {
-        const c = lat.cost[p]! + conn[lat.right[p]! * connStride + left + 2]! + wordCost;
+        const c = lat.cost[p]! + conn[row + lat.right[p]!]! + wordCost;
         if (c < cost) {
           cost = c;
           bestPrev = p;
@@ -632,19 +735,21 @@ function forwardPass(dict: Dict, length: number): void {
 
 /** Follows the cheapest path back from EOS and appends its words. */
 function bestPath(dict: Dict, text: string, from: number, eos: number, out: Token[]): void {
-  // Backward pass; like kuromoji, a broken path yields no tokens for the sentence.
-  const best: number[] = [];
+  // Backward pass; like kuromoji, a broken path yields no tokens for the sentence. The path is written
+  // into lat.path (reused, like the lattice) from its end.
+  let count = 0;
   for (let n = lat.prev[eos]!; n !== 0; n = lat.prev[n]!) {
     if (n === -1) return;
-    best.push(n);
+    if (count === lat.path.length) lat.path = grown(lat.path);
+    lat.path[count++] = n;
   }
-  for (let k = best.length - 1; k >= 0; k--) {
-    const n = best[k]!;
+  for (let k = count - 1; k >= 0; k--) {
+    const n = lat.path[k]!;
     const e = lat.entry[n]!;
     const start = from + lat.start[n]!;
     const surface = text.slice(start, from + lat.end[n]!);
-    const { pos, detail } = dict.posTable[dict.entryPos[e]!]!;
-    const baseId = dict.entryBase[e]!;
+    const { pos, detail } = dict.posTable[dict.info[2 * e]! >>> 22]!;
+    const baseId = dict.info[2 * e + 1]! >>> 16;
     out.push({
       surface,
       base: baseId === 0 ? surface : dict.bases[baseId - 1]!,
