@@ -1,9 +1,9 @@
 // Heavy load against one instance with Redis: 60 s of signed webhooks at 1,000 events/s on loopback.
 // The real server (`npm start` with STORE_URL=redis://, default rate limits, info logs), a real
-// redis-server, a lean LINE stand-in that counts replies per reply token, and the load generator
-// (an open-loop generator in the bench process, ./lib/open-loop.ts), the others each in its own process. Every request carries one new text event from one of 20,000
-// users (three texts per user per minute: under the rate limit, as a news-driven spike of many people
-// would be). Figures: how many were acknowledged (200) or refused (503: queue full, LINE may redeliver),
+// redis-server and a lean LINE stand-in that counts replies per reply token, each in its own process,
+// and an open-loop load generator in this one (./lib/open-loop.ts). Every request carries one new text
+// event from one of 20,000 users (three texts per user per minute: under the rate limit, as a
+// news-driven spike of many people would be). Figures: how many were acknowledged (200) or refused (503: queue full, LINE may redeliver),
 // whether every acknowledged event was answered exactly once, ack latency, the rate the server really
 // answers at, and memory and queue over time.
 import { spawn } from 'node:child_process';

@@ -1,6 +1,7 @@
-// The LINE webhook under load: the real server (`npm start`, default sqlite store, info logs), the fake
-// LINE API in processes of their own and the load generator (lib/open-loop.ts; autocannon for the highest rate) in this one, on loopback. Every request is a signed webhook
-// with one new text event, so each is de-duplicated, analysed and answered like real traffic.
+// The LINE webhook under load: the real server (`npm start`, default sqlite store, info logs) and the
+// fake LINE API, each in its own process, and the load generator in this one (./lib/open-loop.ts;
+// autocannon for the highest rate), on loopback. Every request is a signed webhook with one new text
+// event, so each is de-duplicated, analysed and answered like real traffic.
 // Figures: acknowledgement latency p50/p99 at 500 req/s, the highest throughput, webhook-to-reply
 // latency (one at a time, and at 500 req/s), and events lost (acknowledged but never answered).
 import { spawn } from 'node:child_process';
