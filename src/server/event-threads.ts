@@ -10,8 +10,9 @@
 // again after a quiet minute. Each thread holds a detector of its own (~90 MB: BENCHMARKS.md, load),
 // so a server at rest keeps the memory of one, and a flood of events gets every core.
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { MetricsData } from './metrics.ts';
+import { startWorker } from './thread-heap.ts';
 import type { FromThread, ThreadData, ToThread } from './event-worker.ts';
 
 export interface EventThreads {
@@ -67,14 +68,16 @@ export const RETIRE_AFTER_MS = 60_000;
 const RETIRE_CHECK_MS = 5000;
 
 /**
- * Each thread's V8 heap. A small young generation lowers the peak memory of a server reading
- * screenshots, for a few percent more garbage-collection time (BENCHMARKS.md, "Screenshots (OCR)").
+ * Each thread's V8 heap. The young generation (16 MB semi-spaces; startWorker puts it in force under the
+ * process's --max-semi-space-size=4) holds the objects of the ~40 events a thread has in flight, each
+ * waiting ~30 ms for Redis or the reply call: with 4 MB, scavenges came every ~25 events and promoted
+ * ~10 KB of each to the old generation, which then needed twice the major collections (BENCHMARKS.md, load).
  * The old generation's limit sets how far V8 lets it grow between collections: without one, on a
  * machine with many GB V8 lets it grow up to 4× what survived (a thread went from 29 MB at rest to
  * 94–114 MB in a 20 s flood); with 256 MB, about 1.3×, as V8 chooses by itself on a 1 GB Machine.
  * A thread holds ~40 MB (detector, rules, 32 events), far below it; one that ran out would be replaced.
  */
-const THREAD_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 };
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 256 };
 /** Summed event-loop use of the threads (1 = one thread busy all the time) below which one is enough. */
 const RETIRE_BELOW = 0.5;
 
@@ -187,7 +190,7 @@ function spawn(s: State): Thread {
   const o = s.o;
   const owner = `${o.ownerPrefix}${++s.spawned}/`;
   const t: Thread = {
-    worker: new Worker(o.worker ?? WORKER, {
+    worker: startWorker(o.worker ?? WORKER, {
       resourceLimits: THREAD_HEAP,
       workerData: {
         owner,
