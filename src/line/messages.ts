@@ -46,7 +46,8 @@ function buttons(copy: Copy, phoneScam: boolean): messagingApi.QuickReply {
   });
 }
 
-function deepFreeze<T>(o: T): T {
+/** Freezes an answer's part shared by many answers, so a change to one of them fails instead of spreading. */
+export function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
     for (const v of Object.values(o)) deepFreeze(v);
