@@ -196,6 +196,10 @@ describe("Redis without the store's scripts loaded", { timeout: 30_000 }, () => 
         expect(got).toEqual([round - 1, { a: round }]);
         expect(sending).toBeUndefined();
       }
+      // Written byte by byte into the command (redis-script.ts): any text, and longer than its buffer.
+      const value = { text: `日本語😀\ud800${'é'.repeat(20_000)}`, n: 1.5 };
+      await store.set('context', 'U3', value, 60_000);
+      expect(await store.get('context', 'U3')).toEqual(value);
     } finally {
       await store.close();
       await admin.close();
