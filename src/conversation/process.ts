@@ -48,8 +48,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
       chat: chat ? `${chat.type}:${pseudonym(chat.id)}` : undefined,
       redelivery: event.deliveryContext.isRedelivery || undefined,
     };
-    let child: Logger | null = null;
-    const log = () => (child ??= deps.log.child(facts));
+    const events = new EventLog(deps.log, facts);
     let loading: NodeJS.Timeout | undefined;
     let sendTo: ReplyTarget | null = null;
     let sent = false;
@@ -63,7 +62,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
       // have arrived.
       if (!deps.claimed?.(event) && !(await deps.store.claimEvent(event.webhookEventId, EVENT_TTL_MS))) {
         deps.observer?.duplicate();
-        log().info('duplicate event skipped');
+        events.logger().info('duplicate event skipped');
         return;
       }
       if (canSend && chat.type === 'user') {
@@ -71,7 +70,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
         if (deps.loadingAfterMs <= 0) show();
         else loading = setTimeout(show, deps.loadingAfterMs);
       }
-      const outcome = await handleEvent(event, handlerDeps(deps, log));
+      const outcome = await handleEvent(event, new EventHandlerDeps(deps, events));
       if (outcome.saving) {
         // The answer's store writes and the sender's own note before a reply go out together: one
         // round trip to the store, not two in a row.
@@ -88,41 +87,68 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
         delivery = await deps.sender.reply(sendTo, messages);
       } else if (messages.length) {
         // Standby mode: another channel owns the conversation and LINE asks us not to speak.
-        log().info({ mode: event.mode }, 'answer not sent: channel is not active');
+        events.logger().info({ mode: event.mode }, 'answer not sent: channel is not active');
       }
       const ms = Math.round(performance.now() - started);
       const line = { ...note, delivery, ms };
       const msg = delivery === 'failed' ? 'event answer lost' : 'event handled';
       // The same line the child would write: its facts first, then the note's.
+      const child = events.made;
       if (delivery === 'failed') (child ?? deps.log).error(child ? line : { ...facts, ...line }, msg);
       else (child ?? deps.log).info(child ? line : { ...facts, ...line }, msg);
     } catch (err) {
       clearTimeout(loading);
       deps.observer?.failed();
-      log().error({ err }, 'event failed');
+      events.logger().error({ err }, 'event failed');
       // The person is still waiting: say something went wrong rather than stay silent. In a group
       // the bot says nothing it was not asked for, so only 1:1 chats get this.
       if (sendTo && !sent && sendTo.chat.type === 'user') {
         const delivery = await deps.sender.reply(sendTo, [
           text(renderAnswer(deps.copy.answers.internal_error), deps.copy),
         ]);
-        log().info({ delivery }, 'apology sent');
+        events.logger().info({ delivery }, 'apology sent');
       }
     }
   };
 }
 
+/** The event's logger, a child with its facts, made on first use (most events log one line only). */
+class EventLog {
+  made: Logger | null = null;
+  private readonly root: Logger;
+  private readonly facts: Record<string, unknown>;
+
+  constructor(root: Logger, facts: Record<string, unknown>) {
+    this.root = root;
+    this.facts = facts;
+  }
+
+  logger(): Logger {
+    return (this.made ??= this.root.child(this.facts));
+  }
+}
+
 /** The handler's deps with the event's logger, made on the handler's first log line (it seldom logs). */
-function handlerDeps(deps: ProcessorDeps, log: () => Logger): HandlerDeps {
-  return {
-    detector: deps.detector,
-    store: deps.store,
-    copy: deps.copy,
-    now: deps.now,
-    get log() {
-      return log();
-    },
-    rateLimits: deps.rateLimits,
-    media: deps.media,
-  };
+class EventHandlerDeps implements HandlerDeps {
+  readonly detector: HandlerDeps['detector'];
+  readonly store: HandlerDeps['store'];
+  readonly copy: HandlerDeps['copy'];
+  readonly now: HandlerDeps['now'];
+  readonly rateLimits: HandlerDeps['rateLimits'];
+  readonly media: HandlerDeps['media'];
+  private readonly events: EventLog;
+
+  constructor(deps: ProcessorDeps, events: EventLog) {
+    this.detector = deps.detector;
+    this.store = deps.store;
+    this.copy = deps.copy;
+    this.now = deps.now;
+    this.rateLimits = deps.rateLimits;
+    this.media = deps.media;
+    this.events = events;
+  }
+
+  get log(): Logger {
+    return this.events.logger();
+  }
 }
