@@ -186,10 +186,16 @@ function emailSection(c: Copy['verdict'], emails: Verdict['emails']): Component 
  * the brand's official domains (its advice names them: 「amazon.co.jp の「アカウントサービス」」).
  */
 function officialNames(v: Verdict): string[] {
-  const names = v.urls.filter((u) => u.official).flatMap((u) => [u.host, u.domain]);
-  if (v.brand) names.push(...(brandDomains().get(v.brand.id) ?? []));
-  names.push(...v.emails.filter((e) => e.official).flatMap((e) => [e.address, e.domain]));
-  return [...new Set(names.filter((n) => n.includes('.')))].sort((a, b) => b.length - a.length);
+  // Each name once, in the order met, then the longest first (a stable sort): a card has a few.
+  const names: string[] = [];
+  for (const u of v.urls) if (u.official) addName(names, u.host, u.domain);
+  if (v.brand) for (const d of brandDomains().get(v.brand.id) ?? []) addName(names, d);
+  for (const e of v.emails) if (e.official) addName(names, e.address, e.domain);
+  return names.length > 1 ? names.sort((a, b) => b.length - a.length) : names;
+}
+
+function addName(names: string[], ...add: string[]): void {
+  for (const n of add) if (n.includes('.') && !names.includes(n)) names.push(n);
 }
 
 let domainsByBrand: Map<string, string[]> | null = null;
