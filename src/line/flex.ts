@@ -271,7 +271,7 @@ type Style = Partial<messagingApi.FlexText>;
 const fixedTexts = new Map<Style, Map<string, messagingApi.FlexText>>();
 
 /**
- * A line of the copy's own words in one of the styles above: made once, frozen, and shared by every
+ * A line of the copy's own words in one of the styles above: made once and shared by every
  * card (cards are read, never changed, once built): about a third of a card's objects.
  */
 function fixedTxt(s: string, style: Style): messagingApi.FlexText {
@@ -279,7 +279,7 @@ function fixedTxt(s: string, style: Style): messagingApi.FlexText {
   if (!byText) fixedTexts.set(style, (byText = new Map()));
   let t = byText.get(s);
   if (!t) {
-    t = Object.freeze(txt(s, style));
+    t = txt(s, style);
     // The copy's strings are a few dozen; bounded should a caller ever pass text of its own.
     if (byText.size < 500) byText.set(s, t);
   }

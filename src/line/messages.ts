@@ -18,7 +18,7 @@ export function commandFromPostback(data: string): Command | null {
 /**
  * The four buttons. Postback actions with displayText: the chat shows what the person chose, and the
  * bot gets an unambiguous command rather than text it would have to analyse as a forwarded message.
- * Made once per copy and kind, frozen, and shared by every answer that carries them (answers move it
+ * Made once per copy and kind, and shared by every answer that carries them (answers move it
  * from one message to another, never change it): ~13 objects less for each answer.
  */
 export function quickReply(copy: Copy, phoneScam = false): messagingApi.QuickReply {
@@ -27,13 +27,17 @@ export function quickReply(copy: Copy, phoneScam = false): messagingApi.QuickRep
   return made[phoneScam ? 1 : 0];
 }
 
+// Parts of answers made once and shared by many (here, ./flex.ts, src/report/card.ts) are never
+// changed: an answer moves its quick replies to another message, nothing edits a part in place. Not
+// frozen: V8's JSON.stringify takes a slower path for frozen objects (~25,000 instructions more per
+// answer, cachegrind); test/line/shared-parts.test.ts checks that answering leaves them as made.
 const quickReplies = new WeakMap<Copy, [messagingApi.QuickReply, messagingApi.QuickReply]>();
 
 function buttons(copy: Copy, phoneScam: boolean): messagingApi.QuickReply {
   // Four buttons: 「電話してしまった」 takes the place of the link button when there is a number to
   // call and no link.
   const shown = COMMANDS.filter((c) => (phoneScam ? c !== 'opened_link' : c !== 'called'));
-  return deepFreeze({
+  return {
     items: shown.map((c) => ({
       type: 'action' as const,
       action: {
@@ -43,16 +47,7 @@ function buttons(copy: Copy, phoneScam: boolean): messagingApi.QuickReply {
         displayText: copy.buttons[c],
       },
     })),
-  });
-}
-
-/** Freezes an answer's part shared by many answers, so a change to one of them fails instead of spreading. */
-export function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
+  };
 }
 
 export function text(body: string, withButtons?: Copy): messagingApi.TextMessage {

@@ -5,7 +5,6 @@ import type { messagingApi } from '@line/bot-sdk';
 import type { Verdict } from '../detector/types.ts';
 import type { ReportRoute, ReportRules } from '../rules/report.ts';
 import { clip, LIMITS } from '../line/limits.ts';
-import { deepFreeze } from '../line/messages.ts';
 import { fill } from '../words.ts';
 import { reportMailto, type ReportInput, type ReportKind } from './mailto.ts';
 import { reportData } from './postback.ts';
@@ -65,7 +64,7 @@ interface FixedParts {
 const fixedByRules = new WeakMap<ReportRules, Map<string, FixedParts>>();
 
 /**
- * What a card of this kind always shows, made once per rules and kind, frozen, and shared by every
+ * What a card of this kind always shows, made once per rules and kind and shared by every
  * card (only the mail link is the message's own): a verdict's answer builds ~20 objects less.
  */
 function fixedParts(rules: ReportRules, kind: ReportKind | 'menu', intro: string): FixedParts {
@@ -81,7 +80,7 @@ function fixedParts(rules: ReportRules, kind: ReportKind | 'menu', intro: string
   for (const r of rules.routes.filter((x) => kind === 'menu' || !x.for || x.for.includes(kind)))
     buttons.push(uriButton(r));
   buttons.push(postback(b.harm, 'harm'));
-  fixed = deepFreeze({
+  fixed = {
     altText: clip(`${rules.title}：${intro}`, LIMITS.altTextOurs),
     body: {
       type: 'box',
@@ -95,7 +94,7 @@ function fixedParts(rules: ReportRules, kind: ReportKind | 'menu', intro: string
       ],
     },
     buttons,
-  });
+  };
   byKind.set(key, fixed);
   return fixed;
 }
