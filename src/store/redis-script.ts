@@ -29,13 +29,15 @@ export class RedisScript {
   call<T>(client: Redis, args: ScriptArg[]): Promise<T> {
     const command = new ScriptCommand(this.write(this.evalsha, args));
     const reject = command.reject;
-    // Not loaded on this server (any more): the script itself, once, answers this call.
+    // Not loaded on this server (any more): the script itself, once, answers this call, unless the
+    // call has failed already (timed out): its caller was told so, and the script must not run after.
     command.reject = (err: Error) => {
-      if (!err.message.startsWith('NOSCRIPT')) return reject(err);
+      if (!err.message.startsWith('NOSCRIPT') || command.isSettled) return reject(err);
       const again = new ScriptCommand(
         this.write(`\r\n$4\r\neval${bulk(this.lua)}${bulk(String(this.keys))}`, args),
       );
-      (client.sendCommand(again) as Promise<unknown>).then(command.resolve, reject);
+      // resolve() hands back the command's own promise: not returned here, so nothing rejects twice.
+      (client.sendCommand(again) as Promise<unknown>).then((reply) => void command.resolve(reply), reject);
     };
     return client.sendCommand(command) as Promise<T>;
   }
