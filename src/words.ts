@@ -46,11 +46,27 @@ export function renderAnswer(answer: AnswerCopy, vars: Record<string, string | n
 export function commandFor(copy: Copy, text: string): Command | null {
   const key = normalizeCommand(text);
   if (!key || key.length > 30) return null;
-  for (const c of COMMANDS) {
-    if (normalizeCommand(copy.buttons[c]) === key) return c;
-    if (copy.commands[c].some((w) => normalizeCommand(w) === key)) return c;
+  return commandKeys(copy).get(key) ?? null;
+}
+
+const keysByCopy = new WeakMap<Copy, Map<string, Command>>();
+/**
+ * Every button's and command word's normalised form and its command, worked out once per copy rather
+ * than for every text (thirty normalisations each time). The first command in COMMANDS order wins a
+ * form two share, as the loop over them did.
+ */
+function commandKeys(copy: Copy): Map<string, Command> {
+  let keys = keysByCopy.get(copy);
+  if (!keys) {
+    keys = new Map();
+    for (const c of COMMANDS)
+      for (const w of [copy.buttons[c], ...copy.commands[c]]) {
+        const k = normalizeCommand(w);
+        if (!keys.has(k)) keys.set(k, c);
+      }
+    keysByCopy.set(copy, keys);
   }
-  return null;
+  return keys;
 }
 
 function normalizeCommand(s: string): string {

@@ -6,6 +6,7 @@ import { text } from '../line/messages.ts';
 import { renderAnswer } from '../words.ts';
 import { handleEvent, type HandlerDeps } from './handler.ts';
 import type { ReplyTarget, Sender } from '../line/port.ts';
+import type { Logger } from '../log/logger.ts';
 
 /** What this module reports about each event it ran (src/server/metrics.ts counts them). */
 export interface EventObserver {
@@ -39,12 +40,15 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
   return async (event) => {
     const started = performance.now();
     const chat = event.source ? chatOf(event.source) : null;
-    const log = deps.log.child({
+    // The event's facts on each of its log lines. Most events write one line (the last): the child
+    // logger, which copies and masks these facts, is made only when something else is logged.
+    const facts = {
       eventId: event.webhookEventId,
       type: event.type === 'other' ? event.lineType : event.type,
       chat: chat ? `${chat.type}:${pseudonym(chat.id)}` : undefined,
       redelivery: event.deliveryContext.isRedelivery || undefined,
-    });
+    };
+    const events = new EventLog(deps.log, facts);
     let loading: NodeJS.Timeout | undefined;
     let sendTo: ReplyTarget | null = null;
     let sent = false;
@@ -58,7 +62,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
       // have arrived.
       if (!deps.claimed?.(event) && !(await deps.store.claimEvent(event.webhookEventId, EVENT_TTL_MS))) {
         deps.observer?.duplicate();
-        log.info('duplicate event skipped');
+        events.logger().info('duplicate event skipped');
         return;
       }
       if (canSend && chat.type === 'user') {
@@ -66,7 +70,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
         if (deps.loadingAfterMs <= 0) show();
         else loading = setTimeout(show, deps.loadingAfterMs);
       }
-      const outcome = await handleEvent(event, { ...deps, log });
+      const outcome = await handleEvent(event, new EventHandlerDeps(deps, events));
       if (outcome.saving) {
         // The answer's store writes and the sender's own note before a reply go out together: one
         // round trip to the store, not two in a row.
@@ -74,33 +78,77 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
         await Promise.all([outcome.saving, replying ? deps.sender.prepare?.(sendTo!) : undefined]);
       }
       clearTimeout(loading);
-      deps.observer?.handled(outcome.note, (performance.now() - started) / 1000);
+      // Only the note is kept past the reply call: the cards are the sender's until it returns.
+      const { note, messages } = outcome;
+      deps.observer?.handled(note, (performance.now() - started) / 1000);
       let delivery = 'none';
-      if (outcome.messages.length && sendTo) {
+      if (messages.length && sendTo) {
         sent = true;
-        delivery = await deps.sender.reply(sendTo, outcome.messages);
-      } else if (outcome.messages.length) {
+        delivery = await deps.sender.reply(sendTo, messages);
+      } else if (messages.length) {
         // Standby mode: another channel owns the conversation and LINE asks us not to speak.
-        log.info({ mode: event.mode }, 'answer not sent: channel is not active');
+        events.logger().info({ mode: event.mode }, 'answer not sent: channel is not active');
       }
       const ms = Math.round(performance.now() - started);
-      const level = delivery === 'failed' ? 'error' : 'info';
-      log[level](
-        { ...outcome.note, delivery, ms },
-        delivery === 'failed' ? 'event answer lost' : 'event handled',
-      );
+      const line = { ...note, delivery, ms };
+      const msg = delivery === 'failed' ? 'event answer lost' : 'event handled';
+      // The same line the child would write: its facts first, then the note's.
+      const child = events.made;
+      if (delivery === 'failed') (child ?? deps.log).error(child ? line : { ...facts, ...line }, msg);
+      else (child ?? deps.log).info(child ? line : { ...facts, ...line }, msg);
     } catch (err) {
       clearTimeout(loading);
       deps.observer?.failed();
-      log.error({ err }, 'event failed');
+      events.logger().error({ err }, 'event failed');
       // The person is still waiting: say something went wrong rather than stay silent. In a group
       // the bot says nothing it was not asked for, so only 1:1 chats get this.
       if (sendTo && !sent && sendTo.chat.type === 'user') {
         const delivery = await deps.sender.reply(sendTo, [
           text(renderAnswer(deps.copy.answers.internal_error), deps.copy),
         ]);
-        log.info({ delivery }, 'apology sent');
+        events.logger().info({ delivery }, 'apology sent');
       }
     }
   };
+}
+
+/** The event's logger, a child with its facts, made on first use (most events log one line only). */
+class EventLog {
+  made: Logger | null = null;
+  private readonly root: Logger;
+  private readonly facts: Record<string, unknown>;
+
+  constructor(root: Logger, facts: Record<string, unknown>) {
+    this.root = root;
+    this.facts = facts;
+  }
+
+  logger(): Logger {
+    return (this.made ??= this.root.child(this.facts));
+  }
+}
+
+/** The handler's deps with the event's logger, made on the handler's first log line (it seldom logs). */
+class EventHandlerDeps implements HandlerDeps {
+  readonly detector: HandlerDeps['detector'];
+  readonly store: HandlerDeps['store'];
+  readonly copy: HandlerDeps['copy'];
+  readonly now: HandlerDeps['now'];
+  readonly rateLimits: HandlerDeps['rateLimits'];
+  readonly media: HandlerDeps['media'];
+  private readonly events: EventLog;
+
+  constructor(deps: ProcessorDeps, events: EventLog) {
+    this.detector = deps.detector;
+    this.store = deps.store;
+    this.copy = deps.copy;
+    this.now = deps.now;
+    this.rateLimits = deps.rateLimits;
+    this.media = deps.media;
+    this.events = events;
+  }
+
+  get log(): Logger {
+    return this.events.logger();
+  }
 }

@@ -19,8 +19,11 @@ export interface LineApiOptions {
 
 /** The calls the bot makes; tests and the simulator can stand in their own. */
 export interface LineApi {
-  /** json: JSON.stringify(messages), when the caller has it already (the request is then built around it). */
-  reply(replyToken: string, messages: Message[], json?: string): Promise<void>;
+  /**
+   * json: JSON.stringify(messages) when the caller has it already, as text or UTF-8 bytes (the request
+   * is then built around it).
+   */
+  reply(replyToken: string, messages: Message[], json?: string | Uint8Array): Promise<void>;
   /** retryKey: a UUID sent as X-Line-Retry-Key on every attempt, so LINE delivers the push once. */
   push(to: string, messages: Message[], retryKey: string): Promise<void>;
   showLoading(chatId: string, seconds: number): Promise<void>;

@@ -101,7 +101,7 @@ export function verdictCard(copy: Copy, v: Verdict, o: { mail?: boolean } = {}):
   const shownAsTyped = officialNames(v);
   const reasonRows = reasons.map((r) => bullet(defangOthers(clip(r.message, REASON_CHARS), shownAsTyped)));
   if (reasonRows.length) body.push(section(heading, reasonRows));
-  if (isPhoneScam(v)) body.push(txt(c.called_question, { weight: 'bold' }));
+  if (isPhoneScam(v)) body.push(fixedTxt(c.called_question, BOLD));
 
   if (v.urls.length) body.push(linkSection(c, v.urls));
   if (v.emails.length) body.push(emailSection(c, v.emails));
@@ -124,10 +124,7 @@ export function verdictCard(copy: Copy, v: Verdict, o: { mail?: boolean } = {}):
       backgroundColor: HEADER[v.risk],
       paddingAll: '16px',
       spacing: 'sm',
-      contents: [
-        txt(c.title[v.risk], { size: 'xl', weight: 'bold', color: '#FFFFFF' }),
-        txt(summary(copy, v), { size: 'md', color: '#FFFFFF' }),
-      ],
+      contents: [fixedTxt(c.title[v.risk], TITLE), txt(summary(copy, v), { size: 'md', color: '#FFFFFF' })],
     },
   };
   if (body.length) bubble.body = { type: 'box', layout: 'vertical', spacing: 'xl', contents: body };
@@ -155,16 +152,13 @@ function linkSection(c: Copy['verdict'], all: Verdict['urls']): Component {
         }),
       );
     contents.push(
-      txt(u.official ? c.link_official : c.link_not_official, {
-        size: 'sm',
-        color: u.official ? '#2E7D32' : '#C62828',
-      }),
+      u.official ? fixedTxt(c.link_official, OFFICIAL) : fixedTxt(c.link_not_official, NOT_OFFICIAL),
     );
     return { type: 'box', layout: 'vertical', contents };
   });
   if (urls.length > MAX_LINKS)
     rows.push(txt(fill(c.links_more, { count: urls.length - MAX_LINKS }), { size: 'sm', color: '#555555' }));
-  if (urls.some((u) => !u.official)) rows.push(txt(c.defanged_note, { size: 'xs', color: '#555555' }));
+  if (urls.some((u) => !u.official)) rows.push(fixedTxt(c.defanged_note, NOTE));
   return section(c.links, rows);
 }
 
@@ -177,10 +171,7 @@ function emailSection(c: Copy['verdict'], emails: Verdict['emails']): Component 
       txt(e.official ? clip(e.address, HOST_CHARS) : defangText(clip(e.address, HOST_CHARS)), {
         weight: 'bold',
       }),
-      txt(e.official ? c.link_official : c.link_not_official, {
-        size: 'sm',
-        color: e.official ? '#2E7D32' : '#C62828',
-      }),
+      e.official ? fixedTxt(c.link_official, OFFICIAL) : fixedTxt(c.link_not_official, NOT_OFFICIAL),
     ],
   }));
   if (emails.length > MAX_EMAILS)
@@ -195,10 +186,16 @@ function emailSection(c: Copy['verdict'], emails: Verdict['emails']): Component 
  * the brand's official domains (its advice names them: 「amazon.co.jp の「アカウントサービス」」).
  */
 function officialNames(v: Verdict): string[] {
-  const names = v.urls.filter((u) => u.official).flatMap((u) => [u.host, u.domain]);
-  if (v.brand) names.push(...(brandDomains().get(v.brand.id) ?? []));
-  names.push(...v.emails.filter((e) => e.official).flatMap((e) => [e.address, e.domain]));
-  return [...new Set(names.filter((n) => n.includes('.')))].sort((a, b) => b.length - a.length);
+  // Each name once, in the order met, then the longest first (a stable sort): a card has a few.
+  const names: string[] = [];
+  for (const u of v.urls) if (u.official) addName(names, u.host, u.domain);
+  if (v.brand) for (const d of brandDomains().get(v.brand.id) ?? []) addName(names, d);
+  for (const e of v.emails) if (e.official) addName(names, e.address, e.domain);
+  return names.length > 1 ? names.sort((a, b) => b.length - a.length) : names;
+}
+
+function addName(names: string[], ...add: string[]): void {
+  for (const n of add) if (n.includes('.') && !names.includes(n)) names.push(n);
 }
 
 let domainsByBrand: Map<string, string[]> | null = null;
@@ -243,7 +240,7 @@ function section(title: string, rows: Component[]): Box {
     type: 'box',
     layout: 'vertical',
     spacing: 'sm',
-    contents: [txt(title, { size: 'sm', weight: 'bold', color: '#333333' }), ...rows],
+    contents: [fixedTxt(title, HEADING), ...rows],
   };
 }
 
@@ -252,10 +249,39 @@ function bullet(s: string): Component {
     type: 'box',
     layout: 'baseline',
     spacing: 'sm',
-    contents: [txt('・', { flex: 0 }), txt(s, { flex: 1 })],
+    contents: [fixedTxt('・', DOT), txt(s, REST)],
   };
 }
 
 function txt(s: string, extra: Partial<messagingApi.FlexText> = {}): messagingApi.FlexText {
   return { type: 'text', text: s, wrap: true, size: 'md', ...extra };
+}
+
+// The styles of the card's fixed lines (headings, labels, the bullet), each written once.
+const TITLE = { size: 'xl', weight: 'bold', color: '#FFFFFF' } as const;
+const BOLD = { weight: 'bold' } as const;
+const OFFICIAL = { size: 'sm', color: '#2E7D32' } as const;
+const NOT_OFFICIAL = { size: 'sm', color: '#C62828' } as const;
+const NOTE = { size: 'xs', color: '#555555' } as const;
+const HEADING = { size: 'sm', weight: 'bold', color: '#333333' } as const;
+const DOT = { flex: 0 } as const;
+const REST = { flex: 1 } as const;
+
+type Style = Partial<messagingApi.FlexText>;
+const fixedTexts = new Map<Style, Map<string, messagingApi.FlexText>>();
+
+/**
+ * A line of the copy's own words in one of the styles above: made once and shared by every
+ * card (cards are read, never changed, once built): about a third of a card's objects.
+ */
+function fixedTxt(s: string, style: Style): messagingApi.FlexText {
+  let byText = fixedTexts.get(style);
+  if (!byText) fixedTexts.set(style, (byText = new Map()));
+  let t = byText.get(s);
+  if (!t) {
+    t = txt(s, style);
+    // The copy's strings are a few dozen; bounded should a caller ever pass text of its own.
+    if (byText.size < 500) byText.set(s, t);
+  }
+  return t;
 }

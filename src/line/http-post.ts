@@ -20,8 +20,11 @@ export interface JsonPoster {
   close(): void;
 }
 
-/** A request body: JSON text, or the pieces that make it up in order (none splitting a character). */
-export type Json = string | readonly string[];
+/**
+ * A request body: JSON text, or the pieces that make it up in order (none splitting a character): text,
+ * or bytes already encoded as UTF-8 (copied as they are).
+ */
+export type Json = string | readonly (string | Uint8Array)[];
 
 interface Call {
   /** The request as written: header block and JSON. */
@@ -117,12 +120,17 @@ class Pool {
     const pieces = typeof json === 'string' ? [json] : json;
     // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair 4 for two).
     let size = room;
-    for (const p of pieces) size += p.length * 3;
+    for (const p of pieces) size += typeof p === 'string' ? p.length * 3 : p.length;
     let buf = this.scratch;
     this.scratch = null;
     if (!buf || buf.length < size) buf = Buffer.allocUnsafeSlow(Math.max(size, SCRATCH_MIN));
     let bytes = 0;
-    for (const p of pieces) bytes += buf.write(p, room + bytes, 'utf8');
+    for (const p of pieces)
+      if (typeof p === 'string') bytes += buf.write(p, room + bytes, 'utf8');
+      else {
+        buf.set(p, room + bytes);
+        bytes += p.length;
+      }
     const head = `${start}${bytes}${end}`;
     const at = room - Buffer.byteLength(head);
     buf.write(head, at, 'utf8');

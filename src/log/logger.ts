@@ -1,5 +1,6 @@
 // The one pino logger of the server; every line goes through the mask (./mask.ts): the fields and
 // message of each call, and the bindings of every child logger (Fastify's included).
+import { isMainThread } from 'node:worker_threads';
 import { pino, type Logger, type DestinationStream, type Bindings, type ChildLoggerOptions } from 'pino';
 import type { LogLevel } from '../config.ts';
 import { maskDeep, maskPersonalData } from './mask.ts';
@@ -22,8 +23,8 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     },
   };
   // Standard output, written asynchronously and in pieces of at least 4 KB (at hundreds of events a
-  // second, one write instead of dozens), and at the latest FLUSH_MS after a line came; pino writes
-  // what is left synchronously when the process exits.
+  // second, one write instead of dozens), and at the latest FLUSH_MS after a line came; what is left
+  // is written synchronously when the process exits.
   const root = pino(options, destination ?? stdout());
   // Children are created from their parent's prototype chain, so this one override covers them all.
   type ChildFn = (this: unknown, bindings: Bindings, opts?: ChildLoggerOptions) => Logger;
@@ -51,15 +52,59 @@ export const FLUSH_MS = 500;
 let unflushed = false;
 
 function stdout(): DestinationStream {
-  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const dest = pino.destination({ dest: 1, sync: false });
+  const out = gathered(dest);
   setInterval(() => {
     if (!unflushed) return;
     unflushed = false;
     try {
-      dest.flush();
+      out.flush();
     } catch {
       // Not ready yet, or already closed: the next turn, or the exit, writes it.
     }
   }, FLUSH_MS).unref();
-  return dest;
+  return out;
+}
+
+/** Lines are handed on in pieces of at least this many characters. */
+const GATHER_CHARS = 4096;
+
+type Boom = ReturnType<typeof pino.destination>;
+
+/**
+ * Lines gathered here and handed to the writer joined, GATHER_CHARS at a time: it keeps what it was
+ * given as one string that it measures in bytes again at every write, so a line at a time flattened
+ * and measured that whole string once per line (~2 KB and ~1.5 µs a line, one line per event). The
+ * writer still does the writing (partial writes, EAGAIN, EPIPE); what is gathered goes to it before
+ * any flush and before pino's own at the process's exit.
+ */
+function gathered(dest: Boom): DestinationStream & { flush(cb?: (err?: Error) => void): void } {
+  let lines: string[] = [];
+  let chars = 0;
+  const hand = () => {
+    if (chars === 0 || (dest as unknown as { destroyed: boolean }).destroyed) return;
+    const joined = lines.join('');
+    lines = [];
+    chars = 0;
+    dest.write(joined);
+  };
+  if (isMainThread) {
+    process.prependListener('beforeExit', hand);
+    process.prependListener('exit', hand);
+  }
+  return {
+    write(line: string) {
+      lines.push(line);
+      chars += line.length;
+      if (chars >= GATHER_CHARS) hand();
+    },
+    flush(cb?: (err?: Error) => void) {
+      hand();
+      dest.flush(cb);
+    },
+    flushSync() {
+      hand();
+      dest.flushSync();
+    },
+  } as DestinationStream & { flush(cb?: (err?: Error) => void): void };
 }

@@ -37,35 +37,66 @@ function bubble(
   intro: string,
   mailto: string,
 ): messagingApi.FlexMessage {
+  const fixed = fixedParts(rules, kind, intro);
   const b = rules.buttons;
   const buttons: Component[] = rules.mail_button
-    ? [button(b.report_mail, { type: 'uri', label: b.report_mail, uri: mailto }, true)]
-    : [];
+    ? [button(b.report_mail, { type: 'uri', label: b.report_mail, uri: mailto }, true), ...fixed.buttons]
+    : [...fixed.buttons];
+  return {
+    type: 'flex',
+    altText: fixed.altText,
+    contents: {
+      type: 'bubble',
+      size: 'mega',
+      body: fixed.body,
+      footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: buttons },
+    },
+  };
+}
+
+interface FixedParts {
+  altText: string;
+  body: messagingApi.FlexBox;
+  /** Every button but the mail link's. */
+  buttons: Component[];
+}
+
+const fixedByRules = new WeakMap<ReportRules, Map<string, FixedParts>>();
+
+/**
+ * What a card of this kind always shows, made once per rules and kind and shared by every
+ * card (only the mail link is the message's own): a verdict's answer builds ~20 objects less.
+ */
+function fixedParts(rules: ReportRules, kind: ReportKind | 'menu', intro: string): FixedParts {
+  let byKind = fixedByRules.get(rules);
+  if (!byKind) fixedByRules.set(rules, (byKind = new Map()));
+  const key = `${kind}\n${intro}`;
+  let fixed = byKind.get(key);
+  if (fixed) return fixed;
+  const b = rules.buttons;
+  const buttons: Component[] = [];
   if (kind !== 'mail') buttons.push(postback(b.sms_routes, 'sms'));
   if (kind !== 'sms') buttons.push(postback(b.forward_howto, 'forward'));
   for (const r of rules.routes.filter((x) => kind === 'menu' || !x.for || x.for.includes(kind)))
     buttons.push(uriButton(r));
   buttons.push(postback(b.harm, 'harm'));
-  return {
-    type: 'flex',
+  fixed = {
     altText: clip(`${rules.title}：${intro}`, LIMITS.altTextOurs),
-    contents: {
-      type: 'bubble',
-      size: 'mega',
-      body: {
-        type: 'box',
-        layout: 'vertical',
-        spacing: 'md',
-        contents: [
-          { type: 'text', text: rules.title, weight: 'bold', size: 'lg', color: ACCENT, wrap: true },
-          { type: 'text', text: intro, size: 'md', wrap: true },
-          { type: 'text', text: rules.before_sending[kind], size: 'sm', color: '#555555', wrap: true },
-          ...(rules.mail_button ? [] : [addressLine(rules)]),
-        ],
-      },
-      footer: { type: 'box', layout: 'vertical', spacing: 'sm', contents: buttons },
+    body: {
+      type: 'box',
+      layout: 'vertical',
+      spacing: 'md',
+      contents: [
+        { type: 'text', text: rules.title, weight: 'bold', size: 'lg', color: ACCENT, wrap: true },
+        { type: 'text', text: intro, size: 'md', wrap: true },
+        { type: 'text', text: rules.before_sending[kind], size: 'sm', color: '#555555', wrap: true },
+        ...(rules.mail_button ? [] : [addressLine(rules)]),
+      ],
     },
+    buttons,
   };
+  byKind.set(key, fixed);
+  return fixed;
 }
 
 /** Without the mail button: where to write, to copy. */

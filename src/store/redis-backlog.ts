@@ -9,6 +9,7 @@
 // SCAN events only (far more than a machine answers at once), so its cost stays bounded; it also
 // completes the events its consumer finished since the last take.
 import type { Redis } from 'ioredis';
+import { RedisScript } from './redis-script.ts';
 import type { Backlog, BacklogEntry, BacklogItem, BacklogStats, Finished } from './store.ts';
 
 const SCAN = 2000;
@@ -110,6 +111,9 @@ m.sending = '1'
 redis.call('HSET', KEYS[1], ARGV[1], pack(m))
 return 1`;
 
+// Before every reply: called by SHA, its command written by ./redis-script.ts (see there why).
+const SENDING_SCRIPT = new RedisScript(SENDING, 1);
+
 // KEYS order meta body done; ARGV id, owner, answered ('1' or '0').
 const COMPLETE = `${META}
 local v = redis.call('HGET', KEYS[2], ARGV[1])
@@ -154,7 +158,6 @@ interface Scripts {
   backlogEnqueue(...args: (string | number)[]): Promise<number[]>;
   backlogTake(...args: (string | number)[]): Promise<string[][]>;
   backlogLeases(...args: (string | number)[]): Promise<number>;
-  backlogSending(...args: (string | number)[]): Promise<number>;
   backlogComplete(...args: (string | number)[]): Promise<number>;
   backlogStats(...args: (string | number)[]): Promise<[number, string]>;
   backlogGiveBack(...args: (string | number)[]): Promise<number>;
@@ -174,7 +177,6 @@ export class RedisBacklog implements Backlog {
     client.defineCommand('backlogEnqueue', { numberOfKeys: 5, lua: ENQUEUE });
     client.defineCommand('backlogTake', { numberOfKeys: 4, lua: TAKE });
     client.defineCommand('backlogLeases', { numberOfKeys: 1, lua: LEASES });
-    client.defineCommand('backlogSending', { numberOfKeys: 1, lua: SENDING });
     client.defineCommand('backlogComplete', { numberOfKeys: 4, lua: COMPLETE });
     client.defineCommand('backlogStats', { numberOfKeys: 2, lua: STATS });
     client.defineCommand('backlogGiveBack', { numberOfKeys: 1, lua: GIVE_BACK });
@@ -229,7 +231,7 @@ export class RedisBacklog implements Backlog {
   }
 
   async markSending(id: string, owner: string): Promise<void> {
-    await this.run('backlog markSending', () => this.client.backlogSending(this.k.meta, id, owner));
+    await this.run('backlog markSending', () => SENDING_SCRIPT.call(this.client, [this.k.meta, id, owner]));
   }
 
   async complete(id: string, owner: string, answered: boolean): Promise<void> {

@@ -27,6 +27,7 @@ import { isMainThread } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
 import { RedisBacklog } from './redis-backlog.ts';
+import { RedisScript } from './redis-script.ts';
 import { StoreError, type Backlog, type Json, type Store } from './store.ts';
 
 /**
@@ -63,18 +64,16 @@ return n`;
 const INCREMENT_GET = `${INCREMENT.replace(/\nreturn n$/, '')}
 return { n, redis.call('HGET', KEYS[2], ARGV[4]) or '' }`;
 
-interface Scripts {
-  sagicheckSet(key: string, field: string, value: string, ttlMs: number): Promise<number>;
-  sagicheckIncrement(key: string, field: string, now: number, ttlMs: number): Promise<number>;
-  sagicheckIncrementGet(
-    key: string,
-    record: string,
-    field: string,
-    now: number,
-    ttlMs: number,
-    readField: string,
-  ): Promise<[number, string]>;
-}
+// Called on every event: by SHA, their commands written by ./redis-script.ts rather than ioredis's
+// defineCommand (its per-call cost is in that file's header).
+const SCRIPTS = {
+  /** KEYS subject; ARGV field, value, ttl (ms). */
+  set: new RedisScript(SET_RECORD, 1),
+  /** KEYS subject; ARGV field, now (ms), ttl (ms). */
+  increment: new RedisScript(INCREMENT, 1),
+  /** KEYS counter's subject, record's subject; ARGV counter's field, now, ttl, record's field. */
+  incrementGet: new RedisScript(INCREMENT_GET, 2),
+};
 
 export interface RedisStoreOptions {
   /** Connection problems are logged here (never keys or values). */
@@ -92,7 +91,7 @@ export interface RedisStoreOptions {
 }
 
 export class RedisStore implements Store {
-  private readonly client: Redis & Scripts;
+  private readonly client: Redis;
   private readonly prefix: string;
   private readonly now: () => number;
   private closed = false;
@@ -119,10 +118,7 @@ export class RedisStore implements Store {
     // A command waits at most this long, connected or not: a Redis that stops answering slows events
     // down by this much at worst, never holds them.
     this.sweep = failCommandsAfter(client, opts.commandTimeoutMs ?? COMMAND_TIMEOUT_MS);
-    client.defineCommand('sagicheckSet', { numberOfKeys: 1, lua: SET_RECORD });
-    client.defineCommand('sagicheckIncrement', { numberOfKeys: 1, lua: INCREMENT });
-    client.defineCommand('sagicheckIncrementGet', { numberOfKeys: 2, lua: INCREMENT_GET });
-    this.client = client as Redis & Scripts;
+    this.client = client;
     this.backlog = new RedisBacklog(client, this.prefix, this.now, (op, f) => this.run(op, f));
 
     // Without an 'error' listener ioredis prints every failed attempt; log each outage once instead.
@@ -159,14 +155,14 @@ export class RedisStore implements Store {
     read: { ns: string; subject: string },
   ): Promise<[number, T | null]> {
     const [n, v] = await this.run('increment', () =>
-      this.client.sagicheckIncrementGet(
+      SCRIPTS.incrementGet.call<[number, string]>(this.client, [
         this.key(counter.subject),
         this.key(read.subject),
         counter.ns,
         this.now(),
         ms(counter.ttlMs),
         read.ns,
-      ),
+      ]),
     );
     return [n, this.record<T>(v === '' ? null : v)];
   }
@@ -182,13 +178,18 @@ export class RedisStore implements Store {
   async set(ns: string, subject: string, value: Json, ttlMs: number): Promise<void> {
     const expiresAt = this.now() + ms(ttlMs);
     await this.run('set', () =>
-      this.client.sagicheckSet(this.key(subject), ns, `${expiresAt}:${JSON.stringify(value)}`, ms(ttlMs)),
+      SCRIPTS.set.call(this.client, [
+        this.key(subject),
+        ns,
+        `${expiresAt}:${JSON.stringify(value)}`,
+        ms(ttlMs),
+      ]),
     );
   }
 
   async increment(ns: string, subject: string, ttlMs: number): Promise<number> {
     return this.run('increment', () =>
-      this.client.sagicheckIncrement(this.key(subject), ns, this.now(), ms(ttlMs)),
+      SCRIPTS.increment.call<number>(this.client, [this.key(subject), ns, this.now(), ms(ttlMs)]),
     );
   }
 

@@ -110,6 +110,16 @@ describe('JSON poster', () => {
     expect(pieces!.text).toBe(whole!.text);
   });
 
+  it('writes pieces given as UTF-8 bytes as they are, among text pieces', async () => {
+    await start([ok(), ok()]);
+    const json = JSON.stringify({ replyToken: 'rt', messages: [{ type: 'text', text: '詐欺😀' }] });
+    await poster.post('/p', json, 1000);
+    const at = json.indexOf('[');
+    await poster.post('/p', [json.slice(0, at), Buffer.from(json.slice(at, -1)), '}'], 1000);
+    const [whole, bytes] = raw.requests;
+    expect(bytes!.text).toBe(whole!.text);
+  });
+
   it('reads an error answer in chunks: status, headers and body', async () => {
     const body = '{"message":"Invalid reply token"}';
     await start([

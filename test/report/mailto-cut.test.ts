@@ -78,3 +78,45 @@ describe('the report mail link, counted', () => {
     );
   });
 });
+
+describe('the report mail link, encoded', () => {
+  // enc() writes the bytes itself: the same text as the standard encoding of the well-formed text.
+  it('writes what encodeURIComponent writes, line breaks as CRLF and lone halves as U+FFFD', () => {
+    const standard = (s: string) =>
+      encodeURIComponent(s.toWellFormed().replace(/\r\n?/g, '\n')).replaceAll('%0A', '%0D%0A');
+    const any = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 60 }),
+      fc
+        .array(
+          fc.constantFrom(
+            '\r\n',
+            '\r',
+            '\n',
+            '\ud83d',
+            '\ude00',
+            '😀',
+            'é',
+            'あ',
+            'a',
+            '%',
+            ' ',
+            "-_.!~*'()",
+            '&=',
+          ),
+          { maxLength: 60 },
+        )
+        .map((xs) => xs.join('')),
+    );
+    fc.assert(
+      fc.property(any, (s) => {
+        expect(encode(s)).toBe(standard(s));
+      }),
+      { numRuns: 2000 },
+    );
+    // Longer than the buffers kept between calls, then short again after a line break at the end.
+    const long = 'あ\r'.repeat(5000);
+    expect(encode(long)).toBe(standard(long));
+    expect(encode('a\r')).toBe(standard('a\r'));
+    expect(encode('')).toBe('');
+  });
+});

@@ -168,3 +168,42 @@ describe('Redis going away and coming back', { timeout: 30_000 }, () => {
     }
   });
 });
+
+// The store's scripts are called by their SHA (src/store/redis-script.ts): a Redis that lost them (a
+// restart, SCRIPT FLUSH, a failover) gets the script itself once, and every call still answers.
+describe("Redis without the store's scripts loaded", { timeout: 30_000 }, () => {
+  it('answers every call after SCRIPT FLUSH, the calls in flight included', async () => {
+    const redis = await startRedis();
+    const store = new RedisStore(redis.url);
+    const admin = new RedisStore(redis.url);
+    try {
+      await store.set('context', 'U1', { a: 1 }, 60_000);
+      expect(await store.increment('rate', 'U1', 60_000)).toBe(1);
+      for (let round = 2; round <= 3; round++) {
+        await (admin as unknown as { client: { script(op: string): Promise<unknown> } }).client.script(
+          'FLUSH',
+        );
+        const [, n, got, sending] = await Promise.all([
+          store.set('context', 'U1', { a: round }, 60_000),
+          store.increment('rate', 'U1', 60_000),
+          store.incrementAndGet(
+            { ns: 'rate', subject: 'U2', ttlMs: 60_000 },
+            { ns: 'context', subject: 'U1' },
+          ),
+          store.backlog.markSending('no-such-event', 'owner'),
+        ]);
+        expect(n).toBe(round);
+        expect(got).toEqual([round - 1, { a: round }]);
+        expect(sending).toBeUndefined();
+      }
+      // Written byte by byte into the command (redis-script.ts): any text, and longer than its buffer.
+      const value = { text: `日本語😀\ud800${'é'.repeat(20_000)}`, n: 1.5 };
+      await store.set('context', 'U3', value, 60_000);
+      expect(await store.get('context', 'U3')).toEqual(value);
+    } finally {
+      await store.close();
+      await admin.close();
+      await redis.stop();
+    }
+  });
+});
