@@ -96,6 +96,20 @@ describe('POST /webhooks/line', () => {
     expect(line).toContain(bad.webhookEventId);
   });
 
+  it("logs a request's lines with its request id (its child logger is made on its first line)", async () => {
+    const raw = body(followEvent());
+    await postWebhook(bot.url, raw, { 'x-line-signature': sign(raw, 'other-secret') });
+    await postWebhook(bot.url, raw, { 'x-line-signature': sign(raw, 'other-secret') });
+    const ids = bot.logs
+      .filter((l) => l.includes('webhook request refused'))
+      .slice(-2)
+      .map((l) => JSON.parse(l) as { reqId?: unknown; level: number; status: number });
+    expect(ids).toHaveLength(2);
+    for (const line of ids)
+      expect(line).toMatchObject({ reqId: expect.stringMatching(/^req-/), level: 40, status: 401 });
+    expect(ids[0]!.reqId).not.toBe(ids[1]!.reqId);
+  });
+
   it('serves /healthz', async () => {
     const res = await fetch(`${bot.url}/healthz`);
     expect(res.status).toBe(200);
