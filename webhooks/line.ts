@@ -35,14 +35,7 @@ const NOT_CONFIGURED = {
 };
 
 export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions): Promise<void> {
-  // Hooks in the callback form (no promise per request), on this route only.
-  const answered = opts.answered;
-  const onResponse: onResponseHookHandler | undefined = answered
-    ? (_req, reply, done) => {
-        answered(reply.statusCode, reply.elapsedTime / 1000);
-        done();
-      }
-    : undefined;
+  const onResponse = answeredHook(opts.answered);
   const secret = opts.channelSecret === null ? null : createSecretKey(opts.channelSecret, 'utf8');
   if (secret === null) {
     // Answered before the body is read: there is nothing to check it against.
@@ -58,11 +51,10 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
   app.setChildLoggerFactory(lazyChild);
   shedWhenFull(app, opts.full);
   const verified = verifyBodies(app, secret, opts.bodyLimit);
-  let unstored = 0;
-  let unstoredLoggedAt = 0;
+  const store = storeEvents(opts.accept);
 
-  // The body is read and its events copied out first, so that nothing of the parsed body stays alive
-  // while they are written (the request keeps no reference to it either).
+  // The body is read and its events copied out first (a function of its own), so that nothing of the
+  // parsed body stays alive while they are written: the request keeps no reference to it either.
   app.post('/webhooks/line', { onResponse }, (req: FastifyRequest, reply: FastifyReply) => {
     const events = eventsOf(req, reply);
     return events === null ? reply : store(events, req, reply);
@@ -84,12 +76,26 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     }
     return validEvents(raws, req, opts.onInvalid);
   }
+}
 
-  async function store(events: LineEvent[], req: FastifyRequest, reply: FastifyReply) {
+/** Every response of the route to `answered`, in the callback form (no promise per request). */
+function answeredHook(answered: LineWebhookOptions['answered']): onResponseHookHandler | undefined {
+  if (!answered) return undefined;
+  return (_req, reply, done) => {
+    answered(reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  };
+}
+
+/** Writes a body's valid events and answers: 200 once they are in the store, 503 if they cannot be. */
+function storeEvents(accept: LineWebhookOptions['accept']) {
+  let unstored = 0;
+  let unstoredLoggedAt = 0;
+  return async (events: LineEvent[], req: FastifyRequest, reply: FastifyReply) => {
     let accepted = true;
     if (events.length) {
       try {
-        accepted = await opts.accept(events);
+        accepted = await accept(events);
       } catch (err) {
         // Not written, so not acknowledged: a 503, and LINE redelivers if webhook redelivery is on.
         // Logged once per outage burst (every 5 s at most), not once per request.
@@ -119,7 +125,7 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
     }
     // The same bytes as send({}), without serialising an object for each webhook.
     return reply.code(200).type(JSON_TYPE).send('{}');
-  }
+  };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
