@@ -19,6 +19,18 @@ describe('POST /webhooks/line', () => {
     expect(bot.fake.calls).toHaveLength(0);
   });
 
+  it('acknowledges with an empty JSON object, as before the body was written as text', async () => {
+    const raw = body();
+    const res = await fetch(`${bot.url}/webhooks/line`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-line-signature': sign(raw) },
+      body: raw,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await res.text()).toBe('{}');
+  });
+
   it('answers 401 when the signature is missing, wrong, or made with another secret', async () => {
     const raw = body(textEvent('テスト'));
     expect((await postWebhook(bot.url, raw, {})).status).toBe(401);
