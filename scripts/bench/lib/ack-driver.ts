@@ -52,6 +52,13 @@ async function server(events: number, connections: number): Promise<void> {
       logLines++;
     },
   });
+  // Store calls that wrote the webhooks (intake.ts writes those of one turn together).
+  let writes = 0;
+  const enqueue = store.backlog.enqueue.bind(store.backlog);
+  store.backlog.enqueue = (items, dedupeMs) => {
+    writes++;
+    return enqueue(items, dedupeMs);
+  };
   const metrics = createMetrics();
   let woken = 0;
   const runtime: Runtime = {
@@ -79,6 +86,7 @@ async function server(events: number, connections: number): Promise<void> {
     const used0 = process.memoryUsage().heapUsed;
     gc.start();
     const profiler = await startProfile();
+    const writes0 = writes;
     const thread0 = mainThreadCpu();
     const cpu0 = process.cpuUsage();
     const acked = await send(url, events, connections);
@@ -99,6 +107,7 @@ async function server(events: number, connections: number): Promise<void> {
         allocatedBytesPerEvent: Math.round(heap.allocated / acked),
         promotedBytesPerEvent: Math.round(heap.promoted / acked),
         scavenges: heap.scavenges,
+        webhooksPerWrite: (acked / Math.max(1, writes - writes0)).toFixed(2),
         woken,
         logLines,
         // What stayed alive per webhook (after a full collection), with --expose-gc.
