@@ -32,4 +32,51 @@ describe('backlog writes of one turn', () => {
     fail = false;
     expect(await write(['c'])).toEqual(['c']);
   });
+
+  it('holds webhooks of later turns while a call is in flight, and sends them together once it is answered', async () => {
+    const calls: string[][] = [];
+    const answers: (() => void)[] = [];
+    const write = writesOfOneTurn((items: string[]) => {
+      calls.push([...items]);
+      return new Promise<string[]>((resolve) => answers.push(() => resolve(items.map((i) => `${i}!`))));
+    });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const a = write(['a']);
+    await turn();
+    expect(calls).toEqual([['a']]); // a lone webhook leaves at the end of its turn
+    const b = write(['b']);
+    await turn();
+    const c = write(['c1', 'c2']);
+    await turn();
+    expect(calls).toEqual([['a']]); // b and c wait for a's answer, in later turns
+    answers[0]!();
+    expect(await a).toEqual(['a!']);
+    await turn();
+    expect(calls).toEqual([['a'], ['b', 'c1', 'c2']]);
+    answers[1]!();
+    expect(await Promise.all([b, c])).toEqual([['b!'], ['c1!', 'c2!']]);
+    // Nothing in flight: the next one leaves at the end of its turn again.
+    const d = write(['d']);
+    await turn();
+    expect(calls).toHaveLength(3);
+    answers[2]!();
+    expect(await d).toEqual(['d!']);
+  });
+
+  it('sends the held webhooks after a call that failed', async () => {
+    const calls: string[][] = [];
+    let fail: (err: Error) => void = () => undefined;
+    const write = writesOfOneTurn((items: string[]) => {
+      calls.push([...items]);
+      if (calls.length === 1) return new Promise<string[]>((_resolve, reject) => (fail = reject));
+      return Promise.resolve(items);
+    });
+    const a = write(['a']);
+    await new Promise((resolve) => setImmediate(resolve));
+    const b = write(['b']);
+    fail(new Error('store down'));
+    await expect(a).rejects.toThrow('store down');
+    expect(await b).toEqual(['b']);
+    expect(calls).toEqual([['a'], ['b']]);
+  });
 });
