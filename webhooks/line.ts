@@ -2,15 +2,10 @@
 // The signature is checked over the exact raw bytes before anything is parsed, so a forged request is
 // a 401 whatever its body; then the body is checked, the events queued, and 200 sent at once: LINE
 // counts a webhook as failed after 2 s, and the answers go out through the reply API anyway.
-import type {
-  FastifyBaseLogger,
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  onResponseHookHandler,
-} from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { parseEvent, type LineEvent } from '../src/line/events.ts';
+import { lazyChild } from './lazy-logger.ts';
 
 export interface LineWebhookOptions {
   /** null: the webhook is off (no credentials) and answers 503. */
@@ -254,71 +249,6 @@ function signatureOk(req: FastifyRequest, raw: Buffer, secret: KeyObject): boole
   const expected = createHmac('sha256', secret).update(raw).digest();
   const given = Buffer.from(sig, 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/**
- * Fastify makes a child logger (its request id bound) for every request; this one is made on the
- * first line the request logs, with the same bindings, so the lines are the same and a request that
- * logs nothing costs none (pino's child and the mask of its bindings, ~2 µs each).
- */
-function lazyChild(
-  this: FastifyInstance,
-  logger: FastifyBaseLogger,
-  bindings: Record<string, unknown>,
-  opts: object,
-): FastifyBaseLogger {
-  return new LazyChild(logger, bindings, opts) as unknown as FastifyBaseLogger;
-}
-
-type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-
-class LazyChild {
-  #made: FastifyBaseLogger | null = null;
-  readonly #parent: FastifyBaseLogger;
-  readonly #bindings: Record<string, unknown>;
-  readonly #opts: object;
-  constructor(parent: FastifyBaseLogger, bindings: Record<string, unknown>, opts: object) {
-    this.#parent = parent;
-    this.#bindings = bindings;
-    this.#opts = opts;
-  }
-  get #real(): FastifyBaseLogger {
-    return (this.#made ??= this.#parent.child(this.#bindings, this.#opts));
-  }
-  #log(level: Level, args: unknown[]): void {
-    const real = this.#real;
-    (real[level] as (...a: unknown[]) => void).apply(real, args);
-  }
-  get level(): string {
-    return this.#real.level;
-  }
-  set level(level: string) {
-    this.#real.level = level;
-  }
-  fatal(...a: unknown[]) {
-    this.#log('fatal', a);
-  }
-  error(...a: unknown[]) {
-    this.#log('error', a);
-  }
-  warn(...a: unknown[]) {
-    this.#log('warn', a);
-  }
-  info(...a: unknown[]) {
-    this.#log('info', a);
-  }
-  debug(...a: unknown[]) {
-    this.#log('debug', a);
-  }
-  trace(...a: unknown[]) {
-    this.#log('trace', a);
-  }
-  silent(...a: unknown[]) {
-    this.#log('silent', a);
-  }
-  child(bindings: Record<string, unknown>, opts?: object) {
-    return this.#real.child(bindings, opts);
-  }
 }
 
 function httpError(statusCode: number, code: string): Error & { statusCode: number } {
