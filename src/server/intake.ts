@@ -73,36 +73,19 @@ export function createIntake(runtime: Runtime, maxPending: number): Intake {
 /**
  * The webhooks read in one turn of the event loop are written together, in one store call (one Redis
  * script, one SQLite transaction), just after the turn's I/O: after a moment without a core, dozens of
- * requests are read in one turn, and each call costs more than the events it writes. And while a call
- * is in flight (waiting for Redis's answer), the webhooks that come meanwhile, in later turns, wait for
- * it and go together in the next call, sent as soon as it is answered: one call at a time, as a
- * database's group commit. A lone webhook still leaves at the end of its turn; one that comes during a
- * call waits at most for that call's answer (one round trip) more. Under load a call costs a system
- * call to send, one to read its answer and a turn of the event loop, whatever it carries: at 1,000
- * webhooks a second the server's thread spent about as much on the calls as on the webhooks. Each
- * webhook still gets its 200 only once its events are written (it waits for its call), a failed call
- * fails every webhook in it (503), and the next call goes out after a failed one as after any.
+ * requests are read in one turn, and each call costs more than the events it writes. Each webhook
+ * still gets its 200 only once its events are written (it waits for that call), and a failed call
+ * fails every webhook in it (503).
  */
 export function writesOfOneTurn<T, R>(write: (items: T[]) => Promise<R[]>): (items: T[]) => Promise<R[]> {
   let batch: { items: T[]; written: Promise<R[]> } | null = null;
-  let inFlight: Promise<unknown> | null = null;
-  const send = (items: T[]) => {
-    batch = null;
-    const call = write(items);
-    inFlight = call;
-    const settled = () => {
-      if (inFlight === call) inFlight = null;
-    };
-    call.then(settled, settled);
-    return call;
-  };
   return (items) => {
     if (!batch) {
       const b: { items: T[]; written: Promise<R[]> } = { items: [], written: null! };
-      const ready = inFlight
-        ? inFlight.then(noop, noop)
-        : new Promise<void>((resolve) => setImmediate(resolve));
-      b.written = ready.then(() => send(b.items));
+      b.written = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        batch = null;
+        return write(b.items);
+      });
       batch = b;
     }
     const from = batch.items.length;
@@ -110,5 +93,3 @@ export function writesOfOneTurn<T, R>(write: (items: T[]) => Promise<R[]>): (ite
     return batch.written.then((out) => out.slice(from, from + items.length));
   };
 }
-
-const noop = () => undefined;
