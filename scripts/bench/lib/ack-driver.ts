@@ -5,10 +5,13 @@
 // --expose-gc what stayed alive. For a look at one change to the acknowledging path, not a section of
 // `npm run bench` (timings move with whatever else the machine runs: alternate before and after):
 //   node scripts/bench/lib/ack-driver.ts [EVENTS] [CONNECTIONS]   (CONNECTIONS 0: open loop, 1,000/s)
-// With valgrind, instructions per webhook are the difference between two runs (start-up is the same;
-// V8's JIT needs --smc-check):
-//   valgrind --tool=cachegrind --cache-sim=no --smc-check=all-non-file --cachegrind-out-file=/dev/null \
-//     node_modules/.bin/node scripts/bench/lib/ack-driver.ts 300 4   (then 1200 4)
+// With valgrind, instructions per webhook are the difference between two runs (start-up and warm-up
+// are the same; V8's JIT needs --smc-check). Count the main thread alone: V8's helper threads (compile
+// jobs, GC) move the whole process's count by several per cent from run to run.
+//   ACK_WARMUP=2000 valgrind --tool=callgrind --separate-threads=yes --dump-instr=no \
+//     --smc-check=all-non-file --callgrind-out-file=/tmp/cg.300.%p \
+//     node_modules/.bin/node scripts/bench/lib/ack-driver.ts 300 1   (then 1300 1; the main thread's
+//     file ends in -01, its total on the "summary:" line)
 // ACK_PROFILE / ACK_HEAP_PROFILE=FILE write a CPU or sampling heap profile of the measured webhooks
 // (ACK_HEAP_SURVIVORS=1: only what outlived a scavenge); ACK_LOG=1 prints the server's log lines.
 import { spawn } from 'node:child_process';
