@@ -2,9 +2,10 @@
 // The signature is checked over the exact raw bytes before anything is parsed, so a forged request is
 // a 401 whatever its body; then the body is checked, the events queued, and 200 sent at once: LINE
 // counts a webhook as failed after 2 s, and the answers go out through the reply API anyway.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { parseEvent, type LineEvent } from '../src/line/events.ts';
+import { lazyChild } from './lazy-logger.ts';
 
 export interface LineWebhookOptions {
   /** null: the webhook is off (no credentials) and answers 503. */
@@ -19,6 +20,8 @@ export interface LineWebhookOptions {
   onInvalid?(): void;
   /** True while the queue has no room at all: requests are then refused before their body is read. */
   full?(): boolean;
+  /** Every response of this route, refusals included: its status and seconds to the response (metrics). */
+  answered?(status: number, seconds: number): void;
 }
 
 const NOT_CONFIGURED = {
@@ -27,36 +30,67 @@ const NOT_CONFIGURED = {
 };
 
 export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions): Promise<void> {
-  const secret = opts.channelSecret;
+  const onResponse = answeredHook(opts.answered);
+  const secret = opts.channelSecret === null ? null : createSecretKey(opts.channelSecret, 'utf8');
   if (secret === null) {
     // Answered before the body is read: there is nothing to check it against.
     app.post(
       '/webhooks/line',
-      { onRequest: async (_req, reply) => reply.code(503).send(NOT_CONFIGURED) },
+      { onRequest: async (_req, reply) => reply.code(503).send(NOT_CONFIGURED), onResponse },
       () => {},
     );
     return;
   }
 
+  // Most requests log nothing: their child logger is made only if they do.
+  app.setChildLoggerFactory(lazyChild);
   shedWhenFull(app, opts.full);
   const verified = verifyBodies(app, secret, opts.bodyLimit);
-  let unstored = 0;
-  let unstoredLoggedAt = 0;
+  const store = storeEvents(opts.accept);
 
-  app.post('/webhooks/line', async (req: FastifyRequest, reply: FastifyReply) => {
+  // The body is read and its events copied out first (a function of its own), so that nothing of the
+  // parsed body stays alive while they are written: the request keeps no reference to it either.
+  app.post('/webhooks/line', { onResponse }, (req: FastifyRequest, reply: FastifyReply) => {
+    const events = eventsOf(req, reply);
+    return events === null ? reply : store(events, req, reply);
+  });
+
+  /** The body's valid events, or null once the request is refused. */
+  function eventsOf(req: FastifyRequest, reply: FastifyReply): LineEvent[] | null {
     // No body at all never reaches the parser: check the signature of the empty body here.
     if (!verified.has(req)) {
-      if (!signatureOk(req, Buffer.alloc(0), secret)) return refuse(reply, 401, 'invalid_signature');
-      return refuse(reply, 400, 'invalid_webhook_body');
+      if (!signatureOk(req, Buffer.alloc(0), secret!)) refuse(reply, 401, 'invalid_signature');
+      else refuse(reply, 400, 'invalid_webhook_body');
+      return null;
     }
     const raws = webhookEvents(req.body);
-    if (!raws) return refuse(reply, 400, 'invalid_webhook_body');
+    req.body = undefined;
+    if (!raws) {
+      refuse(reply, 400, 'invalid_webhook_body');
+      return null;
+    }
+    return validEvents(raws, req, opts.onInvalid);
+  }
+}
 
-    const events = validEvents(raws, req, opts.onInvalid);
+/** Every response of the route to `answered`, in the callback form (no promise per request). */
+function answeredHook(answered: LineWebhookOptions['answered']): onResponseHookHandler | undefined {
+  if (!answered) return undefined;
+  return (_req, reply, done) => {
+    answered(reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  };
+}
+
+/** Writes a body's valid events and answers: 200 once they are in the store, 503 if they cannot be. */
+function storeEvents(accept: LineWebhookOptions['accept']) {
+  let unstored = 0;
+  let unstoredLoggedAt = 0;
+  return async (events: LineEvent[], req: FastifyRequest, reply: FastifyReply) => {
     let accepted = true;
     if (events.length) {
       try {
-        accepted = await opts.accept(events);
+        accepted = await accept(events);
       } catch (err) {
         // Not written, so not acknowledged: a 503, and LINE redelivers if webhook redelivery is on.
         // Logged once per outage burst (every 5 s at most), not once per request.
@@ -84,9 +118,12 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
       );
       return refuse(reply, 503, 'busy');
     }
-    return reply.code(200).send({});
-  });
+    // The same bytes as send({}), without serialising an object for each webhook.
+    return reply.code(200).type(JSON_TYPE).send('{}');
+  };
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Overloaded: a 503 at once, before the body is read, verified and parsed — work that would take the
@@ -95,8 +132,10 @@ export async function lineWebhook(app: FastifyInstance, opts: LineWebhookOptions
 function shedWhenFull(app: FastifyInstance, full: (() => boolean) | undefined): void {
   let shed = 0;
   let shedLoggedAt = 0;
-  app.addHook('onRequest', async (req, reply) => {
-    if (!full?.()) return;
+  if (!full) return;
+  // The callback form: a hook that answers does not call done().
+  app.addHook('onRequest', (req, reply, done) => {
+    if (!full()) return done();
     shed++;
     if (Date.now() - shedLoggedAt >= 5000) {
       // A warning, once per burst: overload is a state the server handles, not a failure of its own.
@@ -104,12 +143,12 @@ function shedWhenFull(app: FastifyInstance, full: (() => boolean) | undefined): 
       shed = 0;
       shedLoggedAt = Date.now();
     }
-    return reply.code(503).send({ error: 'busy', message: MESSAGES.busy });
+    reply.code(503).send({ error: 'busy', message: MESSAGES.busy });
   });
 }
 
 /** Bodies whose signature matches, parsed as JSON; the requests they came with are remembered. */
-function verifyBodies(app: FastifyInstance, secret: string, bodyLimit: number) {
+function verifyBodies(app: FastifyInstance, secret: KeyObject, bodyLimit: number) {
   const verified = new WeakSet<FastifyRequest>();
   // Only this plugin's scope parses bodies this way; other routes keep Fastify's defaults. Every content
   // type goes through the same check, so no body reaches the handler unverified.
@@ -202,8 +241,9 @@ const MESSAGES: Record<string, string> = {
 /** HMAC-SHA256 of the exact bytes, base64, compared in constant time: what @line/bot-sdk's
  * validateSignature does, without loading the whole SDK into the thread that only acknowledges. Only
  * the exact form LINE sends is taken (Buffer.from would also decode spaces, missing padding, the
- * URL-safe alphabet and trailing junk). */
-function signatureOk(req: FastifyRequest, raw: Buffer, secret: string): boolean {
+ * URL-safe alphabet and trailing junk). The secret is a key object made once (its UTF-8 bytes, as
+ * createHmac takes a string), not a string converted for each request. */
+function signatureOk(req: FastifyRequest, raw: Buffer, secret: KeyObject): boolean {
   const sig = req.headers['x-line-signature'];
   if (typeof sig !== 'string' || !SIGNATURE.test(sig)) return false;
   const expected = createHmac('sha256', secret).update(raw).digest();

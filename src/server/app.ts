@@ -59,10 +59,6 @@ export async function buildApp(
   });
   const intake = createIntake(runtime, options.maxPending ?? 2_000);
 
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.routeOptions.url === '/webhooks/line')
-      runtime.metrics.webhook(reply.statusCode, reply.elapsedTime / 1000);
-  });
   app.get('/metrics', metricsRoute(config, runtime));
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', readyRoute(runtime, intake, options.readyMaxWaitMs ?? 10_000));
@@ -81,6 +77,7 @@ export async function buildApp(
     accept: (events) => intake.accept(events),
     onInvalid: () => runtime.metrics.invalid(),
     full: () => intake.full(),
+    answered: (status, seconds) => runtime.metrics.webhook(status, seconds),
   });
 
   // Runs after the server stopped taking requests: events are answered for up to drainMs; whatever is

@@ -57,8 +57,11 @@ export function seal(key: SealKey, event: LineEvent): BacklogItem {
   const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(event.webhookEventId));
-  const data = Buffer.concat([cipher.update(JSON.stringify(event), 'utf8'), cipher.final()]);
-  const body = `v1.${Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64')}`;
+  const data = cipher.update(JSON.stringify(event), 'utf8');
+  // GCM is a stream mode: final() holds no bytes back (it computes the tag), so no second concat.
+  const rest = cipher.final();
+  const parts = rest.length ? [iv, cipher.getAuthTag(), data, rest] : [iv, cipher.getAuthTag(), data];
+  const body = `v1.${Buffer.concat(parts).toString('base64')}`;
   return { id: event.webhookEventId, chat: orderKey(event), body };
 }
 

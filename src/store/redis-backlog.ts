@@ -170,10 +170,13 @@ export class RedisBacklog implements Backlog {
   private readonly k: { order: string; meta: string; body: string; done: string; seq: string };
   private readonly now: () => number;
   private readonly run: Run;
+  private readonly flushWrites: () => void;
 
-  constructor(client: Redis, prefix: string, now: () => number, run: Run) {
+  /** flushWrites: sends the commands the client holds back for the end of the turn (redis.ts) now. */
+  constructor(client: Redis, prefix: string, now: () => number, run: Run, flushWrites = () => {}) {
     this.now = now;
     this.run = run;
+    this.flushWrites = flushWrites;
     client.defineCommand('backlogEnqueue', { numberOfKeys: 5, lua: ENQUEUE });
     client.defineCommand('backlogTake', { numberOfKeys: 4, lua: TAKE });
     client.defineCommand('backlogLeases', { numberOfKeys: 1, lua: LEASES });
@@ -195,9 +198,22 @@ export class RedisBacklog implements Backlog {
     if (items.length === 0) return [];
     const { order, meta, body, done, seq } = this.k;
     const args = items.flatMap((i) => [i.id, i.chat, i.body]);
-    const out = await this.run('backlog enqueue', () =>
-      this.client.backlogEnqueue(order, meta, body, done, seq, this.now(), Math.ceil(dedupeMs), ...args),
-    );
+    const out = await this.run('backlog enqueue', () => {
+      const sent = this.client.backlogEnqueue(
+        order,
+        meta,
+        body,
+        done,
+        seq,
+        this.now(),
+        Math.ceil(dedupeMs),
+        ...args,
+      );
+      // The webhooks of a turn are written in one call already (intake.ts) and their 200s wait for
+      // it: it leaves now, not one more turn of the event loop later.
+      this.flushWrites();
+      return sent;
+    });
     return out.map((n) => n === 1);
   }
 

@@ -112,14 +112,25 @@ export class RedisStore implements Store {
       enableAutoPipelining: false,
     });
     const queues = client as unknown as { stream: Socket; commandQueue: { length: number } };
-    client.on('connect', () =>
-      coalesceWrites(queues.stream, () => queues.commandQueue.length, opts.waitForReplies ?? !isMainThread),
-    );
+    let flushWrites = () => {};
+    client.on('connect', () => {
+      flushWrites = coalesceWrites(
+        queues.stream,
+        () => queues.commandQueue.length,
+        opts.waitForReplies ?? !isMainThread,
+      );
+    });
     // A command waits at most this long, connected or not: a Redis that stops answering slows events
     // down by this much at worst, never holds them.
     this.sweep = failCommandsAfter(client, opts.commandTimeoutMs ?? COMMAND_TIMEOUT_MS);
     this.client = client;
-    this.backlog = new RedisBacklog(client, this.prefix, this.now, (op, f) => this.run(op, f));
+    this.backlog = new RedisBacklog(
+      client,
+      this.prefix,
+      this.now,
+      (op, f) => this.run(op, f),
+      () => flushWrites(),
+    );
 
     // Without an 'error' listener ioredis prints every failed attempt; log each outage once instead.
     const log = opts.log;
@@ -236,8 +247,9 @@ export class RedisStore implements Store {
  * arrives for some event all the time, and each event's next command then shares a write with the
  * others' instead of taking one of its own (a drain of 3,000 events: ~1.8 → ~1.4 writes per event).
  * Nothing waiting for a reply, it leaves at the end of the turn as before: a lone command is never held.
+ * Returns what sends the corked commands at once (a caller that knows its turn writes nothing more).
  */
-function coalesceWrites(socket: Socket, waiting: () => number, waitForReplies: boolean): void {
+function coalesceWrites(socket: Socket, waiting: () => number, waitForReplies: boolean): () => void {
   let corked = false;
   let armed = false;
   let timer: NodeJS.Timeout | null = null;
@@ -267,6 +279,7 @@ function coalesceWrites(socket: Socket, waiting: () => number, waitForReplies: b
     }
     return write.apply(this, args);
   } as Socket['write'];
+  return flush;
 }
 const WAIT_MS = 1;
 

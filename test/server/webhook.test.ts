@@ -19,6 +19,18 @@ describe('POST /webhooks/line', () => {
     expect(bot.fake.calls).toHaveLength(0);
   });
 
+  it('acknowledges with an empty JSON object, as before the body was written as text', async () => {
+    const raw = body();
+    const res = await fetch(`${bot.url}/webhooks/line`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-line-signature': sign(raw) },
+      body: raw,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await res.text()).toBe('{}');
+  });
+
   it('answers 401 when the signature is missing, wrong, or made with another secret', async () => {
     const raw = body(textEvent('テスト'));
     expect((await postWebhook(bot.url, raw, {})).status).toBe(401);
@@ -94,6 +106,20 @@ describe('POST /webhooks/line', () => {
     await waitFor(() => bot.fake.callsTo('reply').length === 1, 3000, 'reply');
     const line = bot.logs.find((l) => l.includes('invalid event dropped'));
     expect(line).toContain(bad.webhookEventId);
+  });
+
+  it("logs a request's lines with its request id (its child logger is made on its first line)", async () => {
+    const raw = body(followEvent());
+    await postWebhook(bot.url, raw, { 'x-line-signature': sign(raw, 'other-secret') });
+    await postWebhook(bot.url, raw, { 'x-line-signature': sign(raw, 'other-secret') });
+    const ids = bot.logs
+      .filter((l) => l.includes('webhook request refused'))
+      .slice(-2)
+      .map((l) => JSON.parse(l) as { reqId?: unknown; level: number; status: number });
+    expect(ids).toHaveLength(2);
+    for (const line of ids)
+      expect(line).toMatchObject({ reqId: expect.stringMatching(/^req-/), level: 40, status: 401 });
+    expect(ids[0]!.reqId).not.toBe(ids[1]!.reqId);
   });
 
   it('serves /healthz', async () => {
