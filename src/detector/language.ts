@@ -66,7 +66,7 @@ const HARMLESS = /配信停止|配信の停止|配信を停止|停止をご希�
 export function analyzeLanguage(c: Compiled, prose: string, original: string, raw: string): LanguageFindings {
   const signals: Signal[] = [];
   const text = prose.replace(HARMLESS, (m) => ' '.repeat(m.length));
-  const tokens = c.tokenizer.tokenize(text);
+  const tokens = c.tokenizer.words(text);
   const groups = c.rules.lexicon.groups;
   const byGroup = new Map<number, string[]>();
   for (const m of findPhrases(c.lexicon, text, tokens)) {

@@ -1,7 +1,7 @@
 // The phrase matcher: finds compiled word lists in a text on dictionary forms (kuromoji) and as written.
 // compilePhrases builds an index once at start-up; findPhrases runs per message. The detector's lexicon
 // and remediation's intents (rules/intents.yaml) both use it, so every list matches words the same way.
-import type { Token, Tokenizer } from './tokenizer.ts';
+import type { Token, Tokenizer, WordList } from './tokenizer.ts';
 import { FirstUnitIndex } from './first-unit-index.ts';
 import { UnitBits } from './unit-bits.ts';
 
@@ -237,61 +237,102 @@ function childOf(index: PhraseIndex, node: number, key: number): number {
 }
 
 /**
- * Finds compiled phrases in a text (tokens of that same text): on dictionary forms, and as written.
- * A phrase found twice with the same words counts once, unless `every` asks for each occurrence.
+ * Finds compiled phrases in a text (its tokens, or its tokenizer's word list): on dictionary forms, and as
+ * written. A phrase found twice with the same words counts once, unless `every` asks for each occurrence.
  */
-export function findPhrases(index: PhraseIndex, text: string, tokens: Token[], every = false): PhraseMatch[] {
+export function findPhrases(
+  index: PhraseIndex,
+  text: string,
+  tokens: Token[] | WordList,
+  every = false,
+): PhraseMatch[] {
   const found: PhraseMatch[] = [];
   const seen = new Set<string>();
-  findByWords(index, text, tokens, every, found, seen);
+  const count = Array.isArray(tokens) ? readTokens(index, tokens) : readWordList(index, tokens);
+  findByWords(index, text, count, every, found, seen);
   findAsWritten(index, text, every, found, seen);
   return found;
 }
 
-// Scratch reused by every call (findPhrases is synchronous): the words' keys, and the trie nodes reached
-// so far and next while a phrase is followed (typed arrays with a count: a JS array emptied by
-// `length = 0` drops its storage and allocates it again on the next push).
+// Scratch reused by every call (findPhrases is synchronous): the words' keys and places, and the trie
+// nodes reached so far and next while a phrase is followed (typed arrays with a count: a JS array emptied
+// by `length = 0` drops its storage and allocates it again on the next push).
 const wordKeys: CachedKey[] = [];
+let wordStart = new Int32Array(256);
+let wordEnd = new Int32Array(256);
 let frontier = new Int32Array(64);
 let reached = new Int32Array(64);
+
+function roomForWords(count: number): void {
+  if (wordStart.length >= count) return;
+  wordStart = new Int32Array(2 * count);
+  wordEnd = new Int32Array(2 * count);
+}
+
+/** The scratch filled from tokens; returns their number. */
+function readTokens(index: PhraseIndex, tokens: Token[]): number {
+  roomForWords(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    wordKeys[i] = keyOf(index, t);
+    wordStart[i] = t.start;
+    wordEnd[i] = t.start + t.surface.length;
+  }
+  return tokens.length;
+}
+
+/** The scratch filled from a word list: a known word's cached key is found by its entry number alone, so
+ * no token is built for it. */
+function readWordList(index: PhraseIndex, words: WordList): number {
+  roomForWords(words.count);
+  const { entry, start, end } = words;
+  for (let i = 0; i < words.count; i++) {
+    const e = entry[i]!;
+    const slot = e < index.knownSlot.length && words.known(i) ? index.knownSlot[e]! : 0;
+    wordKeys[i] = slot > 0 ? index.knownKeyList[slot - 1]! : keyOf(index, words.token(i));
+    wordStart[i] = start[i]!;
+    wordEnd[i] = end[i]!;
+  }
+  return words.count;
+}
 
 /** Phrases on the words' dictionary or written forms, by walking the trie from each word that starts one. */
 function findByWords(
   index: PhraseIndex,
   text: string,
-  tokens: Token[],
+  count: number,
   every: boolean,
   found: PhraseMatch[],
   seen: Set<string>,
 ): void {
   const keys = wordKeys;
-  for (let i = 0; i < tokens.length; i++) keys[i] = keyOf(index, tokens[i]!);
   // The nodes reached at one step are distinct (each has one parent), so never more than there are nodes.
   if (frontier.length < index.groups.length) {
     frontier = new Int32Array(index.groups.length);
     reached = new Int32Array(index.groups.length);
   }
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < count; i++) {
     // Most words start no phrase: skip them before building a frontier.
     if (!keys[i]!.starts) continue;
     frontier[0] = 0;
     let size = 1;
-    for (let j = i; j < tokens.length && size > 0; j++) {
+    for (let j = i; j < count && size > 0; j++) {
       const key = keys[j]!;
       if (key.skip) continue;
       size = step(index, key, size);
       for (let f = 0; f < size; f++) {
-        for (const group of index.groups[frontier[f]!]!) {
-          const last = tokens[j]!;
+        const groups = index.groups[frontier[f]!]!;
+        for (let g = 0; g < groups.length; g++) {
+          const group = groups[g]!;
           // Show the honorific prefix the match skipped: 「お届けできません」, not 「届けできません」.
-          const first =
-            i > 0 && keys[i - 1]!.skip && tokens[i - 1]!.pos === '接頭詞' ? tokens[i - 1]! : tokens[i]!;
-          const end = last.start + last.surface.length;
-          const evidence = text.slice(first.start, end);
-          const id = every ? `${group}:${first.start}:${end}` : `${group}:${evidence}`;
+          const start =
+            i > 0 && keys[i - 1]!.skip && keys[i - 1]!.pos === '接頭詞' ? wordStart[i - 1]! : wordStart[i]!;
+          const end = wordEnd[j]!;
+          const evidence = text.slice(start, end);
+          const id = every ? `${group}:${start}:${end}` : `${group}:${evidence}`;
           if (!seen.has(id)) {
             seen.add(id);
-            found.push({ group, evidence, start: first.start, end });
+            found.push({ group, evidence, start, end });
           }
         }
       }
