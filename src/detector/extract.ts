@@ -1,6 +1,7 @@
 // Finds links, email addresses, phone numbers and pasted mail headers in normalised text.
 // Works on ASCII runs and anchored patterns only, so input size never causes regex blow-ups.
 import { parse as parseDomain } from 'tldts';
+import { sortSmall } from './small-sort.ts';
 
 export interface FoundUrl {
   /** The link as written (after refanging and line joining). */
@@ -144,8 +145,18 @@ export function extract(original: string): Extracted {
 
   // 3. Links without a scheme: a run of ASCII that starts with a valid host name.
   const rest = sheet.text();
-  for (const m of rest.matchAll(/[\x21-\x7e]+/g)) {
-    const token = trimUrl(m[0].replace(/^[^a-z0-9]+/i, ''));
+  // Each run of printable ASCII (/[\x21-\x7e]+/g), found by code unit: no match array per run.
+  for (let from = 0, to = 0; from < rest.length; from = to) {
+    if (!isPrintableAscii(rest.charCodeAt(from))) {
+      to = from + 1;
+      continue;
+    }
+    let dot = false;
+    for (to = from; to < rest.length && isPrintableAscii(rest.charCodeAt(to)); to++)
+      if (rest.charCodeAt(to) === 0x2e) dot = true;
+    // A host name has a dot (the pattern below needs one): runs of digits or words are no link.
+    if (!dot) continue;
+    const token = trimUrl(rest.slice(from, to).replace(/^[^a-z0-9]+/i, ''));
     const hostMatch = /^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(:\d{1,5})?(?:[/?#]|$)/i.exec(token);
     if (!hostMatch) continue;
     const host = hostMatch[1]!.toLowerCase();
@@ -157,7 +168,7 @@ export function extract(original: string): Extracted {
     if (!parsed || parsed === 'masked') continue;
     const bare = !hasPath && !host.startsWith('www.');
     // A bare name stays in the prose: "【Amazon.co.jp】" is how a message names its sender.
-    if (!bare) blank(m.index, m.index + m[0].length);
+    if (!bare) blank(from, to);
     if (urls.length < LIMITS.urls)
       urls.push({ raw: token, url: parsed, schemeless: true, joined: false, bare });
     else tooManyLinks = true;
@@ -175,6 +186,10 @@ export function extract(original: string): Extracted {
     prose: sheet.text(),
     tooManyLinks,
   };
+}
+
+function isPrintableAscii(code: number): boolean {
+  return code >= 0x21 && code <= 0x7e;
 }
 
 /**
@@ -201,10 +216,13 @@ class Sheet {
     if (this.pending.length === 0) return this.current;
     const ranges = this.pending;
     this.pending = [];
-    const order = [...ranges.keys()].filter((k) => k % 2 === 0).sort((a, b) => ranges[a]! - ranges[b]!);
+    const order: number[] = [];
+    for (let k = 0; k < ranges.length; k += 2) order.push(k);
+    sortSmall(order, (a, b) => ranges[a]! - ranges[b]!);
     let out = '';
     let at = 0;
-    for (const k of order) {
+    for (let o = 0; o < order.length; o++) {
+      const k = order[o]!;
       const start = Math.max(at, ranges[k]!);
       const end = ranges[k + 1]!;
       if (end <= start) continue;
@@ -324,20 +342,23 @@ function trimUrl(raw: string): string {
       .replace(TRAILING_PUNCT, '')
       .replace(/(?<![([{])[([{]+$/, '')
       .replace(/(?<!\(\)|\[\]|\{\})(?:\(\)|\[\]|\{\})+$/, '');
-    for (const [open, close] of [
-      ['(', ')'],
-      ['[', ']'],
-      ['{', '}'],
-    ] as const) {
+    for (let b = 0; b < BRACKETS.length; b += 2) {
+      const open = BRACKETS[b]!;
+      const close = BRACKETS[b + 1]!;
       if (raw.endsWith(close) && count(raw, open) < count(raw, close)) raw = raw.slice(0, -1);
     }
   }
   return raw;
 }
 
+/** Opening and closing brackets, in pairs. */
+const BRACKETS = ['(', ')', '[', ']', '{', '}'];
+
+/** Occurrences of a one-unit string. */
 function count(s: string, ch: string): number {
+  const code = ch.charCodeAt(0);
   let n = 0;
-  for (const c of s) if (c === ch) n++;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === code) n++;
   return n;
 }
 

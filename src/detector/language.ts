@@ -68,28 +68,30 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
   const text = prose.replace(HARMLESS, (m) => ' '.repeat(m.length));
   const tokens = c.tokenizer.words(text);
   const groups = c.rules.lexicon.groups;
-  const byGroup = new Map<number, string[]>();
-  for (const m of findPhrases(c.lexicon, text, tokens)) {
+  // Evidence per group, in the group's order (indexed loops, an array per group found: no Map, no sort).
+  const byGroup: (string[] | undefined)[] = new Array<string[] | undefined>(groups.length);
+  const matches = findPhrases(c.lexicon, text, tokens);
+  let offered = false;
+  for (let k = 0; k < matches.length; k++) {
+    const m = matches[k]!;
+    const signal = groups[m.group]!.signal;
     // 「返信しないでください」「番号は教えないで」: a request negated is a warning, not a request.
-    if (ASKING.has(groups[m.group]!.signal) && NEGATED.test(text.slice(m.end, m.end + 8))) continue;
-    const list = byGroup.get(m.group) ?? [];
-    if (!list.some((e) => e.includes(m.evidence) || m.evidence.includes(e))) list.push(m.evidence);
-    byGroup.set(m.group, list);
+    if (ASKING.has(signal) && NEGATED.test(text.slice(m.end, m.end + 8))) continue;
+    offered ||= OFFERS.has(signal);
+    const list = byGroup[m.group];
+    if (!list) byGroup[m.group] = [m.evidence];
+    else if (!list.some((e) => e.includes(m.evidence) || m.evidence.includes(e))) list.push(m.evidence);
   }
-
-  // A fee to receive something is the scam only where something is offered for nothing (a shop's 送料のみ is no sign).
-  const found = [...byGroup.keys()].map((g) => groups[g]!.signal);
-  if (!found.some((code) => OFFERS.has(code)))
-    for (const g of byGroup.keys()) if (groups[g]!.signal === 'fee_to_receive') byGroup.delete(g);
 
   let scenario: string | null = null;
   let scenarioWeight = 0;
-  for (const [group, evidence] of [...byGroup].sort((a, b) => a[0] - b[0])) {
+  for (let group = 0; group < byGroup.length; group++) {
+    const evidence = byGroup[group];
     const g = groups[group]!;
-    const shown = evidence
-      .sort((a, b) => b.length - a.length)
-      .slice(0, 2)
-      .join('」「');
+    // A fee to receive something is the scam only where something is offered for nothing (a shop's 送料のみ is no sign).
+    if (!evidence || (g.signal === 'fee_to_receive' && !offered)) continue;
+    longestFirst(evidence);
+    const shown = evidence.length === 1 ? evidence[0]! : `${evidence[0]!}」「${evidence[1]!}`;
     signals.push({ code: c.lexiconSignals[group]!, vars: { evidence: shown }, count: evidence.length });
     const weight = c.rules.scoring.signals[g.signal]?.weight ?? 0;
     if (g.scenario && weight * evidence.length > scenarioWeight) {
@@ -130,6 +132,17 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
 
   signals.push(...writingSigns(c, text, raw));
   return { signals, scenario, namedRecipient, otpNotice };
+}
+
+/** Sorts a few strings longest first, keeping the order of equals (as a stable sort; in place, allocating
+ * nothing where Array.prototype.sort copies into a work array). */
+function longestFirst(list: string[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const s = list[i]!;
+    let j = i - 1;
+    for (; j >= 0 && list[j]!.length < s.length; j--) list[j + 1] = list[j]!;
+    list[j + 1] = s;
+  }
 }
 
 /** Language analysis reads at most this much (a 20 KB mail body fits). */

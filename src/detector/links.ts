@@ -422,23 +422,37 @@ const ENDING = /^(?:s|es|ed|er|ers|ing|ings|ly|ment|ments)$/;
  * `glued` (sub-domains), also a word of six letters or more glued to others (accountupdate., mynumberpoint.).
  */
 function loginWordIn(c: Compiled, labels: string[], glued = false): string | null {
-  for (const label of labels) {
+  const long = longLoginWords(c);
+  for (let l = 0; l < labels.length; l++) {
+    const label = labels[l]!;
     if (c.sets.commonLabels.has(label)) continue;
-    for (const token of label.split('-')) {
+    const tokens = label.split('-');
+    for (let t = 0; t < tokens.length; t++) {
+      const token = tokens[t]!;
       if (c.hostLoginWords.has(token)) return token;
       if (glued && token.length <= 40)
-        for (const w of c.hostLoginWords)
+        for (let i = 0; i < long.length; i++) {
+          const w = long[i]!;
           if (
-            w.length >= 6 &&
             token.length >= w.length + 2 &&
             ((token.startsWith(w) && !ENDING.test(token.slice(w.length))) || token.endsWith(w))
           )
             return token;
-      if (token.length >= 5)
-        for (const w of c.hostLoginWords) if (w.length >= 6 && typoOf(token, w)) return token;
+        }
+      if (token.length >= 5) for (let i = 0; i < long.length; i++) if (typoOf(token, long[i]!)) return token;
     }
   }
   return null;
+}
+
+const longLoginWordLists = new WeakMap<Compiled, string[]>();
+
+/** The log-in words of six letters or more, in their order (an array read by index: iterating the Set
+ * allocated an iterator per token). */
+function longLoginWords(c: Compiled): string[] {
+  let list = longLoginWordLists.get(c);
+  if (!list) longLoginWordLists.set(c, (list = [...c.hostLoginWords].filter((w) => w.length >= 6)));
+  return list;
 }
 
 function pathSignals(
@@ -709,9 +723,13 @@ function brandImitation(
  */
 function shortBrandGlued(c: Compiled, host: string, domain: string, labels: string[]): Imitation | null {
   const label = labels[labels.length - 1] ?? '';
-  for (const token of label.split('-'))
-    for (const b of c.brands)
-      for (const k of b.keywords) {
+  const tokens = label.split('-');
+  for (let t = 0; t < tokens.length; t++)
+    for (let bi = 0; bi < c.brands.length; bi++)
+      for (let ki = 0; ki < c.brands[bi]!.keywords.length; ki++) {
+        const token = tokens[t]!;
+        const b = c.brands[bi]!;
+        const k = b.keywords[ki]!;
         const fragment = shortBrandFragment(token, k.compact, c.wordPieces, c.sets.commonLabels);
         if (!fragment) continue;
         const vars = { host, domain, target: b.name, evidence: token };
@@ -771,8 +789,10 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
   // started once per brand keyword allocated an iterator each time, ~13 KB per link.)
   for (let label = 0; label < parts.length; label++) {
     const list = parts[label]!;
-    for (const b of c.brands)
-      for (const k of b.keywords)
+    for (let bi = 0; bi < c.brands.length; bi++) {
+      const b = c.brands[bi]!;
+      for (let ki = 0; ki < b.keywords.length; ki++) {
+        const k = b.keywords[ki]!;
         for (let i = 0; i < list.length; i++) {
           const p = list[i]!.p;
           if (
@@ -786,12 +806,16 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
           )
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: true, label };
         }
+      }
+    }
   }
   // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
   for (let label = 0; label < parts.length; label++) {
     const list = parts[label]!;
-    for (const b of c.brands)
-      for (const k of b.keywords) {
+    for (let bi = 0; bi < c.brands.length; bi++) {
+      const b = c.brands[bi]!;
+      for (let ki = 0; ki < b.keywords.length; ki++) {
+        const k = b.keywords[ki]!;
         if (k.compact.length < 4) continue;
         // A slip in the letters that make the name gives another word (etymonline, studysmarter, audi).
         // The whole name glued behind a word was judged above (huaweicloud): no look-alike of it either.
@@ -815,6 +839,7 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: false, label };
         }
       }
+    }
   }
   return null;
 }
@@ -902,18 +927,22 @@ export function typoOf(s: string, k: string): boolean {
   const long = k.length >= 7;
   // Four-letter names (smbc) only count with a misread letter: smdc, not smba.
   if (s.length === k.length) {
-    const diff: number[] = [];
-    for (let i = 0; i < s.length && diff.length <= 2; i++) if (s[i] !== k[i]) diff.push(i);
+    // Where the first two differences are, and how many there are (up to 3: no array per call).
+    let diffs = 0;
+    let d0 = -1;
+    let d1 = -1;
+    for (let i = 0; i < s.length && diffs <= 2; i++)
+      if (s.charCodeAt(i) !== k.charCodeAt(i)) {
+        if (diffs === 0) d0 = i;
+        else if (diffs === 1) d1 = i;
+        diffs++;
+      }
     // A different first letter makes a different word (tmobile, ymobile): only a misread letter counts there.
-    if (diff.length === 1) return (long && diff[0] !== 0) || SIMILAR.has(s[diff[0]!]! + k[diff[0]!]!);
-    return (
-      diff.length === 2 &&
-      diff[1] === diff[0]! + 1 &&
-      s[diff[0]!] === k[diff[1]!] &&
-      s[diff[1]!] === k[diff[0]!]
-    );
+    if (diffs === 1) return (long && d0 !== 0) || SIMILAR.has(s[d0]! + k[d0]!);
+    return diffs === 2 && d1 === d0 + 1 && s[d0] === k[d1] && s[d1] === k[d0];
   }
-  const [longer, shorter] = s.length > k.length ? [s, k] : [k, s];
+  const longer = s.length > k.length ? s : k;
+  const shorter = s.length > k.length ? k : s;
   if (longer.length !== shorter.length + 1 || k.length < 5) return false;
   for (let i = 0; i < longer.length; i++) {
     if (!equalWithout(longer, i, shorter)) continue;

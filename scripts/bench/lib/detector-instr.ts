@@ -1,8 +1,8 @@
 // The detector's work per text in figures the shared machine's noise cannot move: run under valgrind,
 // the instructions of COUNT analyze() calls after a warm-up (JIT settled), found as the difference between
 // a run with COUNT and a run with COUNT=0 (same loading and warm-up); not part of npm run bench.
-//   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
-//     node_modules/.bin/node scripts/bench/lib/detector-instr.ts      (COUNT=0 and COUNT=N, subtract)
+//   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null node_modules/.bin/node \
+//     --single-threaded --predictable --expose-gc scripts/bench/lib/detector-instr.ts   (COUNT=0 and N, subtract)
 // TEXTS=drain (default): the drain's SMS (smsCorpus(2000, 11)); TEXTS=eval: the evaluation sets' texts
 // (../shared/eval/*texts*.jsonl). WARM texts first (default 300), then COUNT (default 300), from OFFSET.
 // MODE=profile: no valgrind, repeats the measured loop REPEAT times (for a --cpu-prof run); HEAP_PROFILE=FILE
@@ -32,6 +32,9 @@ const detector = await loadDetector();
 let sink = 0;
 const at = (i: number) => texts[i % texts.length]!;
 for (let i = 0; i < WARM; i++) sink += detector.analyze(at(i)).score;
+// With --expose-gc, the measured loop starts on an empty young generation (the warm-up's garbage is not
+// collected inside it, whatever the count).
+globalThis.gc?.();
 const heapFile = process.env.HEAP_PROFILE;
 const session = heapFile ? new Session() : undefined;
 if (session) {
