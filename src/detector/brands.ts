@@ -6,6 +6,7 @@ import type { LinkAnalysis } from './links.ts';
 import { imitatedBy, type SenderImitation } from './senders.ts';
 import { findDisguisedName, type DisguisedName } from './disguised-names.ts';
 import { sortSmall } from './small-sort.ts';
+import { lowerOf } from './lower-case.ts';
 
 interface Mention {
   brand: CompiledBrand;
@@ -18,7 +19,7 @@ const MAX_PER_ALIAS = 50;
 
 /** All brand mentions in a text, a longer alias winning over a shorter one at the same place (楽天カード over 楽天). */
 export function findMentions(c: Compiled, text: string): Mention[] {
-  const lower = text.toLowerCase();
+  const lower = lowerOf(text);
   const all: (Mention & { seq: number })[] = [];
   // Per alias: where its next place may start (places do not overlap) and how many were counted.
   const next = new Map<BrandAlias, { from: number; n: number }>();

@@ -4,6 +4,7 @@ import type { Compiled } from './compile.ts';
 import { findPhrases } from './phrases.ts';
 import type { Signal } from './types.ts';
 import { scriptsOf, unconfuse } from './lookalike.ts';
+import { lowerOf } from './lower-case.ts';
 
 export interface LanguageFindings {
   signals: Signal[];
@@ -199,7 +200,7 @@ function writingSigns(c: Compiled, text: string, raw: string): Signal[] {
   if (chinese.size >= c.rules.language.simplified_min_chars)
     signals.push({ code: 'simplified_chinese', vars: { evidence: [...chinese].slice(0, 5).join(' ') } });
 
-  const lower = text.toLowerCase();
+  const lower = lowerOf(text);
   const font = lang.chineseFonts.find((f) => lower.includes(f));
   if (font) signals.push({ code: 'chinese_font', vars: { evidence: font } });
 

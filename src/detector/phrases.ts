@@ -3,7 +3,7 @@
 // and remediation's intents (rules/intents.yaml) both use it, so every list matches words the same way.
 import type { Token, Tokenizer, WordList } from './tokenizer.ts';
 import { FirstUnitIndex } from './first-unit-index.ts';
-import { UnitBits } from './unit-bits.ts';
+import { lowerOf } from './lower-case.ts';
 
 const CASE_PARTICLES = new Set(['を', 'が', 'の', 'に', 'へ']);
 
@@ -25,12 +25,15 @@ export interface PhraseIndex {
   edges: Map<number, number>;
   /** Groups of the phrases that end at each node (node 0 is the root). */
   groups: number[][];
-  /** Phrases as written (lower case), by their first code unit. */
-  raw: FirstUnitIndex<RawPhrase>;
-  /** Where a phrase as written can start, to skip most positions before their bucket is read: the
-   * pairSlot(first, second code unit) of every phrase, and the first code unit of one-unit phrases. */
-  rawPairs: UnitBits;
-  rawSingles: UnitBits;
+  /** Phrases as written (lower case) of two code units or more, by the pairSlot of their first two (a slot
+   * shared by a few pairs: its phrases are still compared), so a place of the text tries only the phrases
+   * that can start there. */
+  rawByPair: FirstUnitIndex<RawPhrase>;
+  /** Phrases as written of one code unit, by that unit. */
+  rawSingle: FirstUnitIndex<RawPhrase>;
+  /** Per phrase as written (RawPhrase.id): the findPhrases call that last found it (see findAsWritten). */
+  rawSeen: Int32Array;
+  rawCall: number;
   sameAs: Map<string, string>;
   /** matchKey results of known words by dictionary entry: most words recur from message to message. Entry
    * number → 1 + index into knownKeyList (0: not yet worked out); a table read where a Map hashed. */
@@ -43,6 +46,8 @@ export interface PhraseIndex {
 }
 
 interface RawPhrase {
+  /** Its place among the phrases as written (the order they are tried in at one place of the text). */
+  id: number;
   text: string;
   group: number;
   /** Starts with an ASCII letter, so it must stand as a word. */
@@ -162,15 +167,15 @@ export function compilePhrases(
 ): PhraseIndex {
   const sameAs = new Map(Object.entries(sameAsRecord));
   const trie: TrieNode = { next: new Map(), groups: [] };
-  const raw = new FirstUnitIndex<RawPhrase>();
-  const rawPairs = new UnitBits();
-  const rawSingles = new UnitBits();
+  const rawByPair = new FirstUnitIndex<RawPhrase>();
+  const rawSingle = new FirstUnitIndex<RawPhrase>();
+  let rawCount = 0;
   phrases.forEach((list, group) => {
     for (const phrase of list) {
       const text = phrase.normalize('NFKC').toLowerCase();
-      raw.add(text.charCodeAt(0), { text, group, word: /^[a-z]/.test(text) });
-      if (text.length === 1) rawSingles.add(text.charCodeAt(0));
-      else rawPairs.add(pairSlot(text.charCodeAt(0), text.charCodeAt(1)));
+      const entry = { id: rawCount++, text, group, word: /^[a-z]/.test(text) };
+      if (text.length === 1) rawSingle.add(text.charCodeAt(0), entry);
+      else rawByPair.add(pairSlot(text.charCodeAt(0), text.charCodeAt(1)), entry);
       // Each word of the phrase may be matched by its dictionary form or by its written form.
       let nodes = [trie];
       for (const t of tokenizer.tokenize(text)) {
@@ -191,9 +196,10 @@ export function compilePhrases(
   });
   return {
     ...numberTrie(trie),
-    raw,
-    rawPairs,
-    rawSingles,
+    rawByPair,
+    rawSingle,
+    rawSeen: new Int32Array(rawCount),
+    rawCall: 0,
     sameAs,
     knownSlot: new Int32Array(0),
     knownKeyList: [],
@@ -202,7 +208,7 @@ export function compilePhrases(
   };
 }
 
-/** A slot for two code units in rawPairs (shared by some pairs: a hit only means "look"). */
+/** A slot for two code units in rawByPair (shared by some pairs). */
 function pairSlot(first: number, second: number): number {
   return ((first << 7) ^ second) & 0xffff;
 }
@@ -250,7 +256,7 @@ export function findPhrases(
   const seen = new Set<string>();
   const count = Array.isArray(tokens) ? readTokens(index, tokens) : readWordList(index, tokens);
   findByWords(index, text, count, every, found, seen);
-  findAsWritten(index, text, every, found, seen);
+  findAsWritten(index, text, every, found);
   return found;
 }
 
@@ -362,47 +368,101 @@ function includes(nodes: Int32Array, size: number, node: number): boolean {
 }
 
 /** Phrases as written (lower case), where the words did not already find them. */
-function findAsWritten(
-  index: PhraseIndex,
-  text: string,
-  every: boolean,
-  found: PhraseMatch[],
-  seen: Set<string>,
-): void {
-  const lower = text.toLowerCase();
-  const at = new Map<RawPhrase, number[]>();
-  const { rawPairs, rawSingles } = index;
-  for (let i = 0; i < lower.length; i++) {
-    const first = lower.charCodeAt(i);
-    // (At the last position the second unit is NaN, slot (first << 7): only a one-unit phrase fits there.)
-    if (!rawPairs.has(pairSlot(first, lower.charCodeAt(i + 1))) && !rawSingles.has(first)) continue;
-    const bucket = index.raw.at(first);
-    if (!bucket) continue;
-    // Indexed: a for…of over the bucket, started at every position, allocated an iterator each time.
-    for (let b = 0; b < bucket.length; b++) {
-      const entry = bucket[b]!;
-      if (!lower.startsWith(entry.text, i)) continue;
-      const list = at.get(entry);
-      if (!list) at.set(entry, [i]);
-      else if (every) list.push(i);
-    }
-  }
-  for (const [{ text: phrase, group, word }, starts] of at) {
-    for (const start of starts) {
+function findAsWritten(index: PhraseIndex, text: string, every: boolean, found: PhraseMatch[]): void {
+  const lower = lowerOf(text);
+  scanWritten(index, lower, every);
+  // Each phrase in the order it was first found, at each place it was found (every) or at the first.
+  for (let h = 0; h < hitCount; h++) {
+    if (hitFirst[h] === 0) continue;
+    const { text: phrase, group, word } = hitPhrase[h]!;
+    for (let k = h; k !== -1; k = hitNext[k]!) {
+      const start = hitAt[k]!;
       // ASCII phrases must stand as words: "login" not inside "loginess".
       if (word && start > 0 && isAsciiLower(lower.charCodeAt(start - 1))) continue;
       const end = start + phrase.length;
       const evidence = text.slice(start, end);
-      const covered = every
-        ? found.some((f) => f.group === group && f.start <= start && end <= f.end)
-        : seen.has(`${group}:${evidence}`) ||
-          found.some((f) => f.group === group && f.evidence.includes(evidence));
-      if (!covered) {
-        seen.add(`${group}:${evidence}`);
-        found.push({ group, evidence, start, end });
-      }
+      // (Without `every`, what the words found is in `found` with its evidence: a phrase whose words were
+      // found, or that is part of a longer one found, is covered.)
+      const covered = every ? coversPlace(found, group, start, end) : coversText(found, group, evidence);
+      if (!covered) found.push({ group, evidence, start, end });
     }
   }
+}
+
+// The phrases as written found by scanWritten, in the order found: the phrase, where, the next place of
+// the same phrase (-1: none), and whether it is the phrase's first (scratch reused by every call).
+let hitCount = 0;
+const hitPhrase: RawPhrase[] = [];
+let hitAt = new Int32Array(64);
+let hitNext = new Int32Array(64);
+let hitFirst = new Uint8Array(64);
+/** Per phrase (by id), its last hit in this call. */
+let lastHit = new Int32Array(0);
+
+/** Finds the phrases as written at each place of the lower-case text: each phrase's first place, or every
+ * place (every); the phrases of one place in the order they were compiled. */
+function scanWritten(index: PhraseIndex, lower: string, every: boolean): void {
+  hitCount = 0;
+  if (++index.rawCall >= 0x3fffffff) {
+    index.rawSeen.fill(0);
+    index.rawCall = 1;
+  }
+  if (lastHit.length < index.rawSeen.length) lastHit = new Int32Array(index.rawSeen.length);
+  const call = index.rawCall;
+  for (let i = 0; i < lower.length; i++) {
+    const first = lower.charCodeAt(i);
+    const pairs =
+      i + 1 < lower.length ? index.rawByPair.at(pairSlot(first, lower.charCodeAt(i + 1))) : undefined;
+    const singles = index.rawSingle.at(first);
+    if (!pairs && !singles) continue;
+    // Both lists in compile order (indexed: a for…of started at every place allocated an iterator).
+    const np = pairs ? pairs.length : 0;
+    const ns = singles ? singles.length : 0;
+    for (let p = 0, q = 0; p < np || q < ns;) {
+      const entry = q >= ns || (p < np && pairs![p]!.id < singles![q]!.id) ? pairs![p++]! : singles![q++]!;
+      if (!lower.startsWith(entry.text, i)) continue;
+      const firstTime = index.rawSeen[entry.id] !== call;
+      if (!firstTime && !every) continue;
+      if (hitCount === hitAt.length) growHits();
+      const h = hitCount++;
+      hitPhrase[h] = entry;
+      hitAt[h] = i;
+      hitNext[h] = -1;
+      hitFirst[h] = firstTime ? 1 : 0;
+      if (firstTime) index.rawSeen[entry.id] = call;
+      else hitNext[lastHit[entry.id]!] = h;
+      lastHit[entry.id] = h;
+    }
+  }
+}
+
+function growHits(): void {
+  const size = 2 * hitAt.length;
+  const at = new Int32Array(size);
+  const next = new Int32Array(size);
+  const first = new Uint8Array(size);
+  at.set(hitAt);
+  next.set(hitNext);
+  first.set(hitFirst);
+  [hitAt, hitNext, hitFirst] = [at, next, first];
+}
+
+/** A match of the group spans start…end. */
+function coversPlace(found: PhraseMatch[], group: number, start: number, end: number): boolean {
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i]!;
+    if (f.group === group && f.start <= start && end <= f.end) return true;
+  }
+  return false;
+}
+
+/** A match of the group shows this evidence or a longer one that contains it. */
+function coversText(found: PhraseMatch[], group: number, evidence: string): boolean {
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i]!;
+    if (f.group === group && f.evidence.includes(evidence)) return true;
+  }
+  return false;
 }
 
 function isAsciiLower(code: number): boolean {
