@@ -23,6 +23,11 @@ export interface PhraseIndex {
   rootChild: Int32Array;
   /** Edges below the root: node × vocab.size + key number → child node. */
   edges: Map<number, number>;
+  /** The same edges for matching, per node: its children's key numbers (ascending) and child nodes at
+   * edgeFrom[node] … edgeFrom[node + 1] (a binary search over a few integers where the Map hashed). */
+  edgeFrom: Int32Array;
+  edgeKey: Int32Array;
+  edgeChild: Int32Array;
   /** Groups of the phrases that end at each node (node 0 is the root). */
   groups: number[][];
   /** Phrases as written (lower case) of two code units or more, by the pairSlot of their first two (a slot
@@ -49,6 +54,9 @@ interface RawPhrase {
   /** Its place among the phrases as written (the order they are tried in at one place of the text). */
   id: number;
   text: string;
+  /** Its second and third code units (NaN past its end), compared before the whole text is. */
+  second: number;
+  third: number;
   group: number;
   /** Starts with an ASCII letter, so it must stand as a word. */
   word: boolean;
@@ -83,7 +91,11 @@ function keyOf(index: PhraseIndex, t: Token): CachedKey {
     return cached;
   }
   let list = index.keys.get(t.surface);
-  if (list) for (const e of list) if (e.base === t.base && e.pos === t.pos) return e;
+  if (list)
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (e.base === t.base && e.pos === t.pos) return e;
+    }
   if (makeRoom(index)) list = undefined;
   const entry = numberedKey(index, t);
   if (!list) index.keys.set(t.surface, (list = []));
@@ -173,7 +185,14 @@ export function compilePhrases(
   phrases.forEach((list, group) => {
     for (const phrase of list) {
       const text = phrase.normalize('NFKC').toLowerCase();
-      const entry = { id: rawCount++, text, group, word: /^[a-z]/.test(text) };
+      const entry = {
+        id: rawCount++,
+        text,
+        second: text.charCodeAt(1),
+        third: text.charCodeAt(2),
+        group,
+        word: /^[a-z]/.test(text),
+      };
       if (text.length === 1) rawSingle.add(text.charCodeAt(0), entry);
       else rawByPair.add(pairSlot(text.charCodeAt(0), text.charCodeAt(1)), entry);
       // Each word of the phrase may be matched by its dictionary form or by its written form.
@@ -214,7 +233,9 @@ function pairSlot(first: number, second: number): number {
 }
 
 /** The trie with its keys and nodes numbered, so that a message's words are matched on integers. */
-function numberTrie(trie: TrieNode): Pick<PhraseIndex, 'vocab' | 'rootChild' | 'edges' | 'groups'> {
+function numberTrie(
+  trie: TrieNode,
+): Pick<PhraseIndex, 'vocab' | 'rootChild' | 'edges' | 'edgeFrom' | 'edgeKey' | 'edgeChild' | 'groups'> {
   const vocab = new Map<string, number>();
   const nodes = [trie]; // breadth first: a parent before its children
   for (let n = 0; n < nodes.length; n++) {
@@ -232,14 +253,44 @@ function numberTrie(trie: TrieNode): Pick<PhraseIndex, 'vocab' | 'rootChild' | '
       else edges.set(n * vocab.size + vocab.get(key)!, number.get(child)!);
     }
   });
-  return { vocab, rootChild, edges, groups: nodes.map((node) => node.groups) };
+  const edgeFrom = new Int32Array(nodes.length + 1);
+  const edgeKey = new Int32Array(edges.size);
+  const edgeChild = new Int32Array(edges.size);
+  // edges' keys in ascending order are by node, then by key number.
+  const sorted = [...edges].sort((a, b) => a[0] - b[0]);
+  sorted.forEach(([edge, child], k) => {
+    const node = Math.floor(edge / vocab.size);
+    edgeKey[k] = edge - node * vocab.size;
+    edgeChild[k] = child;
+    edgeFrom[node + 1] = k + 1;
+  });
+  for (let n = 1; n <= nodes.length; n++) edgeFrom[n] = Math.max(edgeFrom[n]!, edgeFrom[n - 1]!);
+  return {
+    vocab,
+    rootChild,
+    edges,
+    edgeFrom,
+    edgeKey,
+    edgeChild,
+    groups: nodes.map((node) => node.groups),
+  };
 }
 
 /** The child of a trie node by key number, or -1. */
 function childOf(index: PhraseIndex, node: number, key: number): number {
   if (key < 0) return -1;
   if (node === 0) return index.rootChild[key]!;
-  return index.edges.get(node * index.vocab.size + key) ?? -1;
+  const { edgeKey } = index;
+  let lo = index.edgeFrom[node]!;
+  let hi = index.edgeFrom[node + 1]! - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = edgeKey[mid]!;
+    if (k === key) return index.edgeChild[mid]!;
+    if (k < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /**
@@ -420,6 +471,10 @@ function scanWritten(index: PhraseIndex, lower: string, every: boolean): void {
     const ns = singles ? singles.length : 0;
     for (let p = 0, q = 0; p < np || q < ns;) {
       const entry = q >= ns || (p < np && pairs![p]!.id < singles![q]!.id) ? pairs![p++]! : singles![q++]!;
+      // (The pair's slot is shared: compare the second and third units before the whole phrase. Past the
+      // phrase's end they are NaN, unequal to anything, and not compared.)
+      if (entry.text.length > 1 && lower.charCodeAt(i + 1) !== entry.second) continue;
+      if (entry.text.length > 2 && lower.charCodeAt(i + 2) !== entry.third) continue;
       if (!lower.startsWith(entry.text, i)) continue;
       const firstTime = index.rawSeen[entry.id] !== call;
       if (!firstTime && !every) continue;
