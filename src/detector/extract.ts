@@ -2,6 +2,7 @@
 // Works on ASCII runs and anchored patterns only, so input size never causes regex blow-ups.
 import { parse as parseDomain } from 'tldts';
 import { sortSmall } from './small-sort.ts';
+import { asciiSet, beforeAny, inSet } from './split-runs.ts';
 
 export interface FoundUrl {
   /** The link as written (after refanging and line joining). */
@@ -72,6 +73,8 @@ const MASK_CHAR = /[~*●○〇◯◎■□×…]|\.{3,}|^x{3,}$|^[^\p{L}\p{N}_-
 const TRAILING_PUNCT = /(?<![.,;:!?'"`>])[.,;:!?'"`>]+$/;
 const SCHEME = /(?<![a-z0-9])(h?ttps?|ftp):\/\//gi;
 const CONTINUES = /[-._/?=&%#~:+]$/;
+/** A scheme followed directly by the marks a source used to hide the link: "http:〇〇〇(URL)". */
+const MASKED_SCHEME = /(?<![a-z])h?ttps?:\/{0,2}[〇○●◯*~…]+(?:\(URL\))?/gi;
 
 /** Extensions that make "readme.md" or "main.py" look like a domain. */
 const FILE_LIKE_TLD = new Set([
@@ -110,7 +113,9 @@ export function extract(original: string): Extracted {
 
   // 1. Links with a scheme. They may continue on the next line (screenshots, quoted mail).
   let consumed = 0;
-  for (const m of text.matchAll(SCHEME)) {
+  // (exec loops here and below: matchAll builds a copy of the pattern per call.)
+  SCHEME.lastIndex = 0;
+  for (let m = SCHEME.exec(text); m; m = SCHEME.exec(text)) {
     const start = m.index;
     if (start < consumed) continue; // inside a link already read (a redirect parameter, or links run together)
     let end = hostEnd(text, start + m[0].length);
@@ -135,7 +140,9 @@ export function extract(original: string): Extracted {
   }
 
   // A scheme followed directly by the marks a source used to hide the link: "http:〇〇〇(URL)".
-  for (const m of sheet.text().matchAll(/(?<![a-z])h?ttps?:\/{0,2}[〇○●◯*~…]+(?:\(URL\))?/gi)) {
+  const unmasked = sheet.text();
+  MASKED_SCHEME.lastIndex = 0;
+  for (let m = MASKED_SCHEME.exec(unmasked); m; m = MASKED_SCHEME.exec(unmasked)) {
     masked.push({ raw: m[0], visibleHost: null });
     blank(m.index, m.index + m[0].length);
   }
@@ -236,6 +243,9 @@ class Sheet {
 
 const NOT_NEWLINE = /[^\n]/g;
 
+/** Where a link's host ends: its path, query or fragment. */
+const URL_PATH_START = inSet('/?#');
+
 /** Hides those header lines (and their folded continuations) from link extraction. */
 function hideHeaders(sheet: Sheet): void {
   const text = sheet.text();
@@ -255,7 +265,7 @@ type Blank = (start: number, end: number) => void;
 function findEmails(text: string, blank: Blank): FoundEmail[] {
   const emails: FoundEmail[] = [];
   const emailRe = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]{1,64})@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
-  for (const m of text.matchAll(emailRe)) {
+  for (let m = emailRe.exec(text); m; m = emailRe.exec(text)) {
     const domain = m[2]!.toLowerCase().replace(/(?<!\.)\.+$/, '');
     const address = `${m[1]}@${domain}`;
     blank(m.index, m.index + m[0].length);
@@ -271,7 +281,7 @@ function findPhones(phoneText: string, blank: Blank): FoundPhone[] {
   const phones: FoundPhone[] = [];
   const phoneRe =
     /(?<![\dA-Za-z+])(\+\d{1,3}[ \-‐−–ー(]{0,2}(?:\(0\))?(?:[\d]{1,4}[ \-‐−–ー)(]{0,2}){2,5}\d{0,4}|0\d{1,4}[-‐−–ー()（） ]{0,2}[\dxX×*]{1,4}[-‐−–ー()（） ]{0,2}[\dxX×*]{2,5})(?![\d])/g;
-  for (const m of phoneText.matchAll(phoneRe)) {
+  for (let m = phoneRe.exec(phoneText); m; m = phoneRe.exec(phoneText)) {
     const raw = m[1]!.trim();
     const isIntl = raw.startsWith('+');
     const maskedDigits = /[xX×*]/.test(raw);
@@ -294,7 +304,7 @@ function findPhones(phoneText: string, blank: Blank): FoundPhone[] {
  */
 function hostEnd(text: string, i: number): number {
   let j = i;
-  while (j < text.length && j - i < 253 && /[^\s/?#<>"'「」【】『』（）、。，]/u.test(text[j]!)) j++;
+  while (j < text.length && j - i < 253 && !endsHost(text.charCodeAt(j))) j++;
   const host = text.slice(i, j);
   const firstWide = host.search(/[^\x00-\x7f]/);
   if (firstWide < 0) return i;
@@ -305,6 +315,27 @@ function hostEnd(text: string, i: number): number {
   const tld = /^(?:[a-z]{2,63}|[\p{L}\p{M}]{2,30})/iu.exec(host.slice(lastDot + 1));
   return tld ? i + lastDot + 1 + tld[0].length : i;
 }
+
+/** White space (JavaScript's \s) or a mark that ends a host written in any script: the complement of
+ * /[^\s/?#<>"'「」【】『』（）、。，]/u, read by code unit instead of a pattern run per character. */
+function endsHost(code: number): boolean {
+  if (code < 0x80) return HOST_END_ASCII[code] === 1;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff ||
+    HOST_END_WIDE.includes(code)
+  );
+}
+
+const HOST_END_ASCII = asciiSet('\t\n\v\f\r /?#<>"\'');
+const HOST_END_WIDE = Array.from('「」【】『』（）、。，', (ch) => ch.charCodeAt(0));
 
 /** The token on the next line, if the line is a single ASCII token (quote marks allowed before it). */
 function continuation(text: string, end: number): { token: string; end: number } | null {
@@ -326,7 +357,7 @@ function shouldJoin(raw: string, next: string): boolean {
   if (/^[a-z]+:\/\//i.test(next)) return false;
   if (CONTINUES.test(raw) || /^[/?&=#.-]/.test(next)) return true;
   const afterScheme = raw.replace(/^[a-z]+:\/\//i, '');
-  const hostPart = afterScheme.split(/[/?#]/)[0] ?? '';
+  const hostPart = beforeAny(afterScheme, URL_PATH_START);
   // Cut inside the host: the first part has no valid public suffix yet.
   if (!afterScheme.includes('/') && !parseDomain(hostPart).isIcann) return true;
   // Cut inside a path or query: joining cannot change the host.
@@ -364,7 +395,7 @@ function count(s: string, ch: string): number {
 
 /** Parses a link; 'masked' when the source hid the host, null when it is not a link at all. */
 function parseUrl(raw: string): URL | 'masked' | null {
-  const hostPart = raw.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const hostPart = beforeAny(raw.replace(/^[a-z]+:\/\//i, ''), URL_PATH_START);
   const hostOnly = hostPart.replace(/^.*@/, '').replace(/:\d*$/, '');
   const labels = hostOnly.split('.');
   // "xxxx" stands for a hidden label, but .xxx is a real top-level domain and xxx.com a real site.
@@ -388,7 +419,7 @@ function parseUrl(raw: string): URL | 'masked' | null {
 }
 
 function visibleHostOf(raw: string): string | null {
-  const hostPart = raw.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const hostPart = beforeAny(raw.replace(/^[a-z]+:\/\//i, ''), URL_PATH_START);
   const labels = hostPart.toLowerCase().split('.');
   const tail: string[] = [];
   for (let i = labels.length - 1; i >= 0 && /^[a-z0-9-]+$/.test(labels[i]!); i--) tail.unshift(labels[i]!);

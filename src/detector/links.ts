@@ -17,6 +17,7 @@ import {
 } from './host-shapes.ts';
 import { frontPageQuery, mixedToken } from './path-shapes.ts';
 import { keywordCore, standsAsName } from './keyword-pieces.ts';
+import { inSet, notIn, splitRuns } from './split-runs.ts';
 
 export interface LinkAnalysis {
   url: string;
@@ -498,7 +499,7 @@ function pathSignals(
   } catch {
     /* keep the raw form */
   }
-  const words = decoded.split(/[^a-z0-9_=-]+/).filter(Boolean);
+  const words = splitRuns(decoded, NOT_PATH_WORD).filter(Boolean);
   const login = words.find((w) => c.loginWords.has(w) || c.loginWords.has(w.replace(/[-_]/g, '')));
   if (login) signals.push({ code: 'login_path', vars: { host, evidence: login } });
   // A page placed in a CMS folder; images, documents and feeds there are the site's own files.
@@ -512,12 +513,11 @@ function pathSignals(
   if (!imitated) {
     // Article slugs (/2015/04/apple-watch-review-…) name brands in passing: only short path parts count,
     // such as /amazon/, /smbc.co.jp/ or ?rakuten-login.
-    const parts = decoded
-      .split(/[/?&#=]+/)
-      .filter((p) => p && p.split(/[-_.+ ]+/).length <= 4)
+    const parts = splitRuns(decoded, PATH_PART_END)
+      .filter((p) => p && splitRuns(p, WORD_JOINER).length <= 4)
       .map((p) => p.replaceAll('-', ''));
     // Four-letter names (smbc, aeon) only as a whole word of the path: /smbc/smbcupdate.php.
-    const words4 = new Set(parts.flatMap((p) => p.split(/[^a-z0-9]+/)));
+    const words4 = new Set(parts.flatMap((p) => splitRuns(p, NOT_ALNUM)));
     for (const b of c.brands) {
       const k = b.keywords.find(
         (kw) =>
@@ -555,7 +555,7 @@ const BASE64_TOKEN = /^[A-Za-z0-9+_-]{12,200}={0,2}$/;
  */
 function encodedEmail(rest: string): boolean {
   let tried = 0;
-  for (const part of rest.split(/[/?&=#]+/)) {
+  for (const part of splitRuns(rest, PATH_PART_END)) {
     if (!BASE64_TOKEN.test(part)) continue;
     if (++tried > 8) return false;
     const text = Buffer.from(part, 'base64').toString('latin1');
@@ -1029,6 +1029,14 @@ function containsTypo(s: string, k: string): boolean {
 
 const VOWELS = /[aeiouy]/;
 
+// Character sets of the splits above (split-runs.ts: a split by pattern builds a RegExp per call).
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const NOT_PATH_WORD = notIn(LOWER_ALNUM + '_=-');
+const PATH_PART_END = inSet('/?&#=');
+const WORD_JOINER = inSet('-_.+ ');
+const NOT_ALNUM = notIn(LOWER_ALNUM);
+const DIGIT = inSet('0123456789');
+
 /** Random-looking labels: machine-made names such as "kcjsy", "w67uyi15" or "quisnvbcuebiap". */
 export function looksRandom(c: Compiled, label: string, strict = false): boolean {
   if (label.startsWith('xn--')) return false;
@@ -1037,7 +1045,7 @@ export function looksRandom(c: Compiled, label: string, strict = false): boolean
     const t = stripPieces(token, c.wordPieces);
     if (t.length < 5) continue;
     if (mixesDigits(t)) return true;
-    for (const run of t.split(/[0-9]+/)) {
+    for (const run of splitRuns(t, DIGIT)) {
       if (run.length < minLength) continue;
       // Spelled unlike any English or Japanese word, or unlike words and also built like no word.
       const score = model.score(run);
