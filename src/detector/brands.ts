@@ -28,6 +28,8 @@ export function findMentions(c: Compiled, text: string): Mention[] {
     if (!bucket) continue;
     for (let b = 0; b < bucket.length; b++) {
       const alias = bucket[b]!;
+      // (The second code unit first: most aliases of a bucket differ there, and it is read inline.)
+      if (alias.text.length > 1 && lower.charCodeAt(at + 1) !== alias.text.charCodeAt(1)) continue;
       if (!lower.startsWith(alias.text, at)) continue;
       const seen = next.get(alias);
       if (seen && (at < seen.from || seen.n >= MAX_PER_ALIAS)) continue;

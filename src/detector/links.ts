@@ -846,7 +846,8 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
           if (
             p === k.text ||
             p === k.compact ||
-            (k.compact.length >= 6 && namedInside(c, p, k, words)) ||
+            // (A part shorter than the name cannot hold it: no search.)
+            (k.compact.length >= 6 && p.length >= k.compact.length && namedInside(c, p, k, words)) ||
             (k.compact.length === 5 &&
               (p.startsWith(k.compact) ||
                 (p.endsWith(k.compact) &&
@@ -858,6 +859,7 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
     }
   }
   // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
+  const cores = keywordCoresOf(c, words);
   for (let label = 0; label < parts.length; label++) {
     const list = parts[label]!;
     for (let bi = 0; bi < c.brands.length; bi++) {
@@ -867,7 +869,7 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
         if (k.compact.length < 4) continue;
         // A slip in the letters that make the name gives another word (etymonline, studysmarter, audi).
         // The whole name glued behind a word was judged above (huaweicloud): no look-alike of it either.
-        const { coreShape, stem } = coreOf(c, k, words);
+        const { coreShape, stem } = cores[bi]![ki]!;
         for (let i = 0; i < list.length; i++) {
           const { p, skeleton } = list[i]!;
           if ((coreShape && !skeleton.includes(coreShape)) || (stem && p.includes(k.compact))) continue;
@@ -890,6 +892,15 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
     }
   }
   return null;
+}
+
+const coreLists = new WeakMap<Compiled, { stem: string; coreShape: string }[][]>();
+
+/** coreOf every brand keyword, by brand and keyword index (one read per keyword, where coreOf hashed). */
+function keywordCoresOf(c: Compiled, words: ReadonlySet<string>): { stem: string; coreShape: string }[][] {
+  let cores = coreLists.get(c);
+  if (!cores) coreLists.set(c, (cores = c.brands.map((b) => b.keywords.map((k) => coreOf(c, k, words)))));
+  return cores;
 }
 
 const hostWordSets = new WeakMap<Compiled, ReadonlySet<string>>();
