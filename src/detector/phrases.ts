@@ -345,12 +345,27 @@ function readWordList(index: PhraseIndex, words: WordList): number {
   const { entry, start, end } = words;
   for (let i = 0; i < words.count; i++) {
     const e = entry[i]!;
-    const slot = e < index.knownSlot.length && words.known(i) ? index.knownSlot[e]! : 0;
-    wordKeys[i] = slot > 0 ? index.knownKeyList[slot - 1]! : keyOf(index, words.token(i));
+    const known = words.known(i);
+    const slot = known && e < index.knownSlot.length ? index.knownSlot[e]! : 0;
+    wordKeys[i] =
+      slot > 0
+        ? index.knownKeyList[slot - 1]!
+        : ((known ? undefined : cachedUnknown(index, words, i)) ?? keyOf(index, words.token(i)));
     wordStart[i] = start[i]!;
     wordEnd[i] = end[i]!;
   }
   return words.count;
+}
+
+/** keyOf's cached key of an unknown word, found without building its token, or undefined. */
+function cachedUnknown(index: PhraseIndex, words: WordList, i: number): CachedKey | undefined {
+  const surface = words.text.slice(words.start[i]!, words.end[i]!);
+  const list = index.keys.get(surface);
+  if (!list) return undefined;
+  const pos = words.pos(i);
+  const base = words.base(i, surface);
+  for (let k = 0; k < list.length; k++) if (list[k]!.base === base && list[k]!.pos === pos) return list[k];
+  return undefined;
 }
 
 /** Phrases on the words' dictionary or written forms, by walking the trie from each word that starts one. */

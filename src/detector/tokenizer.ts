@@ -49,6 +49,8 @@ export interface Tokenizer {
 
 /** A text's words in order (see Tokenizer.words): word i is entry[i], at start[i] … end[i] of the text. */
 export interface WordList {
+  /** The text the words are of (as tokenized: lone surrogates replaced). */
+  text: string;
   count: number;
   entry: Int32Array;
   /** UTF-16 offsets in the text, end exclusive. */
@@ -60,6 +62,8 @@ export interface WordList {
   known(i: number): boolean;
   /** Word i's part of speech (Token.pos). */
   pos(i: number): string;
+  /** Word i's basic form (Token.base), given its surface. */
+  base(i: number, surface: string): string;
 }
 
 const DICT_DIR = path.join(
@@ -628,10 +632,9 @@ class Words implements WordList {
     const start = this.start[i]!;
     const surface = this.text.slice(start, this.end[i]!);
     const { pos, detail } = dict.posTable[dict.info[2 * e]! >>> 22]!;
-    const baseId = dict.info[2 * e + 1]! >>> 16;
     return {
       surface,
-      base: baseId === 0 ? surface : dict.bases[baseId - 1]!,
+      base: this.base(i, surface),
       pos,
       posDetail: detail,
       start,
@@ -647,6 +650,12 @@ class Words implements WordList {
   pos(i: number): string {
     const dict = this.dict!;
     return dict.posTable[dict.info[2 * this.entry[i]!]! >>> 22]!.pos;
+  }
+
+  base(i: number, surface: string): string {
+    const dict = this.dict!;
+    const baseId = dict.info[2 * this.entry[i]! + 1]! >>> 16;
+    return baseId === 0 ? surface : dict.bases[baseId - 1]!;
   }
 }
 

@@ -127,7 +127,8 @@ describe('tokenizer', () => {
           t.start,
           t.start + t.surface.length,
         ]);
-        expect([list.known(i), list.pos(i)]).toEqual([t.known, t.pos]);
+        expect([list.known(i), list.pos(i), list.base(i, t.surface)]).toEqual([t.known, t.pos, t.base]);
+        expect(list.text.slice(list.start[i], list.end[i])).toBe(t.surface);
       });
     }
   });
