@@ -249,6 +249,8 @@ const URL_PATH_START = inSet('/?#');
 /** Hides those header lines (and their folded continuations) from link extraction. */
 function hideHeaders(sheet: Sheet): void {
   const text = sheet.text();
+  // A header line has a colon (HIDDEN_HEADER), and a folded line follows one.
+  if (!text.includes(':')) return;
   let offset = 0;
   let inTrace = false;
   for (const line of text.split('\n')) {
@@ -448,6 +450,7 @@ const HEADER_NAMES: Record<string, keyof MailHeaders | 'auth'> = {
 const HEADER_LINE = /^[ \t>]*([A-Za-z-]{2,24}|差出人|送信者|送信元|返信先|件名|宛先)[ \t]*:[ \t]*(.*)$/;
 
 function parseHeaders(text: string): MailHeaders | null {
+  if (!text.includes(':')) return null; // every header line has one (HEADER_LINE)
   const headers: MailHeaders = {};
   let found = 0;
   const lines = text.split('\n', 400);
