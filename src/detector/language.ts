@@ -105,14 +105,17 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
 
   // Addressee: an email address or nothing in front of 様 gives the template away.
   // The look-behind starts the address only where a run of address characters starts: linear time.
-  const emailName = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]+@[a-z0-9.-]+\.[a-z]{2,})\s*(?:様|さま|殿)/i.exec(
-    original,
-  );
+  // (Each pattern only where the text has what it needs: an @, a 様 or さま.)
+  const sama = original.includes('様') || original.includes('さま');
+  const emailName = original.includes('@')
+    ? /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]+@[a-z0-9.-]+\.[a-z]{2,})\s*(?:様|さま|殿)/i.exec(original)
+    : null;
   if (emailName) signals.push({ code: 'email_as_name', vars: { evidence: emailName[1]! } });
-  else if (/(?:^|\n)[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(original))
+  else if (sama && /(?:^|\n)[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(original))
     signals.push({ code: 'empty_name', vars: {} });
   const namedRecipient =
     !emailName &&
+    sama &&
     /(?:^|\n)[ \t\u3000]*(?!お客|会員|ご利用者|利用者|契約者|ユーザー)[^\s\n○●*×]{1,10}[ \t\u3000]?[^\s\n○●*×]{0,10}[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(
       original,
     );
