@@ -1,10 +1,16 @@
 // The detector's work per text in figures the shared machine's noise cannot move: run under valgrind,
-// the instructions of COUNT analyze() calls after a warm-up (JIT settled), found as the difference between
-// a run with COUNT and a run with COUNT=0 (same loading and warm-up); not part of npm run bench.
-//   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null node_modules/.bin/node \
-//     --single-threaded --predictable --expose-gc scripts/bench/lib/detector-instr.ts   (COUNT=0 and N, subtract)
+// the instructions of COUNT analyze() calls after WARM others, found as the difference between a run with
+// COUNT and a run with COUNT=0 (same loading and warm-up); not part of npm run bench.
+//   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=OUT node_modules/.bin/node \
+//     --single-threaded --predictable --expose-gc scripts/bench/lib/detector-instr.ts   (COUNT=0 and N)
+//   cg_diff OUT0 OUTN, then cg_annotate: per-text totals, with V8's optimising compilers apart
+// A run repeats itself to ~0.01 %, but V8 still tiers functions up thousands of texts in (a function called
+// once per text reaches its compile budget late), and with --single-threaded those compiles run on the
+// measured thread: they move the difference by ±10 % from one version of the code to the next. Take a long
+// warm-up (6,000 drain texts) and read the figures without the compilers' functions (v8::internal::compiler,
+// turboshaft, maglev) beside the totals.
 // TEXTS=drain (default): the drain's SMS (smsCorpus(2000, 11)); TEXTS=eval: the evaluation sets' texts
-// (../shared/eval/*texts*.jsonl). WARM texts first (default 300), then COUNT (default 300), from OFFSET.
+// (../shared/eval/*texts*.jsonl). WARM texts first (default 300), then COUNT (default 300).
 // MODE=profile: no valgrind, repeats the measured loop REPEAT times (for a --cpu-prof run); HEAP_PROFILE=FILE
 // also writes a sampling heap profile of that loop, every allocation collected since or not (every 512 bytes).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
