@@ -151,7 +151,26 @@ export function extract(original: string): Extracted {
   const emails = findEmails(sheet.text(), blank);
 
   // 3. Links without a scheme: a run of ASCII that starts with a valid host name.
-  const rest = sheet.text();
+  if (schemelessLinks(sheet.text(), blank, urls)) tooManyLinks = true;
+
+  // 4. Phone numbers, Japanese and international.
+  const phones = findPhones(sheet.text(), blank);
+
+  return {
+    urls,
+    masked,
+    emails,
+    phones,
+    headers: parseHeaders(original),
+    prose: sheet.text(),
+    tooManyLinks,
+  };
+}
+
+/** Links without a scheme in the text being read (pass 3 of extract), added to `urls`; says whether there
+ * were more than LIMITS.urls. */
+function schemelessLinks(rest: string, blank: Blank, urls: FoundUrl[]): boolean {
+  let tooManyLinks = false;
   // Each run of printable ASCII (/[\x21-\x7e]+/g), found by code unit: no match array per run.
   for (let from = 0, to = 0; from < rest.length; from = to) {
     if (!isPrintableAscii(rest.charCodeAt(from))) {
@@ -180,19 +199,7 @@ export function extract(original: string): Extracted {
       urls.push({ raw: token, url: parsed, schemeless: true, joined: false, bare });
     else tooManyLinks = true;
   }
-
-  // 4. Phone numbers, Japanese and international.
-  const phones = findPhones(sheet.text(), blank);
-
-  return {
-    urls,
-    masked,
-    emails,
-    phones,
-    headers: parseHeaders(original),
-    prose: sheet.text(),
-    tooManyLinks,
-  };
+  return tooManyLinks;
 }
 
 function isPrintableAscii(code: number): boolean {
