@@ -5,6 +5,8 @@ import type { Extracted, MailHeaders } from './extract.ts';
 import type { LinkAnalysis } from './links.ts';
 import { imitatedBy, type SenderImitation } from './senders.ts';
 import { findDisguisedName, type DisguisedName } from './disguised-names.ts';
+import { sortSmall } from './small-sort.ts';
+import { lowerOf } from './lower-case.ts';
 
 interface Mention {
   brand: CompiledBrand;
@@ -17,14 +19,17 @@ const MAX_PER_ALIAS = 50;
 
 /** All brand mentions in a text, a longer alias winning over a shorter one at the same place (楽天カード over 楽天). */
 export function findMentions(c: Compiled, text: string): Mention[] {
-  const lower = text.toLowerCase();
+  const lower = lowerOf(text);
   const all: (Mention & { seq: number })[] = [];
   // Per alias: where its next place may start (places do not overlap) and how many were counted.
   const next = new Map<BrandAlias, { from: number; n: number }>();
   for (let at = 0; at < lower.length; at++) {
     const bucket = c.aliasIndex.at(lower.charCodeAt(at));
     if (!bucket) continue;
-    for (const alias of bucket) {
+    for (let b = 0; b < bucket.length; b++) {
+      const alias = bucket[b]!;
+      // (The second code unit first: most aliases of a bucket differ there, and it is read inline.)
+      if (alias.text.length > 1 && lower.charCodeAt(at + 1) !== alias.text.charCodeAt(1)) continue;
       if (!lower.startsWith(alias.text, at)) continue;
       const seen = next.get(alias);
       if (seen && (at < seen.from || seen.n >= MAX_PER_ALIAS)) continue;
@@ -39,12 +44,22 @@ export function findMentions(c: Compiled, text: string): Mention[] {
     }
   }
   // Longest first, then leftmost; among equals, the order of brands and aliases in the rules.
-  all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start || a.seq - b.seq);
+  sortSmall(all, longestThenLeftmost);
   const kept: Mention[] = [];
-  for (const m of all)
-    if (!kept.some((k) => m.start < k.end && k.start < m.end))
-      kept.push({ brand: m.brand, start: m.start, end: m.end });
-  return kept.sort((a, b) => a.start - b.start);
+  for (let i = 0; i < all.length; i++) {
+    const m = all[i]!;
+    if (!overlapsAny(kept, m)) kept.push({ brand: m.brand, start: m.start, end: m.end });
+  }
+  return sortSmall(kept, leftmost);
+}
+
+const longestThenLeftmost = (a: Mention & { seq: number }, b: Mention & { seq: number }) =>
+  b.end - b.start - (a.end - a.start) || a.start - b.start || a.seq - b.seq;
+const leftmost = (a: Mention, b: Mention) => a.start - b.start;
+
+function overlapsAny(kept: Mention[], m: Mention): boolean {
+  for (let k = 0; k < kept.length; k++) if (m.start < kept[k]!.end && kept[k]!.start < m.end) return true;
+  return false;
 }
 
 /** An ASCII letter or digit at index i (false outside the text). */

@@ -6,6 +6,7 @@ import type { CompiledBrand } from './compile.ts';
 import { asciiSkeleton, unconfuse, type Skeletons } from './lookalike.ts';
 import type { Signal } from './types.ts';
 import { FirstUnitIndex } from './first-unit-index.ts';
+import { lowerOf } from './lower-case.ts';
 
 export interface Disguises {
   /** Skeleton of an ASCII name (nicos → nlcos) → the brand and the names as really written. */
@@ -80,14 +81,17 @@ export function findDisguisedName(
   prose: string,
   raw: string,
 ): DisguisedName | null {
-  const lower = prose.toLowerCase();
-  for (const m of lower.matchAll(WORD)) {
+  const lower = lowerOf(prose);
+  // exec loops on the global patterns (matchAll copied the pattern and allocated an iterator per call).
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(lower); m; m = WORD.exec(lower)) {
     const word = m[0];
     const hit = d.ascii.get(asciiSkeleton(unconfuse(word, skeletons), skeletons));
     if (hit && !hit.forms.has(word))
       return { brand: hit.brand, evidence: prose.slice(m.index, m.index + word.length) };
   }
-  for (const m of raw.matchAll(MIXED_WIDTH)) {
+  MIXED_WIDTH.lastIndex = 0;
+  for (let m = MIXED_WIDTH.exec(raw); m; m = MIXED_WIDTH.exec(raw)) {
     const word = m[0];
     if (!/[A-Za-z]/.test(word) || !/[\uFF21-\uFF3A\uFF41-\uFF5A]/.test(word)) continue;
     const hit = d.ascii.get(asciiSkeleton(word.normalize('NFKC').toLowerCase(), skeletons));

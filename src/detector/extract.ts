@@ -1,6 +1,8 @@
 // Finds links, email addresses, phone numbers and pasted mail headers in normalised text.
 // Works on ASCII runs and anchored patterns only, so input size never causes regex blow-ups.
 import { parse as parseDomain } from 'tldts';
+import { sortSmall } from './small-sort.ts';
+import { asciiSet, beforeAny, inSet } from './split-runs.ts';
 
 export interface FoundUrl {
   /** The link as written (after refanging and line joining). */
@@ -71,6 +73,8 @@ const MASK_CHAR = /[~*●○〇◯◎■□×…]|\.{3,}|^x{3,}$|^[^\p{L}\p{N}_-
 const TRAILING_PUNCT = /(?<![.,;:!?'"`>])[.,;:!?'"`>]+$/;
 const SCHEME = /(?<![a-z0-9])(h?ttps?|ftp):\/\//gi;
 const CONTINUES = /[-._/?=&%#~:+]$/;
+/** A scheme followed directly by the marks a source used to hide the link: "http:〇〇〇(URL)". */
+const MASKED_SCHEME = /(?<![a-z])h?ttps?:\/{0,2}[〇○●◯*~…]+(?:\(URL\))?/gi;
 
 /** Extensions that make "readme.md" or "main.py" look like a domain. */
 const FILE_LIKE_TLD = new Set([
@@ -109,7 +113,9 @@ export function extract(original: string): Extracted {
 
   // 1. Links with a scheme. They may continue on the next line (screenshots, quoted mail).
   let consumed = 0;
-  for (const m of text.matchAll(SCHEME)) {
+  // (exec loops here and below: matchAll builds a copy of the pattern per call.)
+  SCHEME.lastIndex = 0;
+  for (let m = SCHEME.exec(text); m; m = SCHEME.exec(text)) {
     const start = m.index;
     if (start < consumed) continue; // inside a link already read (a redirect parameter, or links run together)
     let end = hostEnd(text, start + m[0].length);
@@ -134,7 +140,9 @@ export function extract(original: string): Extracted {
   }
 
   // A scheme followed directly by the marks a source used to hide the link: "http:〇〇〇(URL)".
-  for (const m of sheet.text().matchAll(/(?<![a-z])h?ttps?:\/{0,2}[〇○●◯*~…]+(?:\(URL\))?/gi)) {
+  const unmasked = sheet.text();
+  MASKED_SCHEME.lastIndex = 0;
+  for (let m = MASKED_SCHEME.exec(unmasked); m; m = MASKED_SCHEME.exec(unmasked)) {
     masked.push({ raw: m[0], visibleHost: null });
     blank(m.index, m.index + m[0].length);
   }
@@ -143,25 +151,7 @@ export function extract(original: string): Extracted {
   const emails = findEmails(sheet.text(), blank);
 
   // 3. Links without a scheme: a run of ASCII that starts with a valid host name.
-  const rest = sheet.text();
-  for (const m of rest.matchAll(/[\x21-\x7e]+/g)) {
-    const token = trimUrl(m[0].replace(/^[^a-z0-9]+/i, ''));
-    const hostMatch = /^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(:\d{1,5})?(?:[/?#]|$)/i.exec(token);
-    if (!hostMatch) continue;
-    const host = hostMatch[1]!.toLowerCase();
-    const info = parseDomain(host);
-    if (!info.domain || !info.isIcann || !info.publicSuffix) continue;
-    const hasPath = token.length > hostMatch[0].length || /[/?#]$/.test(hostMatch[0]);
-    if (FILE_LIKE_TLD.has(info.publicSuffix) && !hasPath && !host.startsWith('www.')) continue;
-    const parsed = parseUrl('http://' + token);
-    if (!parsed || parsed === 'masked') continue;
-    const bare = !hasPath && !host.startsWith('www.');
-    // A bare name stays in the prose: "【Amazon.co.jp】" is how a message names its sender.
-    if (!bare) blank(m.index, m.index + m[0].length);
-    if (urls.length < LIMITS.urls)
-      urls.push({ raw: token, url: parsed, schemeless: true, joined: false, bare });
-    else tooManyLinks = true;
-  }
+  if (schemelessLinks(sheet.text(), blank, urls)) tooManyLinks = true;
 
   // 4. Phone numbers, Japanese and international.
   const phones = findPhones(sheet.text(), blank);
@@ -175,6 +165,45 @@ export function extract(original: string): Extracted {
     prose: sheet.text(),
     tooManyLinks,
   };
+}
+
+/** Links without a scheme in the text being read (pass 3 of extract), added to `urls`; says whether there
+ * were more than LIMITS.urls. */
+function schemelessLinks(rest: string, blank: Blank, urls: FoundUrl[]): boolean {
+  let tooManyLinks = false;
+  // Each run of printable ASCII (/[\x21-\x7e]+/g), found by code unit: no match array per run.
+  for (let from = 0, to = 0; from < rest.length; from = to) {
+    if (!isPrintableAscii(rest.charCodeAt(from))) {
+      to = from + 1;
+      continue;
+    }
+    let dot = false;
+    for (to = from; to < rest.length && isPrintableAscii(rest.charCodeAt(to)); to++)
+      if (rest.charCodeAt(to) === 0x2e) dot = true;
+    // A host name has a dot (the pattern below needs one): runs of digits or words are no link.
+    if (!dot) continue;
+    const token = trimUrl(rest.slice(from, to).replace(/^[^a-z0-9]+/i, ''));
+    const hostMatch = /^((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(:\d{1,5})?(?:[/?#]|$)/i.exec(token);
+    if (!hostMatch) continue;
+    const host = hostMatch[1]!.toLowerCase();
+    const info = parseDomain(host);
+    if (!info.domain || !info.isIcann || !info.publicSuffix) continue;
+    const hasPath = token.length > hostMatch[0].length || /[/?#]$/.test(hostMatch[0]);
+    if (FILE_LIKE_TLD.has(info.publicSuffix) && !hasPath && !host.startsWith('www.')) continue;
+    const parsed = parseUrl('http://' + token);
+    if (!parsed || parsed === 'masked') continue;
+    const bare = !hasPath && !host.startsWith('www.');
+    // A bare name stays in the prose: "【Amazon.co.jp】" is how a message names its sender.
+    if (!bare) blank(from, to);
+    if (urls.length < LIMITS.urls)
+      urls.push({ raw: token, url: parsed, schemeless: true, joined: false, bare });
+    else tooManyLinks = true;
+  }
+  return tooManyLinks;
+}
+
+function isPrintableAscii(code: number): boolean {
+  return code >= 0x21 && code <= 0x7e;
 }
 
 /**
@@ -201,10 +230,13 @@ class Sheet {
     if (this.pending.length === 0) return this.current;
     const ranges = this.pending;
     this.pending = [];
-    const order = [...ranges.keys()].filter((k) => k % 2 === 0).sort((a, b) => ranges[a]! - ranges[b]!);
+    const order: number[] = [];
+    for (let k = 0; k < ranges.length; k += 2) order.push(k);
+    sortSmall(order, (a, b) => ranges[a]! - ranges[b]!);
     let out = '';
     let at = 0;
-    for (const k of order) {
+    for (let o = 0; o < order.length; o++) {
+      const k = order[o]!;
       const start = Math.max(at, ranges[k]!);
       const end = ranges[k + 1]!;
       if (end <= start) continue;
@@ -218,9 +250,14 @@ class Sheet {
 
 const NOT_NEWLINE = /[^\n]/g;
 
+/** Where a link's host ends: its path, query or fragment. */
+const URL_PATH_START = inSet('/?#');
+
 /** Hides those header lines (and their folded continuations) from link extraction. */
 function hideHeaders(sheet: Sheet): void {
   const text = sheet.text();
+  // A header line has a colon (HIDDEN_HEADER), and a folded line follows one.
+  if (!text.includes(':')) return;
   let offset = 0;
   let inTrace = false;
   for (const line of text.split('\n')) {
@@ -237,7 +274,7 @@ type Blank = (start: number, end: number) => void;
 function findEmails(text: string, blank: Blank): FoundEmail[] {
   const emails: FoundEmail[] = [];
   const emailRe = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]{1,64})@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi;
-  for (const m of text.matchAll(emailRe)) {
+  for (let m = emailRe.exec(text); m; m = emailRe.exec(text)) {
     const domain = m[2]!.toLowerCase().replace(/(?<!\.)\.+$/, '');
     const address = `${m[1]}@${domain}`;
     blank(m.index, m.index + m[0].length);
@@ -253,7 +290,7 @@ function findPhones(phoneText: string, blank: Blank): FoundPhone[] {
   const phones: FoundPhone[] = [];
   const phoneRe =
     /(?<![\dA-Za-z+])(\+\d{1,3}[ \-‐−–ー(]{0,2}(?:\(0\))?(?:[\d]{1,4}[ \-‐−–ー)(]{0,2}){2,5}\d{0,4}|0\d{1,4}[-‐−–ー()（） ]{0,2}[\dxX×*]{1,4}[-‐−–ー()（） ]{0,2}[\dxX×*]{2,5})(?![\d])/g;
-  for (const m of phoneText.matchAll(phoneRe)) {
+  for (let m = phoneRe.exec(phoneText); m; m = phoneRe.exec(phoneText)) {
     const raw = m[1]!.trim();
     const isIntl = raw.startsWith('+');
     const maskedDigits = /[xX×*]/.test(raw);
@@ -276,7 +313,7 @@ function findPhones(phoneText: string, blank: Blank): FoundPhone[] {
  */
 function hostEnd(text: string, i: number): number {
   let j = i;
-  while (j < text.length && j - i < 253 && /[^\s/?#<>"'「」【】『』（）、。，]/u.test(text[j]!)) j++;
+  while (j < text.length && j - i < 253 && !endsHost(text.charCodeAt(j))) j++;
   const host = text.slice(i, j);
   const firstWide = host.search(/[^\x00-\x7f]/);
   if (firstWide < 0) return i;
@@ -287,6 +324,27 @@ function hostEnd(text: string, i: number): number {
   const tld = /^(?:[a-z]{2,63}|[\p{L}\p{M}]{2,30})/iu.exec(host.slice(lastDot + 1));
   return tld ? i + lastDot + 1 + tld[0].length : i;
 }
+
+/** White space (JavaScript's \s) or a mark that ends a host written in any script: the complement of
+ * /[^\s/?#<>"'「」【】『』（）、。，]/u, read by code unit instead of a pattern run per character. */
+function endsHost(code: number): boolean {
+  if (code < 0x80) return HOST_END_ASCII[code] === 1;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff ||
+    HOST_END_WIDE.includes(code)
+  );
+}
+
+const HOST_END_ASCII = asciiSet('\t\n\v\f\r /?#<>"\'');
+const HOST_END_WIDE = Array.from('「」【】『』（）、。，', (ch) => ch.charCodeAt(0));
 
 /** The token on the next line, if the line is a single ASCII token (quote marks allowed before it). */
 function continuation(text: string, end: number): { token: string; end: number } | null {
@@ -308,7 +366,7 @@ function shouldJoin(raw: string, next: string): boolean {
   if (/^[a-z]+:\/\//i.test(next)) return false;
   if (CONTINUES.test(raw) || /^[/?&=#.-]/.test(next)) return true;
   const afterScheme = raw.replace(/^[a-z]+:\/\//i, '');
-  const hostPart = afterScheme.split(/[/?#]/)[0] ?? '';
+  const hostPart = beforeAny(afterScheme, URL_PATH_START);
   // Cut inside the host: the first part has no valid public suffix yet.
   if (!afterScheme.includes('/') && !parseDomain(hostPart).isIcann) return true;
   // Cut inside a path or query: joining cannot change the host.
@@ -324,26 +382,29 @@ function trimUrl(raw: string): string {
       .replace(TRAILING_PUNCT, '')
       .replace(/(?<![([{])[([{]+$/, '')
       .replace(/(?<!\(\)|\[\]|\{\})(?:\(\)|\[\]|\{\})+$/, '');
-    for (const [open, close] of [
-      ['(', ')'],
-      ['[', ']'],
-      ['{', '}'],
-    ] as const) {
+    for (let b = 0; b < BRACKETS.length; b += 2) {
+      const open = BRACKETS[b]!;
+      const close = BRACKETS[b + 1]!;
       if (raw.endsWith(close) && count(raw, open) < count(raw, close)) raw = raw.slice(0, -1);
     }
   }
   return raw;
 }
 
+/** Opening and closing brackets, in pairs. */
+const BRACKETS = ['(', ')', '[', ']', '{', '}'];
+
+/** Occurrences of a one-unit string. */
 function count(s: string, ch: string): number {
+  const code = ch.charCodeAt(0);
   let n = 0;
-  for (const c of s) if (c === ch) n++;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === code) n++;
   return n;
 }
 
 /** Parses a link; 'masked' when the source hid the host, null when it is not a link at all. */
 function parseUrl(raw: string): URL | 'masked' | null {
-  const hostPart = raw.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const hostPart = beforeAny(raw.replace(/^[a-z]+:\/\//i, ''), URL_PATH_START);
   const hostOnly = hostPart.replace(/^.*@/, '').replace(/:\d*$/, '');
   const labels = hostOnly.split('.');
   // "xxxx" stands for a hidden label, but .xxx is a real top-level domain and xxx.com a real site.
@@ -367,7 +428,7 @@ function parseUrl(raw: string): URL | 'masked' | null {
 }
 
 function visibleHostOf(raw: string): string | null {
-  const hostPart = raw.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const hostPart = beforeAny(raw.replace(/^[a-z]+:\/\//i, ''), URL_PATH_START);
   const labels = hostPart.toLowerCase().split('.');
   const tail: string[] = [];
   for (let i = labels.length - 1; i >= 0 && /^[a-z0-9-]+$/.test(labels[i]!); i--) tail.unshift(labels[i]!);
@@ -396,6 +457,7 @@ const HEADER_NAMES: Record<string, keyof MailHeaders | 'auth'> = {
 const HEADER_LINE = /^[ \t>]*([A-Za-z-]{2,24}|差出人|送信者|送信元|返信先|件名|宛先)[ \t]*:[ \t]*(.*)$/;
 
 function parseHeaders(text: string): MailHeaders | null {
+  if (!text.includes(':')) return null; // every header line has one (HEADER_LINE)
   const headers: MailHeaders = {};
   let found = 0;
   const lines = text.split('\n', 400);

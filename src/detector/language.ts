@@ -4,6 +4,7 @@ import type { Compiled } from './compile.ts';
 import { findPhrases } from './phrases.ts';
 import type { Signal } from './types.ts';
 import { scriptsOf, unconfuse } from './lookalike.ts';
+import { lowerOf } from './lower-case.ts';
 
 export interface LanguageFindings {
   signals: Signal[];
@@ -66,30 +67,32 @@ const HARMLESS = /配信停止|配信の停止|配信を停止|停止をご希�
 export function analyzeLanguage(c: Compiled, prose: string, original: string, raw: string): LanguageFindings {
   const signals: Signal[] = [];
   const text = prose.replace(HARMLESS, (m) => ' '.repeat(m.length));
-  const tokens = c.tokenizer.tokenize(text);
+  const tokens = c.tokenizer.words(text);
   const groups = c.rules.lexicon.groups;
-  const byGroup = new Map<number, string[]>();
-  for (const m of findPhrases(c.lexicon, text, tokens)) {
+  // Evidence per group, in the group's order (indexed loops, an array per group found: no Map, no sort).
+  const byGroup: (string[] | undefined)[] = new Array<string[] | undefined>(groups.length);
+  const matches = findPhrases(c.lexicon, text, tokens);
+  let offered = false;
+  for (let k = 0; k < matches.length; k++) {
+    const m = matches[k]!;
+    const signal = groups[m.group]!.signal;
     // 「返信しないでください」「番号は教えないで」: a request negated is a warning, not a request.
-    if (ASKING.has(groups[m.group]!.signal) && NEGATED.test(text.slice(m.end, m.end + 8))) continue;
-    const list = byGroup.get(m.group) ?? [];
-    if (!list.some((e) => e.includes(m.evidence) || m.evidence.includes(e))) list.push(m.evidence);
-    byGroup.set(m.group, list);
+    if (ASKING.has(signal) && NEGATED.test(text.slice(m.end, m.end + 8))) continue;
+    offered ||= OFFERS.has(signal);
+    const list = byGroup[m.group];
+    if (!list) byGroup[m.group] = [m.evidence];
+    else if (!list.some((e) => e.includes(m.evidence) || m.evidence.includes(e))) list.push(m.evidence);
   }
-
-  // A fee to receive something is the scam only where something is offered for nothing (a shop's 送料のみ is no sign).
-  const found = [...byGroup.keys()].map((g) => groups[g]!.signal);
-  if (!found.some((code) => OFFERS.has(code)))
-    for (const g of byGroup.keys()) if (groups[g]!.signal === 'fee_to_receive') byGroup.delete(g);
 
   let scenario: string | null = null;
   let scenarioWeight = 0;
-  for (const [group, evidence] of [...byGroup].sort((a, b) => a[0] - b[0])) {
+  for (let group = 0; group < byGroup.length; group++) {
+    const evidence = byGroup[group];
     const g = groups[group]!;
-    const shown = evidence
-      .sort((a, b) => b.length - a.length)
-      .slice(0, 2)
-      .join('」「');
+    // A fee to receive something is the scam only where something is offered for nothing (a shop's 送料のみ is no sign).
+    if (!evidence || (g.signal === 'fee_to_receive' && !offered)) continue;
+    longestFirst(evidence);
+    const shown = evidence.length === 1 ? evidence[0]! : `${evidence[0]!}」「${evidence[1]!}`;
     signals.push({ code: c.lexiconSignals[group]!, vars: { evidence: shown }, count: evidence.length });
     const weight = c.rules.scoring.signals[g.signal]?.weight ?? 0;
     if (g.scenario && weight * evidence.length > scenarioWeight) {
@@ -102,14 +105,17 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
 
   // Addressee: an email address or nothing in front of 様 gives the template away.
   // The look-behind starts the address only where a run of address characters starts: linear time.
-  const emailName = /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]+@[a-z0-9.-]+\.[a-z]{2,})\s*(?:様|さま|殿)/i.exec(
-    original,
-  );
+  // (Each pattern only where the text has what it needs: an @, a 様 or さま.)
+  const sama = original.includes('様') || original.includes('さま');
+  const emailName = original.includes('@')
+    ? /(?<![a-z0-9._%+*-])([a-z0-9._%+*-]+@[a-z0-9.-]+\.[a-z]{2,})\s*(?:様|さま|殿)/i.exec(original)
+    : null;
   if (emailName) signals.push({ code: 'email_as_name', vars: { evidence: emailName[1]! } });
-  else if (/(?:^|\n)[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(original))
+  else if (sama && /(?:^|\n)[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(original))
     signals.push({ code: 'empty_name', vars: {} });
   const namedRecipient =
     !emailName &&
+    sama &&
     /(?:^|\n)[ \t\u3000]*(?!お客|会員|ご利用者|利用者|契約者|ユーザー)[^\s\n○●*×]{1,10}[ \t\u3000]?[^\s\n○●*×]{0,10}[ \t\u3000]*(?:様|さま)[ \t\u3000]*(?:\n|$)/.test(
       original,
     );
@@ -130,6 +136,17 @@ export function analyzeLanguage(c: Compiled, prose: string, original: string, ra
 
   signals.push(...writingSigns(c, text, raw));
   return { signals, scenario, namedRecipient, otpNotice };
+}
+
+/** Sorts a few strings longest first, keeping the order of equals (as a stable sort; in place, allocating
+ * nothing where Array.prototype.sort copies into a work array). */
+function longestFirst(list: string[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const s = list[i]!;
+    let j = i - 1;
+    for (; j >= 0 && list[j]!.length < s.length; j--) list[j + 1] = list[j]!;
+    list[j + 1] = s;
+  }
 }
 
 /** Language analysis reads at most this much (a 20 KB mail body fits). */
@@ -186,7 +203,7 @@ function writingSigns(c: Compiled, text: string, raw: string): Signal[] {
   if (chinese.size >= c.rules.language.simplified_min_chars)
     signals.push({ code: 'simplified_chinese', vars: { evidence: [...chinese].slice(0, 5).join(' ') } });
 
-  const lower = text.toLowerCase();
+  const lower = lowerOf(text);
   const font = lang.chineseFonts.find((f) => lower.includes(f));
   if (font) signals.push({ code: 'chinese_font', vars: { evidence: font } });
 

@@ -17,6 +17,7 @@ import {
 } from './host-shapes.ts';
 import { frontPageQuery, mixedToken } from './path-shapes.ts';
 import { keywordCore, standsAsName } from './keyword-pieces.ts';
+import { inSet, notIn, splitRuns } from './split-runs.ts';
 
 export interface LinkAnalysis {
   url: string;
@@ -422,23 +423,37 @@ const ENDING = /^(?:s|es|ed|er|ers|ing|ings|ly|ment|ments)$/;
  * `glued` (sub-domains), also a word of six letters or more glued to others (accountupdate., mynumberpoint.).
  */
 function loginWordIn(c: Compiled, labels: string[], glued = false): string | null {
-  for (const label of labels) {
+  const long = longLoginWords(c);
+  for (let l = 0; l < labels.length; l++) {
+    const label = labels[l]!;
     if (c.sets.commonLabels.has(label)) continue;
-    for (const token of label.split('-')) {
+    const tokens = label.split('-');
+    for (let t = 0; t < tokens.length; t++) {
+      const token = tokens[t]!;
       if (c.hostLoginWords.has(token)) return token;
       if (glued && token.length <= 40)
-        for (const w of c.hostLoginWords)
+        for (let i = 0; i < long.length; i++) {
+          const w = long[i]!;
           if (
-            w.length >= 6 &&
             token.length >= w.length + 2 &&
             ((token.startsWith(w) && !ENDING.test(token.slice(w.length))) || token.endsWith(w))
           )
             return token;
-      if (token.length >= 5)
-        for (const w of c.hostLoginWords) if (w.length >= 6 && typoOf(token, w)) return token;
+        }
+      if (token.length >= 5) for (let i = 0; i < long.length; i++) if (typoOf(token, long[i]!)) return token;
     }
   }
   return null;
+}
+
+const longLoginWordLists = new WeakMap<Compiled, string[]>();
+
+/** The log-in words of six letters or more, in their order (an array read by index: iterating the Set
+ * allocated an iterator per token). */
+function longLoginWords(c: Compiled): string[] {
+  let list = longLoginWordLists.get(c);
+  if (!list) longLoginWordLists.set(c, (list = [...c.hostLoginWords].filter((w) => w.length >= 6)));
+  return list;
 }
 
 function pathSignals(
@@ -484,7 +499,7 @@ function pathSignals(
   } catch {
     /* keep the raw form */
   }
-  const words = decoded.split(/[^a-z0-9_=-]+/).filter(Boolean);
+  const words = splitRuns(decoded, NOT_PATH_WORD).filter(Boolean);
   const login = words.find((w) => c.loginWords.has(w) || c.loginWords.has(w.replace(/[-_]/g, '')));
   if (login) signals.push({ code: 'login_path', vars: { host, evidence: login } });
   // A page placed in a CMS folder; images, documents and feeds there are the site's own files.
@@ -498,12 +513,11 @@ function pathSignals(
   if (!imitated) {
     // Article slugs (/2015/04/apple-watch-review-…) name brands in passing: only short path parts count,
     // such as /amazon/, /smbc.co.jp/ or ?rakuten-login.
-    const parts = decoded
-      .split(/[/?&#=]+/)
-      .filter((p) => p && p.split(/[-_.+ ]+/).length <= 4)
+    const parts = splitRuns(decoded, PATH_PART_END)
+      .filter((p) => p && splitRuns(p, WORD_JOINER).length <= 4)
       .map((p) => p.replaceAll('-', ''));
     // Four-letter names (smbc, aeon) only as a whole word of the path: /smbc/smbcupdate.php.
-    const words4 = new Set(parts.flatMap((p) => p.split(/[^a-z0-9]+/)));
+    const words4 = new Set(parts.flatMap((p) => splitRuns(p, NOT_ALNUM)));
     for (const b of c.brands) {
       const k = b.keywords.find(
         (kw) =>
@@ -541,7 +555,7 @@ const BASE64_TOKEN = /^[A-Za-z0-9+_-]{12,200}={0,2}$/;
  */
 function encodedEmail(rest: string): boolean {
   let tried = 0;
-  for (const part of rest.split(/[/?&=#]+/)) {
+  for (const part of splitRuns(rest, PATH_PART_END)) {
     if (!BASE64_TOKEN.test(part)) continue;
     if (++tried > 8) return false;
     const text = Buffer.from(part, 'base64').toString('latin1');
@@ -635,29 +649,16 @@ function brandImitation(
   domain: string,
 ): Imitation | null {
   // 1. An official domain written inside another host: amazon.co.jp.verify-xx.top, www-amazon-co-jp.example.
-  const registrableStart = host.length - domain.length;
-  for (const e of c.embeddable) {
-    const at = host.indexOf(e.text);
-    if (at < 0) continue;
-    const before = at === 0 ? '.' : host[at - 1];
-    const after = host[at + e.text.length];
-    // "amazon.co.jp" must sit in the sub-domain part (amazon.com.br is Amazon's own, amazon.com.evil.top is not);
-    // the hyphenated "amazon-co-jp" is never used by the brand itself.
-    const inSubdomain = at + e.text.length < registrableStart;
-    if (
-      (inSubdomain || e.text.includes('-')) &&
-      (before === '.' || before === '-') &&
-      (after === '.' || after === '-')
-    ) {
-      const b = c.brandById.get(e.brandId)!;
-      return {
-        brandId: b.id,
-        signal: {
-          code: 'official_domain_embedded',
-          vars: { host, domain, target: b.name, official: e.domain },
-        },
-      };
-    }
+  const e = embeddedOfficial(c, host, host.length - domain.length);
+  if (e) {
+    const b = c.brandById.get(e.brandId)!;
+    return {
+      brandId: b.id,
+      signal: {
+        code: 'official_domain_embedded',
+        vars: { host, domain, target: b.name, official: e.domain },
+      },
+    };
   }
 
   // 2. Letters from other alphabets (IDN): аmazon.com with a Cyrillic а.
@@ -702,6 +703,67 @@ function brandImitation(
   };
 }
 
+/** The first official domain (in the rules' order) written inside the host as brandImitation's step 1 says. */
+function embeddedOfficial(
+  c: Compiled,
+  host: string,
+  registrableStart: number,
+): Compiled['embeddable'][number] | null {
+  // The host's pairs of code units, in a bitmap: a domain whose first two are not among them is not in the
+  // host, and is passed over without a search (~250 of them per link).
+  markPairs(host, true);
+  const firstPairs = embeddedFirstPairs(c);
+  let found: Compiled['embeddable'][number] | null = null;
+  for (let i = 0; i < c.embeddable.length && !found; i++) {
+    if (firstPairs[i]! >= 0 && (hostPairs[firstPairs[i]! >>> 5]! & (1 << (firstPairs[i]! & 31))) === 0)
+      continue;
+    const e = c.embeddable[i]!;
+    const at = host.indexOf(e.text);
+    if (at < 0) continue;
+    const before = at === 0 ? '.' : host[at - 1];
+    const after = host[at + e.text.length];
+    // "amazon.co.jp" must sit in the sub-domain part (amazon.com.br is Amazon's own, amazon.com.evil.top is not);
+    // the hyphenated "amazon-co-jp" is never used by the brand itself.
+    const inSubdomain = at + e.text.length < registrableStart;
+    if (
+      (inSubdomain || e.text.includes('-')) &&
+      (before === '.' || before === '-') &&
+      (after === '.' || after === '-')
+    )
+      found = e;
+  }
+  markPairs(host, false);
+  return found;
+}
+
+/** A bitmap of 16-bit slots of code-unit pairs (see pairSlotOf), set for one host and cleared after. */
+const hostPairs = new Int32Array(0x10000 >>> 5);
+
+function pairSlotOf(s: string, i: number): number {
+  return ((s.charCodeAt(i) << 7) ^ s.charCodeAt(i + 1)) & 0xffff;
+}
+
+/** Sets (or clears) the slots of the host's pairs. */
+function markPairs(host: string, set: boolean): void {
+  for (let i = 0; i + 1 < host.length; i++) {
+    const slot = pairSlotOf(host, i);
+    if (set) hostPairs[slot >>> 5]! |= 1 << (slot & 31);
+    else hostPairs[slot >>> 5] = 0;
+  }
+}
+
+const firstPairLists = new WeakMap<Compiled, Int32Array>();
+
+/** Per official domain of c.embeddable, the slot of its first two code units (-1: shorter than two). */
+function embeddedFirstPairs(c: Compiled): Int32Array {
+  let slots = firstPairLists.get(c);
+  if (!slots) {
+    slots = Int32Array.from(c.embeddable, (e) => (e.text.length >= 2 ? pairSlotOf(e.text, 0) : -1));
+    firstPairLists.set(c, slots);
+  }
+  return slots;
+}
+
 /**
  * A four-letter brand name with a few letters glued on as the registered name (smbcqx.com): keywordHit takes
  * four-letter names only whole, since they hide inside many words; with one to three letters after them that
@@ -709,9 +771,13 @@ function brandImitation(
  */
 function shortBrandGlued(c: Compiled, host: string, domain: string, labels: string[]): Imitation | null {
   const label = labels[labels.length - 1] ?? '';
-  for (const token of label.split('-'))
-    for (const b of c.brands)
-      for (const k of b.keywords) {
+  const tokens = label.split('-');
+  for (let t = 0; t < tokens.length; t++)
+    for (let bi = 0; bi < c.brands.length; bi++)
+      for (let ki = 0; ki < c.brands[bi]!.keywords.length; ki++) {
+        const token = tokens[t]!;
+        const b = c.brands[bi]!;
+        const k = b.keywords[ki]!;
         const fragment = shortBrandFragment(token, k.compact, c.wordPieces, c.sets.commonLabels);
         if (!fragment) continue;
         const vars = { host, domain, target: b.name, evidence: token };
@@ -771,14 +837,17 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
   // started once per brand keyword allocated an iterator each time, ~13 KB per link.)
   for (let label = 0; label < parts.length; label++) {
     const list = parts[label]!;
-    for (const b of c.brands)
-      for (const k of b.keywords)
+    for (let bi = 0; bi < c.brands.length; bi++) {
+      const b = c.brands[bi]!;
+      for (let ki = 0; ki < b.keywords.length; ki++) {
+        const k = b.keywords[ki]!;
         for (let i = 0; i < list.length; i++) {
           const p = list[i]!.p;
           if (
             p === k.text ||
             p === k.compact ||
-            (k.compact.length >= 6 && namedInside(c, p, k, words)) ||
+            // (A part shorter than the name cannot hold it: no search.)
+            (k.compact.length >= 6 && p.length >= k.compact.length && namedInside(c, p, k, words)) ||
             (k.compact.length === 5 &&
               (p.startsWith(k.compact) ||
                 (p.endsWith(k.compact) &&
@@ -786,16 +855,21 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
           )
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: true, label };
         }
+      }
+    }
   }
   // Look-alikes: amaz0n, arnazon (same skeleton); amazom, eposcardd, rakutne (typing or reading slips).
+  const cores = keywordCoresOf(c, words);
   for (let label = 0; label < parts.length; label++) {
     const list = parts[label]!;
-    for (const b of c.brands)
-      for (const k of b.keywords) {
+    for (let bi = 0; bi < c.brands.length; bi++) {
+      const b = c.brands[bi]!;
+      for (let ki = 0; ki < b.keywords.length; ki++) {
+        const k = b.keywords[ki]!;
         if (k.compact.length < 4) continue;
         // A slip in the letters that make the name gives another word (etymonline, studysmarter, audi).
         // The whole name glued behind a word was judged above (huaweicloud): no look-alike of it either.
-        const { coreShape, stem } = coreOf(c, k, words);
+        const { coreShape, stem } = cores[bi]![ki]!;
         for (let i = 0; i < list.length; i++) {
           const { p, skeleton } = list[i]!;
           if ((coreShape && !skeleton.includes(coreShape)) || (stem && p.includes(k.compact))) continue;
@@ -815,8 +889,18 @@ export function keywordHit(c: Compiled, labels: string[]): KeywordHit | null {
             return { brandId: b.id, name: b.name, token: p, keyword: k.compact, exact: false, label };
         }
       }
+    }
   }
   return null;
+}
+
+const coreLists = new WeakMap<Compiled, { stem: string; coreShape: string }[][]>();
+
+/** coreOf every brand keyword, by brand and keyword index (one read per keyword, where coreOf hashed). */
+function keywordCoresOf(c: Compiled, words: ReadonlySet<string>): { stem: string; coreShape: string }[][] {
+  let cores = coreLists.get(c);
+  if (!cores) coreLists.set(c, (cores = c.brands.map((b) => b.keywords.map((k) => coreOf(c, k, words)))));
+  return cores;
 }
 
 const hostWordSets = new WeakMap<Compiled, ReadonlySet<string>>();
@@ -902,18 +986,22 @@ export function typoOf(s: string, k: string): boolean {
   const long = k.length >= 7;
   // Four-letter names (smbc) only count with a misread letter: smdc, not smba.
   if (s.length === k.length) {
-    const diff: number[] = [];
-    for (let i = 0; i < s.length && diff.length <= 2; i++) if (s[i] !== k[i]) diff.push(i);
+    // Where the first two differences are, and how many there are (up to 3: no array per call).
+    let diffs = 0;
+    let d0 = -1;
+    let d1 = -1;
+    for (let i = 0; i < s.length && diffs <= 2; i++)
+      if (s.charCodeAt(i) !== k.charCodeAt(i)) {
+        if (diffs === 0) d0 = i;
+        else if (diffs === 1) d1 = i;
+        diffs++;
+      }
     // A different first letter makes a different word (tmobile, ymobile): only a misread letter counts there.
-    if (diff.length === 1) return (long && diff[0] !== 0) || SIMILAR.has(s[diff[0]!]! + k[diff[0]!]!);
-    return (
-      diff.length === 2 &&
-      diff[1] === diff[0]! + 1 &&
-      s[diff[0]!] === k[diff[1]!] &&
-      s[diff[1]!] === k[diff[0]!]
-    );
+    if (diffs === 1) return (long && d0 !== 0) || SIMILAR.has(s[d0]! + k[d0]!);
+    return diffs === 2 && d1 === d0 + 1 && s[d0] === k[d1] && s[d1] === k[d0];
   }
-  const [longer, shorter] = s.length > k.length ? [s, k] : [k, s];
+  const longer = s.length > k.length ? s : k;
+  const shorter = s.length > k.length ? k : s;
   if (longer.length !== shorter.length + 1 || k.length < 5) return false;
   for (let i = 0; i < longer.length; i++) {
     if (!equalWithout(longer, i, shorter)) continue;
@@ -952,6 +1040,14 @@ function containsTypo(s: string, k: string): boolean {
 
 const VOWELS = /[aeiouy]/;
 
+// Character sets of the splits above (split-runs.ts: a split by pattern builds a RegExp per call).
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const NOT_PATH_WORD = notIn(LOWER_ALNUM + '_=-');
+const PATH_PART_END = inSet('/?&#=');
+const WORD_JOINER = inSet('-_.+ ');
+const NOT_ALNUM = notIn(LOWER_ALNUM);
+const DIGIT = inSet('0123456789');
+
 /** Random-looking labels: machine-made names such as "kcjsy", "w67uyi15" or "quisnvbcuebiap". */
 export function looksRandom(c: Compiled, label: string, strict = false): boolean {
   if (label.startsWith('xn--')) return false;
@@ -960,7 +1056,7 @@ export function looksRandom(c: Compiled, label: string, strict = false): boolean
     const t = stripPieces(token, c.wordPieces);
     if (t.length < 5) continue;
     if (mixesDigits(t)) return true;
-    for (const run of t.split(/[0-9]+/)) {
+    for (const run of splitRuns(t, DIGIT)) {
       if (run.length < minLength) continue;
       // Spelled unlike any English or Japanese word, or unlike words and also built like no word.
       const score = model.score(run);

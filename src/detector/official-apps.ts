@@ -3,6 +3,7 @@
 // their own, like a bookmark, so a notice that sends you only there is judged by where it sends you. App names come
 // from rules/brands.yaml `apps`, each with the brand's own page that names it.
 import type { CompiledBrand } from './compile.ts';
+import { lowerOf } from './lower-case.ts';
 
 /** What follows a place you go to: で, から, より, にて, にログイン, を開, or a screen in it (の「注文履歴」から,
  * のヘルプから, の設定画面で, の「お知らせ」をご確認). */
@@ -26,11 +27,8 @@ const ASK_THEM = /^\s?(?:に|へ|まで)\s?(?:お問い合わせ|お問合せ|�
  * (the reader finds its number on their own), or null.
  */
 export function ownChannelNamed(brand: CompiledBrand, prose: string): string | null {
-  const lower = prose.toLowerCase();
-  const apps = brand.rule.apps.map((a) => a.name.normalize('NFKC').toLowerCase());
-  const aliases = brand.aliases.map((a) => a.text);
-  // 「My {brand}」 is how Japanese companies name their member site (My docomo, My Y!mobile, my 楽天モバイル).
-  const myPages = aliases.flatMap((a) => [`my ${a}`, `my${a}`]);
+  const lower = lowerOf(prose);
+  const { apps, aliases, myPages } = namesOf(brand);
   return (
     followedBy(lower, prose, apps, GO_THERE) ??
     followedBy(lower, prose, myPages, GO_THERE) ??
@@ -41,8 +39,27 @@ export function ownChannelNamed(brand: CompiledBrand, prose: string): string | n
   );
 }
 
+const brandNames = new WeakMap<CompiledBrand, { apps: string[]; aliases: string[]; myPages: string[] }>();
+
+/** The names ownChannelNamed looks for, per brand, worked out once. */
+function namesOf(brand: CompiledBrand): { apps: string[]; aliases: string[]; myPages: string[] } {
+  let names = brandNames.get(brand);
+  if (!names) {
+    const aliases = brand.aliases.map((a) => a.text);
+    names = {
+      apps: brand.rule.apps.map((a) => a.name.normalize('NFKC').toLowerCase()),
+      aliases,
+      // 「My {brand}」 is how Japanese companies name their member site (My docomo, My Y!mobile, my 楽天モバイル).
+      myPages: aliases.flatMap((a) => [`my ${a}`, `my${a}`]),
+    };
+    brandNames.set(brand, names);
+  }
+  return names;
+}
+
 function followedBy(lower: string, prose: string, names: string[], after: RegExp): string | null {
-  for (const name of names) {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     let from = 0;
     for (let n = 0; n < 20; n++) {
       const at = lower.indexOf(name, from);

@@ -4,6 +4,7 @@
 import type { ScoringRules } from '../rules/schema.ts';
 import type { Compiled, CompiledBrand } from './compile.ts';
 import type { Reason, Risk, Signal, Verdict, VerdictEmail, VerdictPhone, VerdictUrl } from './types.ts';
+import { sortSmall } from './small-sort.ts';
 
 export interface ScoreInput {
   signals: Signal[];
@@ -76,19 +77,17 @@ export function score(c: Compiled, input: ScoreInput): Verdict {
   const signals: Signal[] = [...unique.values()].map(({ n: _n, ...s }) => s);
   if (!input.hasContent) signals.unshift({ code: 'no_content', vars: {} });
   if (unverified) signals.push({ code: 'unverified_site', vars: { domain: input.unverifiedDomain! } });
-  const reasons: Reason[] = signals
-    .map((s) => ({ s, rule: rules.signals[s.code]! }))
-    .sort(
-      (a, b) =>
-        Number(a.rule.severity === 'info') - Number(b.rule.severity === 'info') ||
-        weightOf(b.rule, !!input.linkAlone) - weightOf(a.rule, !!input.linkAlone) ||
-        order.get(a.s.code)! - order.get(b.s.code)!,
-    )
-    .map(({ s, rule }) => ({
-      code: s.code,
-      severity: rule.severity,
-      message: render(c, rule.message, s, input.brand),
-    }));
+  const reasons: Reason[] = sortSmall(
+    signals.map((s) => ({ s, rule: rules.signals[s.code]! })),
+    (a, b) =>
+      Number(a.rule.severity === 'info') - Number(b.rule.severity === 'info') ||
+      weightOf(b.rule, !!input.linkAlone) - weightOf(a.rule, !!input.linkAlone) ||
+      order.get(a.s.code)! - order.get(b.s.code)!,
+  ).map(({ s, rule }) => ({
+    code: s.code,
+    severity: rule.severity,
+    message: render(c, rule.message, s, input.brand),
+  }));
 
   return {
     risk,

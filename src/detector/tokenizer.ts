@@ -42,6 +42,28 @@ export interface Token {
 
 export interface Tokenizer {
   tokenize(text: string): Token[];
+  /** The same words as tokenize(), as numbers in arrays reused by every call (valid until the next call):
+   * for a caller that reads a few fields of each word, without an object and a string per word. */
+  words(text: string): WordList;
+}
+
+/** A text's words in order (see Tokenizer.words): word i is entry[i], at start[i] … end[i] of the text. */
+export interface WordList {
+  /** The text the words are of (as tokenized: lone surrogates replaced). */
+  text: string;
+  count: number;
+  entry: Int32Array;
+  /** UTF-16 offsets in the text, end exclusive. */
+  start: Int32Array;
+  end: Int32Array;
+  /** Word i as tokenize() gives it. */
+  token(i: number): Token;
+  /** Word i is in the dictionary (Token.known). */
+  known(i: number): boolean;
+  /** Word i's part of speech (Token.pos). */
+  pos(i: number): string;
+  /** Word i's basic form (Token.base), given its surface. */
+  base(i: number, surface: string): string;
 }
 
 const DICT_DIR = path.join(
@@ -97,7 +119,10 @@ export function loadTokenizer(): Promise<Tokenizer> {
       (dict) => {
         // Collect the loader's garbage (~16k-entry Maps, strings) now. Only with --expose-gc.
         globalThis.gc?.();
-        return { tokenize: (text: string) => tokenize(dict, text) };
+        return {
+          tokenize: (text: string) => tokenize(dict, text),
+          words: (text: string) => wordsOf(dict, text),
+        };
       },
       (err: unknown) => {
         loading = undefined; // let a later call retry
@@ -575,18 +600,82 @@ function addNode(entry: number, start: number, end: number, contexts: number, co
 }
 
 function tokenize(dict: Dict, input: string): Token[] {
+  const list = wordsOf(dict, input);
+  const tokens: Token[] = [];
+  for (let i = 0; i < list.count; i++) tokens.push(list.token(i));
+  return tokens;
+}
+
+/** The words of the last text (tokenize and words are synchronous, so one list serves every call). */
+class Words implements WordList {
+  count = 0;
+  entry = new Int32Array(256);
+  start = new Int32Array(256);
+  end = new Int32Array(256);
+  text = '';
+  dict: Dict | null = null;
+
+  push(entry: number, start: number, end: number): void {
+    if (this.count === this.entry.length) {
+      this.entry = grown(this.entry);
+      this.start = grown(this.start);
+      this.end = grown(this.end);
+    }
+    this.entry[this.count] = entry;
+    this.start[this.count] = start;
+    this.end[this.count++] = end;
+  }
+
+  token(i: number): Token {
+    const dict = this.dict!;
+    const e = this.entry[i]!;
+    const start = this.start[i]!;
+    const surface = this.text.slice(start, this.end[i]!);
+    const { pos, detail } = dict.posTable[dict.info[2 * e]! >>> 22]!;
+    return {
+      surface,
+      base: this.base(i, surface),
+      pos,
+      posDetail: detail,
+      start,
+      known: e < dict.knownCount,
+      entry: e,
+    };
+  }
+
+  known(i: number): boolean {
+    return this.entry[i]! < this.dict!.knownCount;
+  }
+
+  pos(i: number): string {
+    const dict = this.dict!;
+    return dict.posTable[dict.info[2 * this.entry[i]!]! >>> 22]!.pos;
+  }
+
+  base(i: number, surface: string): string {
+    const dict = this.dict!;
+    const baseId = dict.info[2 * this.entry[i]! + 1]! >>> 16;
+    return baseId === 0 ? surface : dict.bases[baseId - 1]!;
+  }
+}
+
+const words = new Words();
+
+function wordsOf(dict: Dict, input: string): WordList {
   // kuromoji throws on lone surrogates; normalize() already removes them, so this is a safety net.
   const text = input.isWellFormed() ? input : input.toWellFormed();
-  const tokens: Token[] = [];
+  words.count = 0;
+  words.text = text;
+  words.dict = dict;
   // Like kuromoji, analyse each sentence separately, ending after every 、 and 。.
   for (let from = 0; from < text.length;) {
     let to = from;
     while (to < text.length && !isSentenceEnd(text.charCodeAt(to))) to++;
     to = Math.min(to + 1, text.length);
-    tokenizeSentence(dict, text, from, to, tokens);
+    tokenizeSentence(dict, text, from, to);
     from = to;
   }
-  return tokens;
+  return words;
 }
 
 /** 、 or 。 */
@@ -595,10 +684,10 @@ function isSentenceEnd(code: number): boolean {
 }
 
 /** One sentence: its word lattice, the cheapest path through it, that path's words (as kuromoji). */
-function tokenizeSentence(dict: Dict, text: string, from: number, to: number, out: Token[]): void {
+function tokenizeSentence(dict: Dict, text: string, from: number, to: number): void {
   const eos = buildLattice(dict, text, from, to);
   forwardPass(dict, to - from);
-  bestPath(dict, text, from, eos, out);
+  bestPath(from, eos);
 }
 
 /** Fills the lattice with every known and unknown word of the sentence; returns the end (EOS) node. */
@@ -733,8 +822,8 @@ function forwardPass(dict: Dict, length: number): void {
   }
 }
 
-/** Follows the cheapest path back from EOS and appends its words. */
-function bestPath(dict: Dict, text: string, from: number, eos: number, out: Token[]): void {
+/** Follows the cheapest path back from EOS and appends its words to `words`. */
+function bestPath(from: number, eos: number): void {
   // Backward pass; like kuromoji, a broken path yields no tokens for the sentence. The path is written
   // into lat.path (reused, like the lattice) from its end.
   let count = 0;
@@ -745,20 +834,7 @@ function bestPath(dict: Dict, text: string, from: number, eos: number, out: Toke
   }
   for (let k = count - 1; k >= 0; k--) {
     const n = lat.path[k]!;
-    const e = lat.entry[n]!;
-    const start = from + lat.start[n]!;
-    const surface = text.slice(start, from + lat.end[n]!);
-    const { pos, detail } = dict.posTable[dict.info[2 * e]! >>> 22]!;
-    const baseId = dict.info[2 * e + 1]! >>> 16;
-    out.push({
-      surface,
-      base: baseId === 0 ? surface : dict.bases[baseId - 1]!,
-      pos,
-      posDetail: detail,
-      start,
-      known: e < dict.knownCount,
-      entry: e,
-    });
+    words.push(lat.entry[n]!, from + lat.start[n]!, from + lat.end[n]!);
   }
 }
 

@@ -115,6 +115,24 @@ describe('tokenizer', () => {
     );
   });
 
+  it('gives the same words as numbers (words) as as tokens (tokenize)', () => {
+    for (const text of [...SENTENCES, '当選🎉🎉です', '確認\ud83d', '']) {
+      const tokens = ours.tokenize(text);
+      const list = ours.words(text);
+      expect(list.count).toBe(tokens.length);
+      tokens.forEach((t, i) => {
+        expect(list.token(i)).toEqual(t);
+        expect([list.entry[i], list.start[i], list.end[i]]).toEqual([
+          t.entry,
+          t.start,
+          t.start + t.surface.length,
+        ]);
+        expect([list.known(i), list.pos(i), list.base(i, t.surface)]).toEqual([t.known, t.pos, t.base]);
+        expect(list.text.slice(list.start[i], list.end[i])).toBe(t.surface);
+      });
+    }
+  });
+
   it('keeps the text after adjacent astral characters, which kuromoji drops', () => {
     const text = '当選🎉🎉おめでとうございます🇯🇵👍🏻です';
     const tokens = ours.tokenize(text);
